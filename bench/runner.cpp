@@ -1,0 +1,127 @@
+#include "runner.hpp"
+
+#include <chrono>
+
+#include "speedup.hpp"
+#include "stopping_rule.hpp"
+#include "workload.hpp"
+
+namespace accel {
+
+std::string params_label(const json& params) {
+  std::string s;
+  for (const auto& [k, v] : params.items()) {
+    if (!s.empty()) s += ' ';
+    s += k + "=" + (v.is_string() ? v.get<std::string>() : v.dump());
+  }
+  return s;
+}
+
+namespace {
+
+case_result new_case(const workload& w, const json& params, const workload_point& pt, const std::string& backend,
+                     const std::string& variant, const std::string& timing) {
+  case_result c;
+  c.workload = w.name;
+  c.params = params;
+  c.backend = backend;
+  c.variant = variant;
+  c.timing = timing;
+  c.flops_per_call = pt.flops;
+  c.bytes_per_call = pt.bytes;
+  c.items_per_call = pt.items;
+  return c;
+}
+
+void measure(case_result& c, const stopping_rule& rule, const timed_batch& run) {
+  sampling_result s = sample_until_stable(rule, run);
+  c.samples_ns = std::move(s.samples_ns);
+  c.iterations_per_sample = s.iterations_per_sample;
+  c.converged = s.converged;
+  c.stats = summarize(c.samples_ns);
+  c.gflops = c.flops_per_call / c.stats.median;  // FLOP per ns = GFLOP/s
+  c.items_per_s = c.items_per_call / (c.stats.median * 1e-9);
+}
+
+std::string why_no_gpu(const run_config& cfg, const gpu_probe& gpu) {
+  if (cfg.backend == "cpu") return gpu.reason;
+  if (!gpu.usable) return (gpu.built_with_cuda ? "no GPU: " : "") + gpu.reason;
+  return "";
+}
+
+}  // namespace
+
+void run_cases(const run_config& cfg, const gpu_probe& gpu, report& rep, const run_hooks& hooks) {
+  const std::string no_gpu = why_no_gpu(cfg, gpu);
+  const char* gpu_timings[] = {"kernel", "end_to_end"};
+  for (const auto& name : cfg.workloads) {
+    const workload& w = *find_workload(name);
+    for (const json& params : w.points(cfg)) {
+      const std::string label = w.name + " " + params_label(params);
+      auto pt = w.make_point(params, cfg.seed);
+
+      if (hooks.progress) hooks.progress(label + " cpu");
+      pt->run_cpu();  // the reference output every GPU variant is checked against
+      case_result cpu = new_case(w, params, *pt, "cpu", "eigen", "cpu");
+      measure(cpu, cfg.rule, [&](int iterations) {
+        const auto t0 = std::chrono::steady_clock::now();
+        for (int i = 0; i < iterations; ++i) pt->run_cpu();
+        return std::chrono::duration<double, std::nano>(std::chrono::steady_clock::now() - t0).count();
+      });
+      rep.cases.push_back(cpu);
+
+      for (const auto& variant : w.gpu_variants) {
+        if (!no_gpu.empty()) {
+          for (const char* t : gpu_timings)
+            rep.speedups.push_back(not_measured(w.name, params, variant, t, cfg.target, no_gpu));
+          continue;
+        }
+        std::unique_ptr<device_run> run;
+        verification v;
+        try {
+          if (hooks.progress) hooks.progress(label + " gpu/" + variant + " verify");
+          run = pt->make_gpu(variant, cfg.device);
+          run->run_once();
+          v = verify_close(pt->cpu_output(), {run->output(), run->output_size()}, pt->tol);
+        } catch (const gpu_error& e) {
+          for (const char* t : gpu_timings) {
+            case_result c = new_case(w, params, *pt, "gpu", variant, t);
+            c.status = "error";
+            c.error = e.what();
+            rep.cases.push_back(c);
+            rep.speedups.push_back(not_measured(w.name, params, variant, t, cfg.target, std::string("GPU error: ") + e.what()));
+          }
+          continue;
+        }
+        for (const char* t : gpu_timings) {
+          case_result c = new_case(w, params, *pt, "gpu", variant, t);
+          c.verification = v;
+          c.status = v.passed ? "ok" : "verify_failed";
+          try {
+            if (hooks.progress) hooks.progress(label + " gpu/" + variant + " " + t);
+            const bool kernel = std::string(t) == "kernel";
+            measure(c, cfg.rule, [&](int iterations) {
+              return kernel ? run->time_kernel_ns(iterations) : run->time_end_to_end_ns(iterations);
+            });
+          } catch (const gpu_error& e) {
+            c.status = "error";
+            c.error = e.what();
+            c.samples_ns.clear();
+          }
+          rep.cases.push_back(c);
+          if (c.status == "ok")
+            rep.speedups.push_back(measure_speedup(cpu, c, cfg.target));
+          else if (c.status == "verify_failed")
+            rep.speedups.push_back(not_measured(w.name, params, variant, t, cfg.target,
+                                                "verification failed: " + v.first_mismatch + " (" +
+                                                    std::to_string(v.mismatches) + " mismatches)"));
+          else
+            rep.speedups.push_back(not_measured(w.name, params, variant, t, cfg.target, "GPU error: " + c.error));
+        }
+      }
+      if (hooks.checkpoint) hooks.checkpoint(rep);
+    }
+  }
+}
+
+}  // namespace accel

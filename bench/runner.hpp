@@ -1,0 +1,26 @@
+// The runner: for each workload and parameter point, make the inputs once, run
+// the CPU reference, verify every GPU variant against it, then time each case
+// under the stopping rule. It knows nothing about any particular workload.
+#pragma once
+#include <functional>
+#include <string>
+
+#include "config.hpp"
+#include "gpu_info.hpp"
+#include "report.hpp"
+
+namespace accel {
+
+struct run_hooks {
+  std::function<void(const std::string&)> progress;  // "mlp batch=256 gpu/custom kernel"
+  std::function<void(const report&)> checkpoint;      // after every finished point
+};
+
+// Appends cases and speedups to `rep`. GPU failures are recorded per case and
+// never stop the run.
+void run_cases(const run_config& cfg, const gpu_probe& gpu, report& rep, const run_hooks& hooks);
+
+// "batch=256 layers=512,1024,64"
+std::string params_label(const json& params);
+
+}  // namespace accel

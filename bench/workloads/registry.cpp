@@ -1,0 +1,20 @@
+// All workloads, in the order they run and print. Adding one: a file in this
+// folder with a make_*_workload() and a line here.
+#include "workload.hpp"
+
+namespace accel {
+
+workload make_mlp_workload();
+
+const std::vector<workload>& all_workloads() {
+  static const std::vector<workload> w{make_mlp_workload()};
+  return w;
+}
+
+const workload* find_workload(const std::string& name) {
+  for (const auto& w : all_workloads())
+    if (w.name == name) return &w;
+  return nullptr;
+}
+
+}  // namespace accel

@@ -1,0 +1,31 @@
+// One GPU variant of one workload, set up for one parameter point. Plain C++
+// (no CUDA types, C++17 for nvcc) so that the harness in bench/ stays host-only; gpu/ implements it.
+#pragma once
+#include <cstddef>
+#include <stdexcept>
+#include <string>
+
+namespace accel {
+
+// A GPU failure (no device, allocation, launch, execution): the case is
+// recorded with this message and the harness goes on.
+struct gpu_error : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+class device_run {
+ public:
+  virtual ~device_run() = default;
+  // Host input -> host output once (H2D, kernels, D2H), synchronised; then
+  // output() holds the result for verification.
+  virtual void run_once() = 0;
+  virtual const float* output() const = 0;
+  virtual size_t output_size() const = 0;
+  // `iterations` back-to-back calls timed with CUDA events on the run's stream;
+  // returns the total in ns. kernel: data already on the device.
+  // end_to_end: each call copies the input H2D and the output D2H (pinned host memory).
+  virtual double time_kernel_ns(int iterations) = 0;
+  virtual double time_end_to_end_ns(int iterations) = 0;
+};
+
+}  // namespace accel

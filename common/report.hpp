@@ -1,0 +1,88 @@
+// The report model: one struct tree. Its JSON form (report_json.cpp) is canonical;
+// every other format is rendered from it.
+#pragma once
+#include <cstdint>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "gpu_info.hpp"
+#include "stats.hpp"
+#include "verify.hpp"
+
+namespace accel {
+
+using json = nlohmann::ordered_json;
+
+// Bumped whenever a field changes meaning or disappears (not with the tool version).
+inline constexpr int kSchemaVersion = 1;
+
+struct system_info {
+  std::string cpu_model;
+  int cpu_cores = 0;         // logical CPUs the OS offers
+  int cpu_threads_used = 0;  // --cpu-threads
+  uint64_t memory_bytes = 0;
+  std::string os, compiler, flags, eigen_version;
+  bool cuda_built = false;
+  std::optional<cuda_info> cuda;  // null when built without CUDA
+  std::vector<gpu_info> gpus;
+  std::string gpu_unavailable_reason;  // empty when a GPU is usable
+};
+
+struct case_result {
+  std::string workload;
+  json params;           // the parameter point, e.g. {"batch": 256, "layers": "512,1024,64"}
+  std::string backend;   // "cpu" | "gpu"
+  std::string variant;   // "eigen" for cpu; "custom", "cublas", ... for gpu
+  std::string timing;    // "cpu" | "kernel" | "end_to_end"
+  std::string status = "ok";  // "ok" | "verify_failed" | "error"
+  std::string error;          // why, when status is "error"
+  int iterations_per_sample = 1;
+  std::vector<double> samples_ns;
+  summary stats;
+  bool converged = false;
+  std::optional<accel::verification> verification;  // null for the CPU reference itself
+  double flops_per_call = 0, bytes_per_call = 0, items_per_call = 0;
+  double gflops = 0, items_per_s = 0;  // from the median
+};
+
+struct speedup_result {
+  std::string workload;
+  json params;
+  std::string variant;
+  std::string timing;  // "kernel" | "end_to_end"
+  double value = 0;
+  interval ci95;
+  double target = 0;
+  std::string verdict;  // "pass" | "fail" | "inconclusive" | "not_measured"
+  std::string reason;
+};
+
+struct report {
+  int schema_version = kSchemaVersion;
+  std::string tool_name = "accelbench", tool_version, git_sha;
+  std::string created_utc;
+  std::string command_line;
+  json config = json::object();
+  system_info system;
+  std::vector<case_result> cases;
+  std::vector<speedup_result> speedups;
+  bool interrupted = false;
+};
+
+json to_json(const report& r);
+// Throws input_error naming the field when the document is not a valid report.
+report report_from_json(const json& j);
+
+// Reads and validates a report file; throws input_error with a one-line reason.
+report read_report(const std::string& path);
+// Writes the JSON atomically (temp file in the same folder, fsync, rename).
+void write_report(const report& r, const std::string& path);
+
+// Bad input from a user (flags, files): exit code 2 with this message.
+struct input_error : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+}  // namespace accel

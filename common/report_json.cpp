@@ -1,0 +1,336 @@
+// The report's canonical JSON form: writing, and reading back with validation
+// that names the offending field.
+#include <cmath>
+#include <fstream>
+#include <sstream>
+
+#include "atomic_file.hpp"
+#include "report.hpp"
+
+namespace accel {
+
+namespace {
+
+json interval_json(interval i) { return json::array({i.lo, i.hi}); }
+
+json summary_json(const summary& s) {
+  return {{"n", s.n},           {"median_ns", s.median}, {"mean_ns", s.mean},
+          {"stdev_ns", s.stdev}, {"min_ns", s.min},       {"max_ns", s.max},
+          {"p90_ns", s.p90},     {"p95_ns", s.p95},       {"p99_ns", s.p99},
+          {"median_ci95_ns", interval_json(s.median_ci95)}};
+}
+
+json verification_json(const std::optional<verification>& v) {
+  if (!v) return nullptr;
+  json j = {{"passed", v->passed},
+            {"max_abs_err", std::isfinite(v->max_abs_err) ? json(v->max_abs_err) : json("inf")},
+            {"max_rel_err", std::isfinite(v->max_rel_err) ? json(v->max_rel_err) : json("inf")},
+            {"mismatches", v->mismatches}};
+  if (!v->first_mismatch.empty()) j["first_mismatch"] = v->first_mismatch;
+  return j;
+}
+
+json system_json(const system_info& s) {
+  json gpus = json::array();
+  for (const auto& g : s.gpus)
+    gpus.push_back({{"name", g.name},
+                    {"compute_capability", g.compute_capability},
+                    {"sm_count", g.sm_count},
+                    {"memory_bytes", g.memory_bytes},
+                    {"clock_mhz", g.clock_mhz},
+                    {"memory_bandwidth_gbs", g.memory_bandwidth_gbs}});
+  json j = {{"cpu", {{"model", s.cpu_model}, {"cores", s.cpu_cores}, {"threads_used", s.cpu_threads_used}}},
+            {"memory_bytes", s.memory_bytes},
+            {"os", s.os},
+            {"compiler", s.compiler},
+            {"flags", s.flags},
+            {"eigen_version", s.eigen_version},
+            {"cuda_built", s.cuda_built},
+            {"cuda", s.cuda ? json{{"runtime_version", s.cuda->runtime_version},
+                                   {"driver_version", s.cuda->driver_version}}
+                            : json(nullptr)},
+            {"gpus", gpus}};
+  j["gpu_unavailable_reason"] = s.gpu_unavailable_reason.empty() ? json(nullptr) : json(s.gpu_unavailable_reason);
+  return j;
+}
+
+// --- reading: every access names its field path on failure -------------------
+
+std::string join(const std::string& path, const char* name) {
+  return path.empty() ? std::string(name) : path + "." + name;
+}
+
+[[noreturn]] void bad(const std::string& path, const std::string& what) {
+  throw input_error("report field '" + path + "': " + what);
+}
+
+const json& field(const json& j, const std::string& path, const char* name) {
+  if (!j.is_object()) bad(path, "expected an object");
+  auto it = j.find(name);
+  if (it == j.end()) bad(join(path, name), "missing");
+  return *it;
+}
+
+std::string str(const json& j, const std::string& path, const char* name) {
+  const json& v = field(j, path, name);
+  if (!v.is_string()) bad(join(path, name), "expected a string");
+  return v.get<std::string>();
+}
+
+double num(const json& j, const std::string& path, const char* name) {
+  const json& v = field(j, path, name);
+  if (v.is_string() && v.get<std::string>() == "inf") return INFINITY;
+  if (!v.is_number()) bad(join(path, name), "expected a number");
+  const double d = v.get<double>();
+  if (!std::isfinite(d)) bad(join(path, name), "not a finite number");
+  return d;
+}
+
+int64_t integer(const json& j, const std::string& path, const char* name, int64_t lo, int64_t hi) {
+  const json& v = field(j, path, name);
+  if (!v.is_number_integer()) bad(join(path, name), "expected an integer");
+  const auto i = v.get<int64_t>();
+  if (i < lo || i > hi) bad(join(path, name), "out of range [" + std::to_string(lo) + ", " + std::to_string(hi) + "]");
+  return i;
+}
+
+bool boolean(const json& j, const std::string& path, const char* name) {
+  const json& v = field(j, path, name);
+  if (!v.is_boolean()) bad(join(path, name), "expected true or false");
+  return v.get<bool>();
+}
+
+interval interval_from(const json& j, const std::string& path, const char* name) {
+  const json& v = field(j, path, name);
+  const std::string p = join(path, name);
+  if (!v.is_array() || v.size() != 2 || !v[0].is_number() || !v[1].is_number())
+    bad(p, "expected [lo, hi]");
+  interval i{v[0].get<double>(), v[1].get<double>()};
+  if (!std::isfinite(i.lo) || !std::isfinite(i.hi) || i.lo > i.hi) bad(p, "not an interval");
+  return i;
+}
+
+summary summary_from(const json& j, const std::string& p) {
+  summary s;
+  s.n = static_cast<size_t>(integer(j, p, "n", 0, int64_t(1) << 40));
+  s.median = num(j, p, "median_ns");
+  s.mean = num(j, p, "mean_ns");
+  s.stdev = num(j, p, "stdev_ns");
+  s.min = num(j, p, "min_ns");
+  s.max = num(j, p, "max_ns");
+  s.p90 = num(j, p, "p90_ns");
+  s.p95 = num(j, p, "p95_ns");
+  s.p99 = num(j, p, "p99_ns");
+  s.median_ci95 = interval_from(j, p, "median_ci95_ns");
+  return s;
+}
+
+system_info system_from(const json& j, const std::string& p) {
+  system_info s;
+  const json& cpu = field(j, p, "cpu");
+  s.cpu_model = str(cpu, p + ".cpu", "model");
+  s.cpu_cores = static_cast<int>(integer(cpu, p + ".cpu", "cores", 0, 1 << 20));
+  s.cpu_threads_used = static_cast<int>(integer(cpu, p + ".cpu", "threads_used", 0, 1 << 20));
+  s.memory_bytes = static_cast<uint64_t>(integer(j, p, "memory_bytes", 0, INT64_MAX));
+  s.os = str(j, p, "os");
+  s.compiler = str(j, p, "compiler");
+  s.flags = str(j, p, "flags");
+  s.eigen_version = str(j, p, "eigen_version");
+  s.cuda_built = boolean(j, p, "cuda_built");
+  const json& cuda = field(j, p, "cuda");
+  if (!cuda.is_null())
+    s.cuda = cuda_info{static_cast<int>(integer(cuda, p + ".cuda", "runtime_version", 0, INT32_MAX)),
+                       static_cast<int>(integer(cuda, p + ".cuda", "driver_version", 0, INT32_MAX))};
+  const json& gpus = field(j, p, "gpus");
+  if (!gpus.is_array()) bad(p + ".gpus", "expected an array");
+  for (size_t i = 0; i < gpus.size(); ++i) {
+    const std::string gp = p + ".gpus[" + std::to_string(i) + "]";
+    gpu_info g;
+    g.name = str(gpus[i], gp, "name");
+    g.compute_capability = str(gpus[i], gp, "compute_capability");
+    g.sm_count = static_cast<int>(integer(gpus[i], gp, "sm_count", 0, 1 << 20));
+    g.memory_bytes = static_cast<uint64_t>(integer(gpus[i], gp, "memory_bytes", 0, INT64_MAX));
+    g.clock_mhz = static_cast<int>(integer(gpus[i], gp, "clock_mhz", 0, 1 << 20));
+    g.memory_bandwidth_gbs = num(gpus[i], gp, "memory_bandwidth_gbs");
+    s.gpus.push_back(g);
+  }
+  const json& reason = field(j, p, "gpu_unavailable_reason");
+  if (!reason.is_null() && !reason.is_string()) bad(p + ".gpu_unavailable_reason", "expected a string or null");
+  if (reason.is_string()) s.gpu_unavailable_reason = reason.get<std::string>();
+  return s;
+}
+
+// Caps what a report file may claim, so a corrupt number cannot make the
+// reader allocate without bound.
+constexpr size_t kMaxSamplesPerCase = 10'000'000;
+
+case_result case_from(const json& j, const std::string& p) {
+  case_result c;
+  c.workload = str(j, p, "workload");
+  c.params = field(j, p, "params");
+  if (!c.params.is_object()) bad(p + ".params", "expected an object");
+  c.backend = str(j, p, "backend");
+  if (c.backend != "cpu" && c.backend != "gpu") bad(p + ".backend", "expected \"cpu\" or \"gpu\"");
+  c.variant = str(j, p, "variant");
+  c.timing = str(j, p, "timing");
+  if (c.timing != "cpu" && c.timing != "kernel" && c.timing != "end_to_end")
+    bad(p + ".timing", "expected \"cpu\", \"kernel\" or \"end_to_end\"");
+  c.status = str(j, p, "status");
+  if (c.status != "ok" && c.status != "verify_failed" && c.status != "error")
+    bad(p + ".status", "expected \"ok\", \"verify_failed\" or \"error\"");
+  if (j.contains("error")) c.error = str(j, p, "error");
+  c.iterations_per_sample = static_cast<int>(integer(j, p, "iterations_per_sample", 1, INT32_MAX));
+  const json& samples = field(j, p, "samples_ns");
+  if (!samples.is_array()) bad(p + ".samples_ns", "expected an array");
+  if (samples.size() > kMaxSamplesPerCase) bad(p + ".samples_ns", "more than 10^7 samples");
+  c.samples_ns.reserve(samples.size());
+  for (size_t i = 0; i < samples.size(); ++i) {
+    if (!samples[i].is_number()) bad(p + ".samples_ns[" + std::to_string(i) + "]", "expected a number");
+    const double v = samples[i].get<double>();
+    if (!std::isfinite(v) || v < 0) bad(p + ".samples_ns[" + std::to_string(i) + "]", "not a finite time >= 0");
+    c.samples_ns.push_back(v);
+  }
+  if (c.status != "error" && c.samples_ns.empty()) bad(p + ".samples_ns", "empty for a measured case");
+  const json& stats = field(j, p, "stats");
+  if (!stats.is_null()) c.stats = summary_from(stats, p + ".stats");
+  c.converged = boolean(j, p, "converged");
+  const json& v = field(j, p, "verification");
+  if (!v.is_null()) {
+    verification ver;
+    ver.passed = boolean(v, p + ".verification", "passed");
+    ver.max_abs_err = num(v, p + ".verification", "max_abs_err");
+    ver.max_rel_err = num(v, p + ".verification", "max_rel_err");
+    if (v.contains("mismatches"))
+      ver.mismatches = static_cast<size_t>(integer(v, p + ".verification", "mismatches", 0, INT64_MAX));
+    if (v.contains("first_mismatch")) ver.first_mismatch = str(v, p + ".verification", "first_mismatch");
+    c.verification = ver;
+  }
+  c.flops_per_call = num(j, p, "flops_per_call");
+  c.bytes_per_call = num(j, p, "bytes_per_call");
+  c.items_per_call = num(j, p, "items_per_call");
+  c.gflops = num(j, p, "gflops");
+  c.items_per_s = num(j, p, "items_per_s");
+  return c;
+}
+
+speedup_result speedup_from(const json& j, const std::string& p) {
+  speedup_result s;
+  s.workload = str(j, p, "workload");
+  s.params = field(j, p, "params");
+  if (!s.params.is_object()) bad(p + ".params", "expected an object");
+  s.variant = str(j, p, "variant");
+  s.timing = str(j, p, "timing");
+  s.verdict = str(j, p, "verdict");
+  if (s.verdict != "pass" && s.verdict != "fail" && s.verdict != "inconclusive" && s.verdict != "not_measured")
+    bad(p + ".verdict", "expected pass, fail, inconclusive or not_measured");
+  s.target = num(j, p, "target");
+  if (s.verdict != "not_measured") {
+    s.value = num(j, p, "value");
+    s.ci95 = interval_from(j, p, "ci95");
+  }
+  const json& reason = field(j, p, "reason");
+  if (reason.is_string()) s.reason = reason.get<std::string>();
+  return s;
+}
+
+}  // namespace
+
+json to_json(const report& r) {
+  json cases = json::array();
+  for (const auto& c : r.cases) {
+    json j = {{"workload", c.workload},
+              {"params", c.params},
+              {"backend", c.backend},
+              {"variant", c.variant},
+              {"timing", c.timing},
+              {"status", c.status}};
+    if (!c.error.empty()) j["error"] = c.error;
+    j["iterations_per_sample"] = c.iterations_per_sample;
+    j["samples_ns"] = c.samples_ns;
+    j["stats"] = c.samples_ns.empty() ? json(nullptr) : summary_json(c.stats);
+    j["converged"] = c.converged;
+    j["noisy"] = !c.converged && !c.samples_ns.empty();
+    j["verification"] = verification_json(c.verification);
+    j["flops_per_call"] = c.flops_per_call;
+    j["bytes_per_call"] = c.bytes_per_call;
+    j["items_per_call"] = c.items_per_call;
+    j["gflops"] = c.gflops;
+    j["items_per_s"] = c.items_per_s;
+    cases.push_back(std::move(j));
+  }
+  json speedups = json::array();
+  for (const auto& s : r.speedups) {
+    const bool measured = s.verdict != "not_measured";
+    speedups.push_back({{"workload", s.workload},
+                        {"params", s.params},
+                        {"variant", s.variant},
+                        {"timing", s.timing},
+                        {"value", measured ? json(s.value) : json(nullptr)},
+                        {"ci95", measured ? interval_json(s.ci95) : json(nullptr)},
+                        {"target", s.target},
+                        {"verdict", s.verdict},
+                        {"reason", s.reason.empty() ? json(nullptr) : json(s.reason)}});
+  }
+  return {{"schema_version", r.schema_version},
+          {"tool", {{"name", r.tool_name}, {"version", r.tool_version}, {"git_sha", r.git_sha}}},
+          {"created_utc", r.created_utc},
+          {"command_line", r.command_line},
+          {"interrupted", r.interrupted},
+          {"config", r.config},
+          {"system", system_json(r.system)},
+          {"cases", cases},
+          {"speedups", speedups}};
+}
+
+report report_from_json(const json& j) {
+  if (!j.is_object()) throw input_error("report: expected a JSON object at the top level");
+  const json& sv = field(j, "", "schema_version");
+  if (!sv.is_number_integer()) bad("schema_version", "expected an integer");
+  if (sv.get<int64_t>() != kSchemaVersion)
+    throw input_error("report schema_version " + sv.dump() + " is not supported (this accelbench reads version " +
+                      std::to_string(kSchemaVersion) + ")");
+  report r;
+  const json& tool = field(j, "", "tool");
+  r.tool_name = str(tool, "tool", "name");
+  r.tool_version = str(tool, "tool", "version");
+  r.git_sha = str(tool, "tool", "git_sha");
+  r.created_utc = str(j, "", "created_utc");
+  r.command_line = str(j, "", "command_line");
+  if (j.contains("interrupted")) r.interrupted = boolean(j, "", "interrupted");
+  r.config = field(j, "", "config");
+  if (!r.config.is_object()) bad("config", "expected an object");
+  r.system = system_from(field(j, "", "system"), "system");
+  const json& cases = field(j, "", "cases");
+  if (!cases.is_array()) bad("cases", "expected an array");
+  for (size_t i = 0; i < cases.size(); ++i) r.cases.push_back(case_from(cases[i], "cases[" + std::to_string(i) + "]"));
+  const json& speedups = field(j, "", "speedups");
+  if (!speedups.is_array()) bad("speedups", "expected an array");
+  for (size_t i = 0; i < speedups.size(); ++i)
+    r.speedups.push_back(speedup_from(speedups[i], "speedups[" + std::to_string(i) + "]"));
+  return r;
+}
+
+report read_report(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw input_error("cannot read " + path);
+  std::stringstream buf;
+  buf << in.rdbuf();
+  if (in.bad()) throw input_error("cannot read " + path);
+  json j;
+  try {
+    j = json::parse(buf.str());
+  } catch (const json::parse_error& e) {
+    throw input_error(path + ": not valid JSON (" + std::string(e.what()) + ")");
+  }
+  try {
+    return report_from_json(j);
+  } catch (const input_error& e) {
+    throw input_error(path + ": " + e.what());
+  }
+}
+
+void write_report(const report& r, const std::string& path) {
+  write_file_atomically(path, to_json(r).dump(2) + "\n");
+}
+
+}  // namespace accel

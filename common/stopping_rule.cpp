@@ -1,0 +1,64 @@
+#include "stopping_rule.hpp"
+
+#include <algorithm>
+#include <chrono>
+
+#include "stats.hpp"
+
+namespace accel {
+
+namespace {
+double seconds_since(std::chrono::steady_clock::time_point t0) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+}
+
+double relative_half_width(const std::vector<double>& samples) {
+  const double m = median(samples);
+  if (m <= 0) return 0;
+  const interval ci = bootstrap_median_ci(samples);
+  return 0.5 * (ci.hi - ci.lo) / m;
+}
+}  // namespace
+
+sampling_result sample_until_stable(const stopping_rule& rule, const timed_batch& run) {
+  const auto t0 = std::chrono::steady_clock::now();
+  sampling_result out;
+
+  // Warm-up: caches, clocks, lazy initialisation. Double the batch until one
+  // batch lasts kMinSampleNs; the last warm-up batch size becomes the sample size.
+  int iterations = 1;
+  for (;;) {
+    const double ns = run(iterations);
+    if (ns >= kMinSampleNs || iterations >= (1 << 16) || seconds_since(t0) > rule.max_time_s / 4)
+      break;
+    const double grow = ns > 0 ? kMinSampleNs / ns : 2.0;
+    iterations = std::max(iterations + 1, static_cast<int>(iterations * std::min(grow * 1.2, 16.0)));
+  }
+  out.iterations_per_sample = iterations;
+
+  double sampled_ns = 0;
+  size_t next_check = static_cast<size_t>(std::max(rule.min_samples, 2));
+  for (;;) {
+    const double ns = run(iterations);
+    out.samples_ns.push_back(ns / iterations);
+    sampled_ns += ns;
+    const size_t n = out.samples_ns.size();
+    const bool enough = n >= static_cast<size_t>(rule.min_samples) && sampled_ns * 1e-9 >= rule.min_time_s;
+    // The bootstrap costs O(n) per resample: check at geometrically spaced n.
+    if (enough && n >= next_check) {
+      out.relative_ci_half_width = relative_half_width(out.samples_ns);
+      if (out.relative_ci_half_width <= rule.max_noise) {
+        out.converged = true;
+        return out;
+      }
+      next_check = std::max(n + 1, n + n / 8);
+    }
+    if (seconds_since(t0) >= rule.max_time_s) {
+      out.relative_ci_half_width = relative_half_width(out.samples_ns);
+      out.converged = enough && out.relative_ci_half_width <= rule.max_noise;
+      return out;
+    }
+  }
+}
+
+}  // namespace accel

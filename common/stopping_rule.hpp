@@ -1,0 +1,35 @@
+// The stopping rule: how many samples a case takes before its median is trusted.
+#pragma once
+#include <functional>
+#include <vector>
+
+namespace accel {
+
+struct stopping_rule {
+  int min_samples = 10;    // --min-samples
+  double min_time_s = 0.5; // --min-time: summed sample time before stopping
+  double max_noise = 0.01; // --max-noise: relative half-width of the median's 95 % CI
+  double max_time_s = 10;  // --max-time: wall-clock budget of one case; then "noisy"
+};
+
+// One sample times `iterations` back-to-back calls and returns their total in ns.
+using timed_batch = std::function<double(int iterations)>;
+
+struct sampling_result {
+  std::vector<double> samples_ns;  // per-call time of each sample (total / iterations)
+  int iterations_per_sample = 1;
+  bool converged = false;          // false: max_time reached first ("noisy")
+  double relative_ci_half_width = 0;
+};
+
+// Shortest sample worth timing: a batch of calls is grown until one sample
+// lasts this long, so that timer resolution and per-sample overhead stay
+// below 0.1 % (CUDA events resolve ~0.5 us, steady_clock ~20-50 ns).
+inline constexpr double kMinSampleNs = 1e6;
+
+// Warms up, picks iterations per sample, then samples until
+//   n >= min_samples  and  sum(samples) >= min_time  and  CI half-width <= max_noise,
+// or until max_time of wall-clock time has passed (then converged = false).
+sampling_result sample_until_stable(const stopping_rule& rule, const timed_batch& run);
+
+}  // namespace accel

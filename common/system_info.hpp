@@ -1,0 +1,15 @@
+// Facts about the host the report records: CPU, memory, OS, compiler, flags.
+#pragma once
+#include <string>
+
+#include "report.hpp"
+
+namespace accel {
+
+// Fills the host fields of system_info (not the GPU or Eigen ones).
+system_info collect_host_info(int cpu_threads_used);
+
+// Now in UTC, ISO 8601 ("2026-11-23T18:59:00Z").
+std::string utc_now_iso8601();
+
+}  // namespace accel

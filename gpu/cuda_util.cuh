@@ -1,0 +1,143 @@
+// Error checks and RAII owners for CUDA resources. Every device allocation
+// goes through the memory tracker (common/memory_tracker.hpp).
+#pragma once
+#include <cuda_runtime.h>
+
+#include <string>
+#include <utility>
+
+#include "device_run.hpp"
+#include "memory_tracker.hpp"
+
+namespace accel::gpu {
+
+[[noreturn]] inline void throw_cuda(cudaError_t e, const char* what, const char* file, int line) {
+  // Clear the sticky "last error" for non-fatal errors so the next request starts clean.
+  cudaGetLastError();
+  throw gpu_error(std::string(what) + ": " + cudaGetErrorString(e) + " (" + file + ":" + std::to_string(line) + ")");
+}
+
+#define ACCEL_CUDA(call)                                                      \
+  do {                                                                        \
+    const cudaError_t accel_err_ = (call);                                    \
+    if (accel_err_ != cudaSuccess) throw_cuda(accel_err_, #call, __FILE__, __LINE__); \
+  } while (0)
+
+// After a launch: configuration errors show at once, execution errors at the next sync.
+#define ACCEL_CUDA_LAUNCHED(name) ACCEL_CUDA(cudaGetLastError())
+
+template <typename T>
+class device_buffer {
+ public:
+  device_buffer() = default;
+  explicit device_buffer(size_t count) : bytes_(count * sizeof(T)) {
+    if (bytes_ == 0) return;
+    if (!device_memory().try_reserve(bytes_)) {
+      const size_t b = bytes_;
+      bytes_ = 0;
+      throw gpu_error("device allocation of " + std::to_string(b) +
+                      " bytes refused: over the device memory limit");
+    }
+    void* p = nullptr;
+    const cudaError_t e = cudaMalloc(&p, bytes_);
+    if (e != cudaSuccess) {
+      device_memory().release(bytes_);
+      bytes_ = 0;
+      throw_cuda(e, "cudaMalloc", __FILE__, __LINE__);
+    }
+    ptr_ = static_cast<T*>(p);
+  }
+  ~device_buffer() { reset(); }
+  device_buffer(device_buffer&& o) noexcept : ptr_(std::exchange(o.ptr_, nullptr)), bytes_(std::exchange(o.bytes_, 0)) {}
+  device_buffer& operator=(device_buffer&& o) noexcept {
+    if (this != &o) {
+      reset();
+      ptr_ = std::exchange(o.ptr_, nullptr);
+      bytes_ = std::exchange(o.bytes_, 0);
+    }
+    return *this;
+  }
+  T* get() const { return ptr_; }
+  size_t bytes() const { return bytes_; }
+
+ private:
+  void reset() {
+    if (ptr_) {
+      cudaFree(ptr_);
+      device_memory().release(bytes_);
+    }
+    ptr_ = nullptr;
+    bytes_ = 0;
+  }
+  T* ptr_ = nullptr;
+  size_t bytes_ = 0;
+};
+
+// Page-locked host memory: the only kind the DMA engines copy at full speed,
+// and what end-to-end timings use.
+template <typename T>
+class pinned_buffer {
+ public:
+  pinned_buffer() = default;
+  explicit pinned_buffer(size_t count) : count_(count) {
+    if (count == 0) return;
+    void* p = nullptr;
+    ACCEL_CUDA(cudaMallocHost(&p, count * sizeof(T)));
+    ptr_ = static_cast<T*>(p);
+  }
+  ~pinned_buffer() {
+    if (ptr_) cudaFreeHost(ptr_);
+  }
+  pinned_buffer(const pinned_buffer&) = delete;
+  pinned_buffer& operator=(const pinned_buffer&) = delete;
+  T* get() const { return ptr_; }
+  size_t size() const { return count_; }
+
+ private:
+  T* ptr_ = nullptr;
+  size_t count_ = 0;
+};
+
+class stream {
+ public:
+  stream() { ACCEL_CUDA(cudaStreamCreateWithFlags(&s_, cudaStreamNonBlocking)); }
+  ~stream() { cudaStreamDestroy(s_); }
+  stream(const stream&) = delete;
+  stream& operator=(const stream&) = delete;
+  cudaStream_t get() const { return s_; }
+
+ private:
+  cudaStream_t s_{};
+};
+
+// Two events around work on one stream; elapsed time in ns.
+class event_timer {
+ public:
+  event_timer() {
+    ACCEL_CUDA(cudaEventCreate(&start_));
+    const cudaError_t e = cudaEventCreate(&stop_);
+    if (e != cudaSuccess) {
+      cudaEventDestroy(start_);
+      throw_cuda(e, "cudaEventCreate", __FILE__, __LINE__);
+    }
+  }
+  ~event_timer() {
+    cudaEventDestroy(start_);
+    cudaEventDestroy(stop_);
+  }
+  event_timer(const event_timer&) = delete;
+  event_timer& operator=(const event_timer&) = delete;
+  void start(cudaStream_t s) { ACCEL_CUDA(cudaEventRecord(start_, s)); }
+  double stop_ns(cudaStream_t s) {
+    ACCEL_CUDA(cudaEventRecord(stop_, s));
+    ACCEL_CUDA(cudaEventSynchronize(stop_));
+    float ms = 0;
+    ACCEL_CUDA(cudaEventElapsedTime(&ms, start_, stop_));
+    return double(ms) * 1e6;
+  }
+
+ private:
+  cudaEvent_t start_{}, stop_{};
+};
+
+}  // namespace accel::gpu

@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# Installs what is missing (Debian, as root), builds, and runs the default
+# suite. Extra arguments go to `accelbench run`, e.g. --out results/h100/report.json.
+set -euo pipefail
+source "$(dirname "$0")/lib.sh"
+ensure_deps
+configure_and_build release
+mkdir -p "$root/out"
+args=("$@")
+[[ " $* " == *" --out "* ]] || args+=(--out "$root/out/report.json")
+exec "$root/build/release/bench/accelbench" run "${args[@]}"

@@ -1,0 +1,51 @@
+// Unit tests for common/stopping_rule.cpp with synthetic timed batches.
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <thread>
+
+#include "rng.hpp"
+#include "stopping_rule.hpp"
+
+using namespace accel;
+
+// A fake call whose reported time is steady (no real work is done); sleeping
+// a little keeps the wall clock moving like real work would.
+TEST(StoppingRule, StableTimingsConvergeAtMinSamples) {
+  stopping_rule rule{.min_samples = 10, .min_time_s = 0.0, .max_noise = 0.01, .max_time_s = 5};
+  const auto r = sample_until_stable(rule, [](int it) { return 2e6 * it; });
+  EXPECT_TRUE(r.converged);
+  EXPECT_EQ(r.samples_ns.size(), 10u);
+  EXPECT_EQ(r.iterations_per_sample, 1);  // 2 ms per call is above kMinSampleNs
+  EXPECT_DOUBLE_EQ(r.samples_ns[0], 2e6);
+}
+
+TEST(StoppingRule, ShortCallsAreBatched) {
+  stopping_rule rule{.min_samples = 5, .min_time_s = 0.0, .max_noise = 0.5, .max_time_s = 5};
+  const auto r = sample_until_stable(rule, [](int it) { return 1e3 * it; });  // 1 us per call
+  EXPECT_GE(r.iterations_per_sample * 1e3, kMinSampleNs);
+  EXPECT_DOUBLE_EQ(r.samples_ns[0], 1e3);  // per-call time, not per-batch
+}
+
+TEST(StoppingRule, MinTimeIsHonoured) {
+  stopping_rule rule{.min_samples = 2, .min_time_s = 0.05, .max_noise = 0.5, .max_time_s = 5};
+  const auto r = sample_until_stable(rule, [](int it) { return 1e6 * it; });
+  double total = 0;
+  for (double s : r.samples_ns) total += s * r.iterations_per_sample;
+  EXPECT_GE(total, 0.05e9);
+  EXPECT_TRUE(r.converged);
+}
+
+TEST(StoppingRule, NoisyCaseStopsAtMaxTimeUnconverged) {
+  rng g(1);
+  stopping_rule rule{.min_samples = 10, .min_time_s = 0.0, .max_noise = 0.001, .max_time_s = 0.3};
+  const auto t0 = std::chrono::steady_clock::now();
+  const auto r = sample_until_stable(rule, [&](int it) {
+    std::this_thread::sleep_for(std::chrono::microseconds(200));
+    return it * 2e6 * (0.5 + g.uniform());  // +-50 % noise: 0.1 % is out of reach
+  });
+  const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  EXPECT_FALSE(r.converged);
+  EXPECT_GT(r.relative_ci_half_width, 0.001);
+  EXPECT_LT(s, 2.0);
+}
