@@ -6,6 +6,9 @@
 #include <unistd.h>
 
 #include "atomic_file.hpp"
+#include "capacity.hpp"
+#include "fallback_latency.hpp"
+#include "memory_tracker.hpp"
 #include "config.hpp"
 #include "cpu_threads.hpp"
 #include "gpu.hpp"
@@ -122,6 +125,13 @@ int cmd_run(run_config cfg, const std::string& cmdline) {
     return kExitGate;
   }
 
+  uint64_t limit = 0;
+  if (!cfg.device_memory_limit.empty()) {
+    const uint64_t total = gpu.usable ? gpu.gpus[size_t(cfg.device)].memory_bytes : 0;
+    limit = parse_memory_limit(cfg.device_memory_limit, total);
+    device_memory().set_limit(limit);
+  }
+
   report rep;
   rep.tool_version = ACCELBENCH_VERSION;
   rep.git_sha = ACCELBENCH_GIT_SHA;
@@ -144,7 +154,18 @@ int cmd_run(run_config cfg, const std::string& cmdline) {
   hooks.checkpoint = [&](const report& r) {
     if (!cfg.out.empty()) write_report(r, cfg.out);
   };
+  if (!cfg.inject_fault.empty()) {
+    const std::string& f = cfg.inject_fault;
+    gpu::set_fault(f == "alloc" ? gpu::fault::alloc : f == "launch" ? gpu::fault::launch : gpu::fault::sync);
+  }
   run_cases(cfg, gpu, rep, hooks);
+  gpu::set_fault(gpu::fault::none);
+  if (cfg.fallback) {
+    if (hooks.progress) hooks.progress("fallback latency and cold start");
+    rep.capacity = measure_capacity(cfg, gpu, limit);
+    rep.fallback = measure_fallback(cfg, gpu);
+    rep.cold_start = measure_cold_start(cfg, gpu);
+  }
   if (tty) std::cerr << "\r\033[K";
 
   write_console(rep, std::cout);
@@ -220,9 +241,30 @@ int run_cli(int argc, char** argv) {
   run->add_option("--backend", cfg.backend, "auto (GPU, CPU when unusable), gpu (strict) or cpu")
       ->capture_default_str();
 
+  run->add_option("--device-memory-limit", cfg.device_memory_limit,
+                  "Refuse device allocations past BYTES (KiB/MiB/GiB) or PCT% of the card");
+  run->add_option("--inject-fault", cfg.inject_fault, "Make the GPU fail on purpose: alloc, launch or sync");
+  run->add_flag("!--no-fallback", cfg.fallback, "Skip the CPU fallback latency, capacity and cold-start measurements");
+
   bool list_json = false;
   auto* list = app.add_subcommand("list", "List workloads, variants, parameters and the GPUs found");
   list->add_flag("--json", list_json, "Print as JSON");
+
+  // Hidden verbs: the child-process halves of the fallback and cold-start
+  // measurements (bench/fallback_latency.cpp).
+  auto* internal = app.add_subcommand("internal")->group("");
+  std::string in_layers = "[]", in_fault = "none";
+  int in_batch = 1, in_threads = 1, in_device = 0;
+  uint64_t in_seed = 42;
+  auto* first_request = internal->add_subcommand("first-request");
+  first_request->add_option("--layers", in_layers);
+  first_request->add_option("--batch", in_batch);
+  first_request->add_option("--seed", in_seed);
+  first_request->add_option("--cpu-threads", in_threads);
+  first_request->add_option("--device", in_device);
+  first_request->add_option("--fault", in_fault);
+  auto* cold_start = internal->add_subcommand("cold-start");
+  cold_start->add_option("--device", in_device);
 
   try {
     app.parse(argc, argv);
@@ -234,6 +276,10 @@ int run_cli(int argc, char** argv) {
 
   try {
     if (*list) return cmd_list(list_json);
+    if (*first_request)
+      return internal_first_request(json::parse(in_layers).get<std::vector<int64_t>>(), in_batch, in_seed, in_threads,
+                                    in_device, in_fault);
+    if (*cold_start) return internal_cold_start(in_device);
     cfg.workloads = split(workloads, ',');
     cfg.batch_sizes = parse_int_list("--batch-sizes", batches);
     cfg.layers = parse_int_list("--layers", layers);

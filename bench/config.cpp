@@ -19,7 +19,10 @@ json config_json(const run_config& c) {
           {"max_time_s", c.rule.max_time_s},
           {"target", c.target},
           {"cpu_threads", c.cpu_threads},
-          {"backend", c.backend}};
+          {"backend", c.backend},
+          {"device_memory_limit", c.device_memory_limit},
+          {"inject_fault", c.inject_fault},
+          {"fallback", c.fallback}};
 }
 
 // Largest batch we accept at all; larger ones are refused before any allocation.
@@ -58,6 +61,34 @@ void validate(const run_config& c, uint64_t memory_bytes) {
   if (c.device < 0) throw input_error("--device: must be >= 0");
   if (c.backend != "auto" && c.backend != "gpu" && c.backend != "cpu")
     throw input_error("--backend: expected auto, gpu or cpu");
+  if (!c.inject_fault.empty() && c.inject_fault != "alloc" && c.inject_fault != "launch" && c.inject_fault != "sync")
+    throw input_error("--inject-fault: expected alloc, launch or sync");
+  if (!c.device_memory_limit.empty()) (void)parse_memory_limit(c.device_memory_limit, 1);
+}
+
+uint64_t parse_memory_limit(const std::string& text, uint64_t device_total_bytes) {
+  const std::string what = "--device-memory-limit: '" + text + "' ";
+  size_t used = 0;
+  double v = 0;
+  try {
+    v = std::stod(text, &used);
+  } catch (const std::exception&) {
+    throw input_error(what + "is not BYTES, BYTES with KiB/MiB/GiB, or PCT%");
+  }
+  const std::string unit = text.substr(used);
+  if (!(v > 0) || !std::isfinite(v)) throw input_error(what + "must be positive");
+  if (unit == "%") {
+    if (v > 100) throw input_error(what + "is more than 100%");
+    return uint64_t(double(device_total_bytes) * v / 100.0);
+  }
+  double scale = 0;
+  if (unit.empty() || unit == "B") scale = 1;
+  else if (unit == "KiB") scale = 1024.0;
+  else if (unit == "MiB") scale = 1024.0 * 1024;
+  else if (unit == "GiB") scale = 1024.0 * 1024 * 1024;
+  else throw input_error(what + "has an unknown unit (use B, KiB, MiB, GiB or %)");
+  if (v * scale > 1e15) throw input_error(what + "is larger than any GPU");
+  return uint64_t(v * scale);
 }
 
 }  // namespace accel

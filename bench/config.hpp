@@ -22,7 +22,14 @@ struct run_config {
   double target = 4.22;
   int cpu_threads = 0;  // 0 = all
   std::string backend = "auto";  // auto | gpu | cpu
+  std::string device_memory_limit;  // "" (none), bytes ("8GiB", "500000000") or "50%"
+  std::string inject_fault;         // "" | alloc | launch | sync
+  bool fallback = true;             // measure CPU fallback latency and cold start
 };
+
+// "8GiB", "512MiB", "1000000", "50%" -> bytes; a percentage needs the device's
+// total memory (0 when unknown: then returns 0, "no limit known").
+uint64_t parse_memory_limit(const std::string& text, uint64_t device_total_bytes);
 
 json config_json(const run_config& c);
 

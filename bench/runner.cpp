@@ -1,7 +1,11 @@
 #include "runner.hpp"
 
+#include <sys/resource.h>
+
 #include <chrono>
 
+#include "gpu.hpp"
+#include "memory_tracker.hpp"
 #include "speedup.hpp"
 #include "stopping_rule.hpp"
 #include "workload.hpp"
@@ -43,6 +47,18 @@ void measure(case_result& c, const stopping_rule& rule, const timed_batch& run) 
   c.items_per_s = c.items_per_call / (c.stats.median * 1e-9);
 }
 
+uint64_t host_peak_rss_bytes() {
+  rusage u{};
+  ::getrusage(RUSAGE_SELF, &u);
+  return uint64_t(u.ru_maxrss) * 1024;  // Linux reports KiB
+}
+
+std::optional<uint64_t> device_used_bytes(int device) {
+  uint64_t free_b = 0, total_b = 0;
+  if (!gpu::memory_info(device, free_b, total_b)) return std::nullopt;
+  return total_b - free_b;
+}
+
 std::string why_no_gpu(const run_config& cfg, const gpu_probe& gpu) {
   if (cfg.backend == "cpu") return gpu.reason;
   if (!gpu.usable) return (gpu.built_with_cuda ? "no GPU: " : "") + gpu.reason;
@@ -68,6 +84,7 @@ void run_cases(const run_config& cfg, const gpu_probe& gpu, report& rep, const r
         for (int i = 0; i < iterations; ++i) pt->run_cpu();
         return std::chrono::duration<double, std::nano>(std::chrono::steady_clock::now() - t0).count();
       });
+      cpu.memory = case_memory{0, std::nullopt, std::nullopt, host_peak_rss_bytes()};
       rep.cases.push_back(cpu);
 
       for (const auto& variant : w.gpu_variants) {
@@ -78,9 +95,13 @@ void run_cases(const run_config& cfg, const gpu_probe& gpu, report& rep, const r
         }
         std::unique_ptr<device_run> run;
         verification v;
+        case_memory mem;
+        device_memory().reset_peak();
+        mem.device_used_before = device_used_bytes(cfg.device);
         try {
           if (hooks.progress) hooks.progress(label + " gpu/" + variant + " verify");
           run = pt->make_gpu(variant, cfg.device);
+          mem.device_used_after = device_used_bytes(cfg.device);
           run->run_once();
           v = verify_close(pt->cpu_output(), {run->output(), run->output_size()}, pt->tol);
         } catch (const gpu_error& e) {
@@ -88,6 +109,8 @@ void run_cases(const run_config& cfg, const gpu_probe& gpu, report& rep, const r
             case_result c = new_case(w, params, *pt, "gpu", variant, t);
             c.status = "error";
             c.error = e.what();
+            c.memory = mem;
+            c.memory->device_peak_bytes = device_memory().peak_bytes();
             rep.cases.push_back(c);
             rep.speedups.push_back(not_measured(w.name, params, variant, t, cfg.target, std::string("GPU error: ") + e.what()));
           }
@@ -108,6 +131,9 @@ void run_cases(const run_config& cfg, const gpu_probe& gpu, report& rep, const r
             c.error = e.what();
             c.samples_ns.clear();
           }
+          c.memory = mem;
+          c.memory->device_peak_bytes = device_memory().peak_bytes();
+          c.memory->host_peak_rss_bytes = host_peak_rss_bytes();
           rep.cases.push_back(c);
           if (c.status == "ok")
             rep.speedups.push_back(measure_speedup(cpu, c, cfg.target));

@@ -10,7 +10,10 @@ namespace accel {
 // A GPU failure (no device, allocation, launch, execution): the case is
 // recorded with this message and the harness goes on.
 struct gpu_error : std::runtime_error {
-  using std::runtime_error::runtime_error;
+  // Where it failed: what the fallback records as its trigger.
+  enum class kind { alloc, launch, sync, other };
+  explicit gpu_error(const std::string& what, kind k = kind::other) : std::runtime_error(what), where(k) {}
+  kind where;
 };
 
 class device_run {
@@ -19,6 +22,8 @@ class device_run {
   // Host input -> host output once (H2D, kernels, D2H), synchronised; then
   // output() holds the result for verification.
   virtual void run_once() = 0;
+  // Replaces the host input (same size as at set-up) for the next run_once.
+  virtual void set_input(const float* host) = 0;
   virtual const float* output() const = 0;
   virtual size_t output_size() const = 0;
   // `iterations` back-to-back calls timed with CUDA events on the run's stream;

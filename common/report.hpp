@@ -30,6 +30,15 @@ struct system_info {
   std::string gpu_unavailable_reason;  // empty when a GPU is usable
 };
 
+// Memory one case used. The tracker sees our allocations; the driver's
+// figures (cudaMemGetInfo) also include context and library overheads.
+struct case_memory {
+  uint64_t device_peak_bytes = 0;             // tracked, during set-up and timing
+  std::optional<uint64_t> device_used_before;  // driver: used bytes before set-up
+  std::optional<uint64_t> device_used_after;   // driver: used bytes after set-up
+  uint64_t host_peak_rss_bytes = 0;           // process peak resident set so far
+};
+
 struct case_result {
   std::string workload;
   json params;           // the parameter point, e.g. {"batch": 256, "layers": "512,1024,64"}
@@ -45,6 +54,7 @@ struct case_result {
   std::optional<accel::verification> verification;  // null for the CPU reference itself
   double flops_per_call = 0, bytes_per_call = 0, items_per_call = 0;
   double gflops = 0, items_per_s = 0;  // from the median
+  std::optional<case_memory> memory;
 };
 
 struct speedup_result {
@@ -69,6 +79,10 @@ struct report {
   std::vector<case_result> cases;
   std::vector<speedup_result> speedups;
   bool interrupted = false;
+  // Sections with their own shape, documented in the README.
+  json fallback = nullptr;    // CPU fallback latency per trigger
+  json cold_start = nullptr;  // context, cuBLAS handle, first launches
+  json capacity = nullptr;    // largest MLP batch that fits the device (or --device-memory-limit)
 };
 
 json to_json(const report& r);

@@ -210,6 +210,21 @@ case_result case_from(const json& j, const std::string& p) {
   c.items_per_call = num(j, p, "items_per_call");
   c.gflops = num(j, p, "gflops");
   c.items_per_s = num(j, p, "items_per_s");
+  if (j.contains("memory") && !j["memory"].is_null()) {
+    const json& mem = j["memory"];
+    const std::string mp = p + ".memory";
+    case_memory m;
+    m.device_peak_bytes = static_cast<uint64_t>(integer(mem, mp, "device_peak_bytes", 0, INT64_MAX));
+    m.host_peak_rss_bytes = static_cast<uint64_t>(integer(mem, mp, "host_peak_rss_bytes", 0, INT64_MAX));
+    const json& used = field(mem, mp, "device_used_bytes");
+    for (const char* k : {"before_setup", "after_setup"}) {
+      const json& v = field(used, mp + ".device_used_bytes", k);
+      if (v.is_null()) continue;
+      const auto b = static_cast<uint64_t>(integer(used, mp + ".device_used_bytes", k, 0, INT64_MAX));
+      (std::string(k) == "before_setup" ? m.device_used_before : m.device_used_after) = b;
+    }
+    c.memory = m;
+  }
   return c;
 }
 
@@ -256,6 +271,15 @@ json to_json(const report& r) {
     j["items_per_call"] = c.items_per_call;
     j["gflops"] = c.gflops;
     j["items_per_s"] = c.items_per_s;
+    if (c.memory) {
+      const auto opt = [](const std::optional<uint64_t>& v) { return v ? json(*v) : json(nullptr); };
+      j["memory"] = {{"device_peak_bytes", c.memory->device_peak_bytes},
+                     {"device_used_bytes", {{"before_setup", opt(c.memory->device_used_before)},
+                                            {"after_setup", opt(c.memory->device_used_after)}}},
+                     {"host_peak_rss_bytes", c.memory->host_peak_rss_bytes}};
+    } else {
+      j["memory"] = nullptr;
+    }
     cases.push_back(std::move(j));
   }
   json speedups = json::array();
@@ -279,7 +303,10 @@ json to_json(const report& r) {
           {"config", r.config},
           {"system", system_json(r.system)},
           {"cases", cases},
-          {"speedups", speedups}};
+          {"speedups", speedups},
+          {"fallback", r.fallback},
+          {"cold_start", r.cold_start},
+          {"capacity", r.capacity}};
 }
 
 report report_from_json(const json& j) {
@@ -307,6 +334,11 @@ report report_from_json(const json& j) {
   if (!speedups.is_array()) bad("speedups", "expected an array");
   for (size_t i = 0; i < speedups.size(); ++i)
     r.speedups.push_back(speedup_from(speedups[i], "speedups[" + std::to_string(i) + "]"));
+  for (const char* k : {"fallback", "cold_start", "capacity"})
+    if (j.contains(k) && !j[k].is_null() && !j[k].is_object()) bad(k, "expected an object or null");
+  if (j.contains("fallback")) r.fallback = j["fallback"];
+  if (j.contains("cold_start")) r.cold_start = j["cold_start"];
+  if (j.contains("capacity")) r.capacity = j["capacity"];
   return r;
 }
 

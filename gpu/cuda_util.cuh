@@ -3,6 +3,7 @@
 #pragma once
 #include <cuda_runtime.h>
 
+#include <chrono>
 #include <string>
 #include <utility>
 
@@ -11,10 +12,12 @@
 
 namespace accel::gpu {
 
-[[noreturn]] inline void throw_cuda(cudaError_t e, const char* what, const char* file, int line) {
-  // Clear the sticky "last error" for non-fatal errors so the next request starts clean.
+[[noreturn]] inline void throw_cuda(cudaError_t e, const char* what, const char* file, int line,
+                                    gpu_error::kind k = gpu_error::kind::other) {
+  // Clear the "last error" of non-sticky errors so the next request starts clean.
   cudaGetLastError();
-  throw gpu_error(std::string(what) + ": " + cudaGetErrorString(e) + " (" + file + ":" + std::to_string(line) + ")");
+  if (e == cudaErrorMemoryAllocation) k = gpu_error::kind::alloc;
+  throw gpu_error(std::string(what) + ": " + cudaGetErrorString(e) + " (" + file + ":" + std::to_string(line) + ")", k);
 }
 
 #define ACCEL_CUDA(call)                                                      \
@@ -24,7 +27,24 @@ namespace accel::gpu {
   } while (0)
 
 // After a launch: configuration errors show at once, execution errors at the next sync.
-#define ACCEL_CUDA_LAUNCHED(name) ACCEL_CUDA(cudaGetLastError())
+#define ACCEL_CUDA_LAUNCHED(name)                                                             \
+  do {                                                                                        \
+    const cudaError_t accel_err_ = cudaGetLastError();                                        \
+    if (accel_err_ != cudaSuccess)                                                            \
+      throw_cuda(accel_err_, "launch of " name, __FILE__, __LINE__, gpu_error::kind::launch); \
+  } while (0)
+
+// The injected fault (gpu.hpp: set_fault), read by the wrappers below.
+int injected_fault();  // 0 none, 1 alloc, 2 launch, 3 sync
+
+// Synchronises a stream; the one place an injected "sync" fault surfaces.
+inline void sync_stream(cudaStream_t s, const char* file, int line) {
+  const cudaError_t e = cudaStreamSynchronize(s);
+  if (e != cudaSuccess) throw_cuda(e, "cudaStreamSynchronize", file, line, gpu_error::kind::sync);
+  if (injected_fault() == 3)
+    throw gpu_error("injected fault: execution error reported at synchronisation", gpu_error::kind::sync);
+}
+#define ACCEL_SYNC(stream) sync_stream((stream), __FILE__, __LINE__)
 
 template <typename T>
 class device_buffer {
@@ -32,18 +52,22 @@ class device_buffer {
   device_buffer() = default;
   explicit device_buffer(size_t count) : bytes_(count * sizeof(T)) {
     if (bytes_ == 0) return;
+    if (injected_fault() == 1) {
+      bytes_ = 0;
+      throw gpu_error("injected fault: device allocation refused", gpu_error::kind::alloc);
+    }
     if (!device_memory().try_reserve(bytes_)) {
       const size_t b = bytes_;
       bytes_ = 0;
-      throw gpu_error("device allocation of " + std::to_string(b) +
-                      " bytes refused: over the device memory limit");
+      throw gpu_error("device allocation of " + std::to_string(b) + " bytes refused: over the device memory limit",
+                      gpu_error::kind::alloc);
     }
     void* p = nullptr;
     const cudaError_t e = cudaMalloc(&p, bytes_);
     if (e != cudaSuccess) {
       device_memory().release(bytes_);
       bytes_ = 0;
-      throw_cuda(e, "cudaMalloc", __FILE__, __LINE__);
+      throw_cuda(e, "cudaMalloc", __FILE__, __LINE__, gpu_error::kind::alloc);
     }
     ptr_ = static_cast<T*>(p);
   }
@@ -130,7 +154,10 @@ class event_timer {
   void start(cudaStream_t s) { ACCEL_CUDA(cudaEventRecord(start_, s)); }
   double stop_ns(cudaStream_t s) {
     ACCEL_CUDA(cudaEventRecord(stop_, s));
-    ACCEL_CUDA(cudaEventSynchronize(stop_));
+    const cudaError_t e = cudaEventSynchronize(stop_);
+    if (e != cudaSuccess) throw_cuda(e, "cudaEventSynchronize", __FILE__, __LINE__, gpu_error::kind::sync);
+    if (injected_fault() == 3)
+      throw gpu_error("injected fault: execution error reported at synchronisation", gpu_error::kind::sync);
     float ms = 0;
     ACCEL_CUDA(cudaEventElapsedTime(&ms, start_, stop_));
     return double(ms) * 1e6;
@@ -140,4 +167,11 @@ class event_timer {
   cudaEvent_t start_{}, stop_{};
 };
 
+}  // namespace accel::gpu
+
+namespace accel::gpu {
+// Launch configuration for the kernels: normally `threads`; under an injected
+// "launch" fault, more threads than any GPU allows, so the runtime itself
+// rejects the launch (cudaErrorInvalidConfiguration, not sticky).
+inline unsigned launch_threads(unsigned threads) { return injected_fault() == 2 ? 4096u : threads; }
 }  // namespace accel::gpu

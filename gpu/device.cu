@@ -1,11 +1,33 @@
 // Device discovery: what the CUDA runtime and driver report.
 #include <cuda_runtime.h>
 
+#include <atomic>
+
+#include "cuda_util.cuh"
+
 #include "gpu.hpp"
 
 namespace accel::gpu {
 
 bool built_with_cuda() { return true; }
+
+namespace {
+std::atomic<int> g_fault{0};
+}
+int injected_fault() { return g_fault.load(std::memory_order_relaxed); }
+void set_fault(fault f) { g_fault.store(static_cast<int>(f)); }
+fault current_fault() { return static_cast<fault>(g_fault.load()); }
+
+bool memory_info(int device, uint64_t& free_bytes, uint64_t& total_bytes) {
+  size_t f = 0, t = 0;
+  if (cudaSetDevice(device) != cudaSuccess || cudaMemGetInfo(&f, &t) != cudaSuccess) {
+    cudaGetLastError();
+    return false;
+  }
+  free_bytes = f;
+  total_bytes = t;
+  return true;
+}
 
 gpu_probe probe() {
   gpu_probe p;

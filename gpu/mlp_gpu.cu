@@ -8,6 +8,8 @@
 #include <cublas_v2.h>
 
 #include <algorithm>
+#include <chrono>
+#include <functional>
 #include <cmath>
 
 #include "cuda_util.cuh"
@@ -76,7 +78,8 @@ template <int BM, int BN, int BK, int TM, int TN>
 void launch_sgemm(const float* A, const float* B, const float* bias, float* C, int M, int N, int K, bool relu,
                   cudaStream_t s) {
   const dim3 grid((N + BN - 1) / BN, (M + BM - 1) / BM);
-  sgemm_bias_act<BM, BN, BK, TM, TN><<<grid, (BM / TM) * (BN / TN), 0, s>>>(A, B, bias, C, M, N, K, relu);
+  sgemm_bias_act<BM, BN, BK, TM, TN><<<grid, launch_threads((BM / TM) * (BN / TN)), 0, s>>>(A, B, bias, C, M, N, K,
+                                                                                           relu);
 }
 
 // Thin batches (few rows) would leave most of a 128-row tile idle and launch
@@ -116,11 +119,12 @@ __global__ void softmax_rows(float* __restrict__ x, int rows, int cols) {
   for (int c = lane; c < cols; c += 32) r[c] = expf(r[c] - mx) * inv;
 }
 
-#define ACCEL_CUBLAS(call)                                                                         \
-  do {                                                                                             \
-    const cublasStatus_t st_ = (call);                                                             \
-    if (st_ != CUBLAS_STATUS_SUCCESS)                                                              \
-      throw gpu_error(std::string(#call) + ": " + cublasGetStatusString(st_));                     \
+#define ACCEL_CUBLAS(call)                                                                          \
+  do {                                                                                              \
+    const cublasStatus_t st_ = (call);                                                              \
+    if (st_ != CUBLAS_STATUS_SUCCESS)                                                               \
+      throw gpu_error(std::string(#call) + ": " + cublasGetStatusString(st_),                        \
+                      st_ == CUBLAS_STATUS_ALLOC_FAILED ? gpu_error::kind::alloc : gpu_error::kind::other); \
   } while (0)
 
 class cublas_handle {
@@ -163,15 +167,17 @@ class mlp_gpu_run final : public device_run {
     std::copy(input, input + input_size, host_in_->get());
     if (use_cublas) cublas_ = std::make_unique<cublas_handle>(stream_.get());
     copy_in();
-    ACCEL_CUDA(cudaStreamSynchronize(stream_.get()));
+    ACCEL_SYNC(stream_.get());
   }
 
   void run_once() override {
     copy_in();
     forward();
     copy_out();
-    ACCEL_CUDA(cudaStreamSynchronize(stream_.get()));
+    ACCEL_SYNC(stream_.get());
   }
+
+  void set_input(const float* host) override { std::copy(host, host + host_in_->size(), host_in_->get()); }
 
   const float* output() const override { return host_out_->get(); }
   size_t output_size() const override { return host_out_->size(); }
@@ -215,7 +221,7 @@ class mlp_gpu_run final : public device_run {
                                  in, k, &zero, out, n));
         const size_t total = size_t(batch_) * n;
         const int blocks = static_cast<int>(std::min<size_t>((total + 255) / 256, 4096));
-        bias_act<<<blocks, 256, 0, s>>>(out, biases_[l].get(), total, n, !last);
+        bias_act<<<blocks, launch_threads(256), 0, s>>>(out, biases_[l].get(), total, n, !last);
         ACCEL_CUDA_LAUNCHED("bias_act");
       } else {
         sgemm_bias_act_launch(in, weights_[l].get(), biases_[l].get(), out, batch_, n, k, !last, s);
@@ -223,8 +229,8 @@ class mlp_gpu_run final : public device_run {
       in = out;
     }
     const int rows_per_block = 8;  // 256 threads = 8 warps = 8 rows
-    softmax_rows<<<(batch_ + rows_per_block - 1) / rows_per_block, 32 * rows_per_block, 0, s>>>(out_.get(), batch_,
-                                                                                                 widths_.back());
+    softmax_rows<<<(batch_ + rows_per_block - 1) / rows_per_block, launch_threads(32 * rows_per_block), 0, s>>>(
+        out_.get(), batch_, widths_.back());
     ACCEL_CUDA_LAUNCHED("softmax_rows");
   }
 
@@ -238,11 +244,67 @@ class mlp_gpu_run final : public device_run {
   std::unique_ptr<cublas_handle> cublas_;
 };
 
+double ns_since(std::chrono::steady_clock::time_point t0) {
+  return std::chrono::duration<double, std::nano>(std::chrono::steady_clock::now() - t0).count();
+}
+
+// Times one launch + completion on the host clock (events would miss the
+// module load, which happens on the host before the launch).
+template <typename Launch>
+double time_launch(cudaStream_t s, Launch launch) {
+  const auto t0 = std::chrono::steady_clock::now();
+  launch();
+  ACCEL_CUDA(cudaGetLastError());
+  ACCEL_SYNC(s);
+  return ns_since(t0);
+}
+
 }  // namespace
+
+cold_start measure_cold_start(int device) {
+  cold_start c;
+  auto t0 = std::chrono::steady_clock::now();
+  ACCEL_CUDA(cudaSetDevice(device));
+  ACCEL_CUDA(cudaFree(nullptr));  // forces context creation
+  c.context_ns = ns_since(t0);
+  stream st;
+  t0 = std::chrono::steady_clock::now();
+  { cublas_handle h(st.get()); c.cublas_handle_ns = ns_since(t0); }
+  const int n = 256;
+  device_buffer<float> a(size_t(n) * n), b(size_t(n) * n), bias(n), out(size_t(n) * n);
+  ACCEL_CUDA(cudaMemset(a.get(), 0, a.bytes()));
+  ACCEL_CUDA(cudaMemset(b.get(), 0, b.bytes()));
+  ACCEL_CUDA(cudaMemset(bias.get(), 0, bias.bytes()));
+  const cudaStream_t s = st.get();
+  const std::pair<const char*, std::function<void()>> kernels[] = {
+      {"sgemm_bias_act_thin", [&] { launch_sgemm<16, 64, 16, 1, 4>(a.get(), b.get(), bias.get(), out.get(), 16, n, n, true, s); }},
+      {"sgemm_bias_act_wide", [&] { launch_sgemm<128, 128, 8, 8, 8>(a.get(), b.get(), bias.get(), out.get(), n, n, n, true, s); }},
+      {"bias_act", [&] { bias_act<<<64, 256, 0, s>>>(out.get(), bias.get(), size_t(n) * n, n, true); }},
+      {"softmax_rows", [&] { softmax_rows<<<n / 8, 256, 0, s>>>(out.get(), n, n); }},
+  };
+  for (const auto& [name, launch] : kernels) c.first_launch_ns.emplace_back(name, time_launch(s, launch));
+  for (const auto& [name, launch] : kernels) c.second_launch_ns.emplace_back(name, time_launch(s, launch));
+  return c;
+}
 
 const std::vector<std::string>& mlp_variants() {
   static const std::vector<std::string> v{"custom", "cublas"};
   return v;
+}
+
+void check_mlp_allocation(const std::vector<int>& widths, int batch, int device) {
+  ACCEL_CUDA(cudaSetDevice(device));
+  std::vector<device_buffer<float>> held;
+  int hidden = 0;
+  for (size_t l = 1; l + 1 < widths.size(); ++l) hidden = std::max(hidden, widths[l]);
+  for (size_t l = 0; l + 1 < widths.size(); ++l) {
+    held.emplace_back(size_t(widths[l]) * widths[l + 1]);
+    held.emplace_back(size_t(widths[l + 1]));
+  }
+  held.emplace_back(size_t(batch) * widths.front());
+  held.emplace_back(size_t(batch) * hidden);
+  held.emplace_back(size_t(batch) * hidden);
+  held.emplace_back(size_t(batch) * widths.back());
 }
 
 std::unique_ptr<device_run> make_mlp_run(const std::string& variant, int device, const mlp_model& m,

@@ -19,6 +19,13 @@ const std::vector<std::string>& mlp_variants() {
   return v;
 }
 
+void set_fault(fault) {}
+fault current_fault() { return fault::none; }
+bool memory_info(int, uint64_t&, uint64_t&) { return false; }
+cold_start measure_cold_start(int) { throw gpu_error("built without CUDA"); }
+
+void check_mlp_allocation(const std::vector<int>&, int, int) { throw gpu_error("built without CUDA"); }
+
 std::unique_ptr<device_run> make_mlp_run(const std::string&, int, const mlp_model&, const float*, int) {
   throw gpu_error("built without CUDA");
 }

@@ -125,3 +125,44 @@ TEST(Cli, RequireGpuExitsOneWithoutGpu) {
   EXPECT_EQ(r.code, 1);
   EXPECT_NE(r.output.find("no usable GPU"), std::string::npos) << r.output;
 }
+
+TEST(Cli, StrictGpuBackendIsAClearErrorWithoutGpu) {
+  if (gpu::probe().usable) GTEST_SKIP() << "this machine has a GPU";
+  const auto r = run("run --out '' --backend gpu --batch-sizes 1 " + kFast);
+  EXPECT_EQ(r.code, 1);
+  EXPECT_NE(r.output.find("--backend gpu forbids the CPU fallback"), std::string::npos) << r.output;
+}
+
+TEST(Cli, BadFaultAndMemoryLimitAreUsageErrors) {
+  EXPECT_EQ(run("run --out '' --inject-fault meteor " + kFast).code, 2);
+  EXPECT_EQ(run("run --out '' --device-memory-limit lots " + kFast).code, 2);
+}
+
+// The fallback section holds real figures from this machine: on a machine
+// without a GPU the trigger is the real "no device" answer.
+TEST(Cli, ReportHasFallbackCapacityAndColdStart) {
+  const std::string out = temp_path("fallback.json");
+  const auto r = run("run --batch-sizes 2 --device-memory-limit 64MiB --out " + out + " " + kFast);
+  ASSERT_EQ(r.code, 0) << r.output;
+  const report rep = read_report(out);
+  ASSERT_TRUE(rep.fallback.is_object());
+  const auto& entries = rep.fallback["entries"];
+  ASSERT_FALSE(entries.empty());
+  const gpu_probe gpu = gpu::probe();
+  for (const auto& e : entries) {
+    EXPECT_EQ(e["answered_by"], "cpu");
+    EXPECT_TRUE(e["answer_matches_direct_cpu"].get<bool>());
+    EXPECT_GT(e["steady_ns"]["p50"].get<double>(), 0);
+    EXPECT_GT(e["direct_cpu_ns"]["p50"].get<double>(), 0);
+    EXPECT_GT(e["first_request_ns"]["p50"].get<double>(), 0) << "first requests run in child processes";
+    EXPECT_EQ(e["leaked_device_bytes"].get<uint64_t>(), 0u);
+    if (!gpu.usable) {
+      EXPECT_EQ(e["trigger"], gpu.built_with_cuda ? "no_device" : "no_cuda");
+    }
+  }
+  EXPECT_TRUE(rep.capacity["measured"].get<bool>());
+  EXPECT_GT(rep.capacity["largest_batch"].get<int64_t>(), 0);
+  EXPECT_TRUE(rep.cold_start.is_object());
+  for (const auto& c : rep.cases) EXPECT_TRUE(c.memory.has_value());
+  fs::remove(out);
+}

@@ -1,5 +1,6 @@
 #include "console.hpp"
 
+#include <cmath>
 #include <cstdio>
 #include <map>
 #include <set>
@@ -35,6 +36,59 @@ const case_result* find_case(const report& r, const speedup_result& s) {
         c.timing == s.timing)
       return &c;
   return nullptr;
+}
+
+std::string format_bytes(double b) {
+  if (b < 1024) return fmt("%.0f B", b);
+  if (b < 1024.0 * 1024) return fmt("%.1f KiB", b / 1024);
+  if (b < 1024.0 * 1024 * 1024) return fmt("%.1f MiB", b / (1024.0 * 1024));
+  return fmt("%.2f GiB", b / (1024.0 * 1024 * 1024));
+}
+
+std::string signed_ns(double ns) {
+  std::string out = ns < 0 ? "-" : "";
+  out += format_ns(std::fabs(ns));
+  return out;
+}
+
+void write_fallback(const report& r, std::ostream& out) {
+  if (r.fallback.is_object() && r.fallback.contains("entries")) {
+    out << "\nCPU fallback latency (request answered by the CPU because the GPU is unusable)\n";
+    char line[256];
+    std::snprintf(line, sizeof line, "  %-12s %6s %-6s %12s %12s %12s %12s %12s %10s\n", "trigger", "batch", "by",
+                  "first p50", "steady p50", "steady p99", "direct p50", "overhead", "same ans.");
+    out << line;
+    for (const auto& e : r.fallback["entries"]) {
+      const auto p = [](const json& v, const char* k) {
+        return v.is_object() && v.contains(k) ? format_ns(v[k].get<double>()) : std::string("-");
+      };
+      std::snprintf(line, sizeof line, "  %-12s %6d %-6s %12s %12s %12s %12s %12s %10s\n",
+                    e["trigger"].get<std::string>().c_str(), e["batch"].get<int>(),
+                    e["answered_by"].get<std::string>().c_str(), p(e["first_request_ns"], "p50").c_str(),
+                    p(e["steady_ns"], "p50").c_str(), p(e["steady_ns"], "p99").c_str(),
+                    p(e["direct_cpu_ns"], "p50").c_str(),
+                    signed_ns(e["overhead_ns"].get<double>()).append(fmt(" (%.1f%%)", e["overhead_pct"].get<double>())).c_str(),
+                    e["answer_matches_direct_cpu"].get<bool>() ? "yes" : "NO");
+      out << line;
+    }
+  }
+  if (r.cold_start.is_object()) {
+    if (r.cold_start.value("measured", false)) {
+      out << "\nGPU cold start: context " << format_ns(r.cold_start["context_ns"].get<double>()) << ", cuBLAS handle "
+          << format_ns(r.cold_start["cublas_handle_ns"].get<double>()) << "; first launch:";
+      for (const auto& [k, v] : r.cold_start["first_launch_ns"].items()) out << " " << k << " " << format_ns(v.get<double>());
+      out << "\n";
+    } else {
+      out << "\nGPU cold start: not measured (" << r.cold_start.value("reason", std::string("?")) << ")\n";
+    }
+  }
+  if (r.capacity.is_object() && r.capacity.value("measured", false))
+    out << "MLP capacity: largest batch " << r.capacity["largest_batch"].get<int64_t>() << " within "
+        << format_bytes(r.capacity["basis_bytes"].get<double>()) << " (" << r.capacity["basis"].get<std::string>() << ")"
+        << (r.capacity["checked_by_allocation"].is_boolean()
+                ? (r.capacity["checked_by_allocation"].get<bool>() ? ", checked by allocation" : ", allocation check FAILED")
+                : ", not checked (no GPU)")
+        << "\n";
 }
 
 // The params that differ between a workload's points label its rows; the
@@ -81,8 +135,8 @@ void write_console(const report& r, std::ostream& out) {
       constant = constant_params(r, cpu.workload);
       out << "\n" << cpu.workload << "  " << params_label(constant) << "\n"
           << "  speedup = CPU median / GPU median with 95 % bootstrap CI; target " << fmt("%.2fx", target) << "\n";
-      std::snprintf(line, sizeof line, "  %-14s %11s %8s  %-18s %11s %8s  %-22s %s\n", "point", "cpu median", "GFLOP/s",
-                    "gpu variant/timing", "gpu median", "GFLOP/s", "speedup [95% CI]", "verdict");
+      std::snprintf(line, sizeof line, "  %-14s %11s %8s  %-18s %11s %8s %9s  %-22s %s\n", "point", "cpu median",
+                    "GFLOP/s", "gpu variant/timing", "gpu median", "GFLOP/s", "dev peak", "speedup [95% CI]", "verdict");
       out << line;
     }
     std::snprintf(line, sizeof line, "  %-14s %11s %8.1f%s\n", params_label(varying_params(cpu.params, constant)).c_str(),
@@ -99,13 +153,15 @@ void write_console(const report& r, std::ostream& out) {
       std::string verdict = s.verdict;
       if (s.verdict == "not_measured") reasons.insert(s.reason);
       if (timed && !g->converged) verdict += " (noisy)";
-      std::snprintf(line, sizeof line, "  %-14s %11s %8s  %-18s %11s %8s  %-22s %s\n", "", "", "",
+      const std::string peak = g && g->memory ? format_bytes(double(g->memory->device_peak_bytes)) : "-";
+      std::snprintf(line, sizeof line, "  %-14s %11s %8s  %-18s %11s %8s %9s  %-22s %s\n", "", "", "",
                     (s.variant + "/" + s.timing).c_str(), timed ? format_ns(g->stats.median).c_str() : "-",
-                    timed ? fmt("%.1f", g->gflops).c_str() : "-", sp.c_str(), verdict.c_str());
+                    timed ? fmt("%.1f", g->gflops).c_str() : "-", peak.c_str(), sp.c_str(), verdict.c_str());
       out << line;
     }
   }
   for (const auto& reason : reasons) out << "  not measured: " << reason << "\n";
+  write_fallback(r, out);
   out << "\nsummary: " << verdicts["pass"] << " pass, " << verdicts["fail"] << " fail, " << verdicts["inconclusive"]
       << " inconclusive, " << verdicts["not_measured"] << " not measured\n";
 }

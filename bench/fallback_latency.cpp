@@ -1,0 +1,173 @@
+#include "fallback_latency.hpp"
+
+#include <chrono>
+#include <cstring>
+#include <iostream>
+
+#include "child_process.hpp"
+#include "cpu_threads.hpp"
+#include "dispatcher.hpp"
+#include "gpu.hpp"
+#include "memory_tracker.hpp"
+#include "rng.hpp"
+#include "stats.hpp"
+
+namespace accel {
+
+namespace {
+
+using clock_type = std::chrono::steady_clock;
+
+double ns_since(clock_type::time_point t0) {
+  return std::chrono::duration<double, std::nano>(clock_type::now() - t0).count();
+}
+
+json percentiles(std::vector<double> ns) {
+  if (ns.empty()) return nullptr;
+  std::sort(ns.begin(), ns.end());
+  return {{"n", ns.size()}, {"p50", quantile_sorted(ns, 0.5)}, {"p99", quantile_sorted(ns, 0.99)}};
+}
+
+gpu::fault fault_from(const std::string& s) {
+  if (s == "alloc") return gpu::fault::alloc;
+  if (s == "launch") return gpu::fault::launch;
+  if (s == "sync") return gpu::fault::sync;
+  return gpu::fault::none;
+}
+
+// Requests per steady-state measurement: at least kMinRequests, then until the
+// time budget is spent.
+constexpr int kMinRequests = 20, kMaxRequests = 5000;
+constexpr double kBudgetS = 0.25;
+constexpr int kFirstRequestRuns = 5;
+const int kFallbackBatches[] = {1, 256};
+
+}  // namespace
+
+json measure_fallback(const run_config& cfg, const gpu_probe& gpu) {
+  const std::vector<int> widths(cfg.layers.begin(), cfg.layers.end());
+  const mlp_model m = make_mlp(widths, derive_seed(cfg.seed, 1));
+  const int threads = cfg.cpu_threads > 0 ? cfg.cpu_threads : cpu_threads_available();
+  const backend_mode mode = parse_backend(cfg.backend);
+
+  // The triggers this machine can show: the real one when no GPU is usable,
+  // else each injected fault.
+  std::vector<std::pair<std::string, bool>> triggers;  // name, injected
+  if (mode == backend_mode::cpu_only)
+    triggers = {{"backend_cpu", false}};
+  else if (!gpu.usable)
+    triggers = {{gpu.built_with_cuda ? "no_device" : "no_cuda", false}};
+  else
+    triggers = {{"alloc", true}, {"launch", true}, {"sync", true}};
+
+  json entries = json::array();
+  for (int batch : kFallbackBatches) {
+    const std::vector<float> x = make_mlp_input(m, batch, derive_seed(cfg.seed, 3));
+    std::vector<float> direct(size_t(batch) * m.output_width()), viafb(direct.size());
+    mlp_cpu_workspace ws;
+    mlp_forward_cpu(m, x.data(), batch, direct.data(), ws);  // warm the direct path too
+
+    for (const auto& [trigger, injected] : triggers) {
+      json e = {{"trigger", trigger}, {"injected", injected}, {"batch", batch}};
+      const uint64_t tracked_before = device_memory().current_bytes();
+      {
+        mlp_dispatcher d(m, mode == backend_mode::cpu_only ? mode : backend_mode::automatic,
+                         real_gpu_backend(cfg.device));
+        gpu::set_fault(fault_from(trigger));
+        const answer first = d.predict(x.data(), batch, viafb.data());
+        e["answered_by"] = first.by_gpu ? "gpu" : "cpu";
+        e["reason"] = first.reason;
+        e["answer_matches_direct_cpu"] = !first.by_gpu && std::memcmp(viafb.data(), direct.data(), direct.size() * 4) == 0;
+
+        // Steady state, alternating with direct calls so both see the same machine.
+        std::vector<double> fb_ns, direct_ns;
+        const auto t_start = clock_type::now();
+        while (int(fb_ns.size()) < kMaxRequests &&
+               (int(fb_ns.size()) < kMinRequests || ns_since(t_start) < kBudgetS * 1e9)) {
+          auto t0 = clock_type::now();
+          mlp_forward_cpu(m, x.data(), batch, direct.data(), ws);
+          direct_ns.push_back(ns_since(t0));
+          t0 = clock_type::now();
+          d.predict(x.data(), batch, viafb.data());
+          fb_ns.push_back(ns_since(t0));
+        }
+        e["steady_ns"] = percentiles(fb_ns);
+        e["direct_cpu_ns"] = percentiles(direct_ns);
+        const double overhead = e["steady_ns"]["p50"].get<double>() - e["direct_cpu_ns"]["p50"].get<double>();
+        e["overhead_ns"] = overhead;
+        e["overhead_pct"] = 100.0 * overhead / e["direct_cpu_ns"]["p50"].get<double>();
+
+        gpu::set_fault(gpu::fault::none);
+        if (injected) {
+          // The fault is gone: the next request must be the GPU's again.
+          const answer after = d.predict(x.data(), batch, viafb.data());
+          e["recovered_after_fault"] = after.by_gpu;
+        }
+      }
+      e["leaked_device_bytes"] = device_memory().current_bytes() - tracked_before;
+
+      // The first request after start-up, in fresh processes (detection included).
+      std::vector<double> first_ns;
+      for (int i = 0; i < kFirstRequestRuns; ++i) {
+        const child_result c = run_self({"internal", "first-request", "--layers", json(cfg.layers).dump(), "--batch",
+                                         std::to_string(batch), "--seed", std::to_string(cfg.seed), "--cpu-threads",
+                                         std::to_string(threads), "--device", std::to_string(cfg.device), "--fault",
+                                         injected ? trigger : (mode == backend_mode::cpu_only ? "cpu" : "none")});
+        if (c.exit_code != 0 || !json::accept(c.out)) continue;
+        first_ns.push_back(json::parse(c.out).at("ns").get<double>());
+      }
+      e["first_request_ns"] = percentiles(first_ns);
+      entries.push_back(e);
+    }
+  }
+  return {{"requests_min", kMinRequests},
+          {"budget_s_per_measurement", kBudgetS},
+          {"first_request_runs", kFirstRequestRuns},
+          {"entries", entries}};
+}
+
+int internal_first_request(const std::vector<int64_t>& layers, int batch, uint64_t seed, int threads, int device,
+                           const std::string& fault) {
+  set_cpu_threads(threads);
+  const mlp_model m = make_mlp(std::vector<int>(layers.begin(), layers.end()), derive_seed(seed, 1));
+  const std::vector<float> x = make_mlp_input(m, batch, derive_seed(seed, 3));
+  std::vector<float> out(size_t(batch) * m.output_width());
+  mlp_dispatcher d(m, fault == "cpu" ? backend_mode::cpu_only : backend_mode::automatic, real_gpu_backend(device));
+  gpu::set_fault(fault_from(fault));
+  const auto t0 = clock_type::now();
+  const answer a = d.predict(x.data(), batch, out.data());
+  const double ns = ns_since(t0);
+  std::cout << json{{"ns", ns}, {"by_gpu", a.by_gpu}, {"trigger", a.trigger}}.dump() << "\n";
+  return 0;
+}
+
+int internal_cold_start(int device) {
+  try {
+    const gpu::cold_start c = gpu::measure_cold_start(device);
+    json first = json::object(), second = json::object();
+    for (const auto& [k, v] : c.first_launch_ns) first[k] = v;
+    for (const auto& [k, v] : c.second_launch_ns) second[k] = v;
+    std::cout << json{{"context_ns", c.context_ns},
+                      {"cublas_handle_ns", c.cublas_handle_ns},
+                      {"first_launch_ns", first},
+                      {"second_launch_ns", second}}
+                     .dump()
+              << "\n";
+    return 0;
+  } catch (const gpu_error& e) {
+    std::cout << json{{"error", e.what()}}.dump() << "\n";
+    return 1;
+  }
+}
+
+json measure_cold_start(const run_config& cfg, const gpu_probe& gpu) {
+  if (!gpu.usable) return {{"measured", false}, {"reason", gpu.reason}};
+  const child_result c = run_self({"internal", "cold-start", "--device", std::to_string(cfg.device)});
+  if (!json::accept(c.out)) return {{"measured", false}, {"reason", "the cold-start child failed"}};
+  json j = json::parse(c.out);
+  if (j.contains("error")) return {{"measured", false}, {"reason", j["error"]}};
+  j["measured"] = true;
+  return j;
+}
+
+}  // namespace accel

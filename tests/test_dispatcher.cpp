@@ -1,0 +1,175 @@
+// bench/dispatcher.cpp: every fallback trigger's path, with a fake GPU backend
+// so the paths run on machines without a GPU, and the real one on this machine.
+#include <gtest/gtest.h>
+
+#include <vector>
+
+#include "cpu_threads.hpp"
+#include "dispatcher.hpp"
+#include "gpu.hpp"
+#include "memory_tracker.hpp"
+
+using namespace accel;
+
+namespace {
+
+// A fake device run whose answer is recognisable and which can fail at a chosen step.
+struct fake_state {
+  gpu_error::kind fail_at = gpu_error::kind::other;
+  bool failing = false;
+  int alive = 0;  // device runs currently existing: a leak shows as > 0 after teardown
+  int made = 0;
+};
+
+class fake_run final : public device_run {
+ public:
+  fake_run(fake_state& s, size_t n) : s_(s), out_(n, 0.5f) { ++s_.alive; }
+  ~fake_run() override { --s_.alive; }
+  void run_once() override {
+    if (s_.failing && s_.fail_at != gpu_error::kind::alloc) throw gpu_error("fake failure", s_.fail_at);
+  }
+  void set_input(const float*) override {}
+  const float* output() const override { return out_.data(); }
+  size_t output_size() const override { return out_.size(); }
+  double time_kernel_ns(int) override { return 1; }
+  double time_end_to_end_ns(int) override { return 1; }
+
+ private:
+  fake_state& s_;
+  std::vector<float> out_;
+};
+
+gpu_backend fake_backend(fake_state& s, bool usable = true) {
+  return {[usable] {
+            gpu_probe p;
+            p.built_with_cuda = true;
+            p.usable = usable;
+            p.reason = usable ? "" : "fake: no device";
+            return p;
+          },
+          [&s](const mlp_model& m, const float*, int batch) -> std::unique_ptr<device_run> {
+            if (s.failing && s.fail_at == gpu_error::kind::alloc) throw gpu_error("fake out of memory", gpu_error::kind::alloc);
+            ++s.made;
+            return std::make_unique<fake_run>(s, size_t(batch) * m.output_width());
+          }};
+}
+
+struct fixture {
+  mlp_model m = make_mlp({24, 40, 6}, 17);
+  int batch = 5;
+  std::vector<float> x = make_mlp_input(m, batch, 18);
+  std::vector<float> direct = std::vector<float>(size_t(batch) * 6), got = std::vector<float>(size_t(batch) * 6);
+  fixture() {
+    set_cpu_threads(cpu_threads_available());
+    mlp_cpu_workspace ws;
+    mlp_forward_cpu(m, x.data(), batch, direct.data(), ws);
+  }
+};
+
+}  // namespace
+
+TEST(Dispatcher, HealthyGpuAnswers) {
+  fixture f;
+  fake_state s;
+  mlp_dispatcher d(f.m, backend_mode::automatic, fake_backend(s));
+  const answer a = d.predict(f.x.data(), f.batch, f.got.data());
+  EXPECT_TRUE(a.by_gpu);
+  EXPECT_EQ(f.got[0], 0.5f);  // the fake's answer
+  d.predict(f.x.data(), f.batch, f.got.data());
+  EXPECT_EQ(s.made, 1) << "the device session should be reused between requests";
+}
+
+class DispatcherFault : public ::testing::TestWithParam<gpu_error::kind> {};
+
+TEST_P(DispatcherFault, FallsBackWithTheTriggerAndRecovers) {
+  fixture f;
+  fake_state s;
+  s.failing = true;
+  s.fail_at = GetParam();
+  {
+    mlp_dispatcher d(f.m, backend_mode::automatic, fake_backend(s));
+    const answer a = d.predict(f.x.data(), f.batch, f.got.data());
+    EXPECT_FALSE(a.by_gpu);
+    EXPECT_EQ(a.trigger, trigger_name(GetParam()));
+    EXPECT_EQ(f.got, f.direct) << "the fallback answer must be the CPU path's answer";
+    EXPECT_EQ(s.alive, 0) << "a failed GPU request must not keep device resources";
+    s.failing = false;  // the fault is gone
+    EXPECT_TRUE(d.predict(f.x.data(), f.batch, f.got.data()).by_gpu);
+  }
+  EXPECT_EQ(s.alive, 0);
+}
+
+INSTANTIATE_TEST_SUITE_P(Triggers, DispatcherFault,
+                         ::testing::Values(gpu_error::kind::alloc, gpu_error::kind::launch, gpu_error::kind::sync));
+
+TEST(Dispatcher, StrictGpuModeRaisesInsteadOfFallingBack) {
+  fixture f;
+  fake_state s;
+  s.failing = true;
+  s.fail_at = gpu_error::kind::launch;
+  mlp_dispatcher d(f.m, backend_mode::gpu_only, fake_backend(s));
+  EXPECT_THROW(d.predict(f.x.data(), f.batch, f.got.data()), gpu_error);
+  mlp_dispatcher none(f.m, backend_mode::gpu_only, fake_backend(s, false));
+  EXPECT_THROW(none.predict(f.x.data(), f.batch, f.got.data()), gpu_error);
+}
+
+TEST(Dispatcher, CpuModeNeverTouchesTheGpu) {
+  fixture f;
+  fake_state s;
+  gpu_backend b = fake_backend(s);
+  bool probed = false;
+  b.probe = [&] {
+    probed = true;
+    return gpu_probe{};
+  };
+  mlp_dispatcher d(f.m, backend_mode::cpu_only, b);
+  EXPECT_FALSE(d.predict(f.x.data(), f.batch, f.got.data()).by_gpu);
+  EXPECT_FALSE(probed);
+  EXPECT_EQ(f.got, f.direct);
+}
+
+TEST(Dispatcher, NoDeviceIsDetectedOnceAndCached) {
+  fixture f;
+  fake_state s;
+  gpu_backend b = fake_backend(s, false);
+  int probes = 0;
+  auto inner = b.probe;
+  b.probe = [&] {
+    ++probes;
+    return inner();
+  };
+  mlp_dispatcher d(f.m, backend_mode::automatic, b);
+  for (int i = 0; i < 3; ++i) {
+    const answer a = d.predict(f.x.data(), f.batch, f.got.data());
+    EXPECT_EQ(a.trigger, "no_device");
+  }
+  EXPECT_EQ(probes, 1);
+}
+
+// The real backend on this machine: without a GPU the trigger is the real
+// "no device" (or "no CUDA") answer; with one, each injected fault falls back
+// and the GPU answers again once the fault is cleared, with no tracked bytes left.
+TEST(Dispatcher, RealBackendOnThisMachine) {
+  fixture f;
+  const gpu_probe p = gpu::probe();
+  mlp_dispatcher d(f.m, backend_mode::automatic, real_gpu_backend(0));
+  if (!p.usable) {
+    const answer a = d.predict(f.x.data(), f.batch, f.got.data());
+    EXPECT_FALSE(a.by_gpu);
+    EXPECT_EQ(a.trigger, p.built_with_cuda ? "no_device" : "no_cuda");
+    EXPECT_EQ(f.got, f.direct);
+    return;
+  }
+  const uint64_t before = device_memory().current_bytes();
+  for (auto [fault, name] : {std::pair{gpu::fault::alloc, "alloc"}, std::pair{gpu::fault::launch, "launch"},
+                             std::pair{gpu::fault::sync, "sync"}}) {
+    gpu::set_fault(fault);
+    const answer a = d.predict(f.x.data(), f.batch, f.got.data());
+    gpu::set_fault(gpu::fault::none);
+    EXPECT_FALSE(a.by_gpu) << name;
+    EXPECT_EQ(a.trigger, name);
+    EXPECT_EQ(f.got, f.direct) << name;
+    EXPECT_EQ(device_memory().current_bytes(), before) << "leak after " << name;
+    EXPECT_TRUE(d.predict(f.x.data(), f.batch, f.got.data()).by_gpu) << "no recovery after " << name;
+  }
+}
