@@ -8,6 +8,7 @@
 #include "atomic_file.hpp"
 #include "capacity.hpp"
 #include "fallback_latency.hpp"
+#include "interrupt.hpp"
 #include "memory_tracker.hpp"
 #include "config.hpp"
 #include "cpu_threads.hpp"
@@ -158,8 +159,18 @@ int cmd_run(run_config cfg, const std::string& cmdline) {
     const std::string& f = cfg.inject_fault;
     gpu::set_fault(f == "alloc" ? gpu::fault::alloc : f == "launch" ? gpu::fault::launch : gpu::fault::sync);
   }
+  install_interrupt_handlers();
   run_cases(cfg, gpu, rep, hooks);
   gpu::set_fault(gpu::fault::none);
+  if (interrupted()) {
+    if (tty) std::cerr << "\r\033[K";
+    rep.interrupted = true;
+    write_console(rep, std::cout);
+    if (!cfg.out.empty()) write_report(rep, cfg.out);
+    std::cerr << "accelbench: interrupted; " << rep.cases.size() << " finished case(s) saved"
+              << (cfg.out.empty() ? "" : " in " + cfg.out) << "\n";
+    return 128 + interrupt_signal();
+  }
   if (cfg.fallback) {
     if (hooks.progress) hooks.progress("fallback latency and cold start");
     rep.capacity = measure_capacity(cfg, gpu, limit);

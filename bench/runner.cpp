@@ -5,6 +5,7 @@
 #include <chrono>
 
 #include "gpu.hpp"
+#include "interrupt.hpp"
 #include "memory_tracker.hpp"
 #include "speedup.hpp"
 #include "stopping_rule.hpp"
@@ -37,14 +38,17 @@ case_result new_case(const workload& w, const json& params, const workload_point
   return c;
 }
 
-void measure(case_result& c, const stopping_rule& rule, const timed_batch& run) {
+// false when interrupted: the case is abandoned, not recorded.
+bool measure(case_result& c, const stopping_rule& rule, const timed_batch& run) {
   sampling_result s = sample_until_stable(rule, run);
+  if (interrupted()) return false;
   c.samples_ns = std::move(s.samples_ns);
   c.iterations_per_sample = s.iterations_per_sample;
   c.converged = s.converged;
   c.stats = summarize(c.samples_ns);
   c.gflops = c.flops_per_call / c.stats.median;  // FLOP per ns = GFLOP/s
   c.items_per_s = c.items_per_call / (c.stats.median * 1e-9);
+  return true;
 }
 
 uint64_t host_peak_rss_bytes() {
@@ -79,11 +83,13 @@ void run_cases(const run_config& cfg, const gpu_probe& gpu, report& rep, const r
       if (hooks.progress) hooks.progress(label + " cpu");
       pt->run_cpu();  // the reference output every GPU variant is checked against
       case_result cpu = new_case(w, params, *pt, "cpu", "eigen", "cpu");
-      measure(cpu, cfg.rule, [&](int iterations) {
+      if (interrupted()) return;
+      const bool finished = measure(cpu, cfg.rule, [&](int iterations) {
         const auto t0 = std::chrono::steady_clock::now();
         for (int i = 0; i < iterations; ++i) pt->run_cpu();
         return std::chrono::duration<double, std::nano>(std::chrono::steady_clock::now() - t0).count();
       });
+      if (!finished) return;
       cpu.memory = case_memory{0, std::nullopt, std::nullopt, host_peak_rss_bytes()};
       rep.cases.push_back(cpu);
 
@@ -123,9 +129,10 @@ void run_cases(const run_config& cfg, const gpu_probe& gpu, report& rep, const r
           try {
             if (hooks.progress) hooks.progress(label + " gpu/" + variant + " " + t);
             const bool kernel = std::string(t) == "kernel";
-            measure(c, cfg.rule, [&](int iterations) {
-              return kernel ? run->time_kernel_ns(iterations) : run->time_end_to_end_ns(iterations);
-            });
+            if (!measure(c, cfg.rule, [&](int iterations) {
+                  return kernel ? run->time_kernel_ns(iterations) : run->time_end_to_end_ns(iterations);
+                }))
+              return;
           } catch (const gpu_error& e) {
             c.status = "error";
             c.error = e.what();

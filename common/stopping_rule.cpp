@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <chrono>
 
+#include "interrupt.hpp"
 #include "stats.hpp"
 
 namespace accel {
@@ -29,6 +30,7 @@ sampling_result sample_until_stable(const stopping_rule& rule, const timed_batch
   int iterations = 1;
   for (;;) {
     const double ns = run(iterations);
+    if (interrupted()) return out;
     if (ns >= kMinSampleNs || iterations >= (1 << 16) || seconds_since(t0) > rule.max_time_s / 4)
       break;
     const double grow = ns > 0 ? kMinSampleNs / ns : 2.0;
@@ -40,6 +42,7 @@ sampling_result sample_until_stable(const stopping_rule& rule, const timed_batch
   size_t next_check = static_cast<size_t>(std::max(rule.min_samples, 2));
   for (;;) {
     const double ns = run(iterations);
+    if (interrupted()) return out;  // abandon the case: its samples are incomplete
     out.samples_ns.push_back(ns / iterations);
     sampled_ns += ns;
     const size_t n = out.samples_ns.size();

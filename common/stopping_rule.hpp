@@ -30,6 +30,7 @@ inline constexpr double kMinSampleNs = 1e6;
 // Warms up, picks iterations per sample, then samples until
 //   n >= min_samples  and  sum(samples) >= min_time  and  CI half-width <= max_noise,
 // or until max_time of wall-clock time has passed (then converged = false).
+// On SIGINT/SIGTERM (common/interrupt.hpp) it returns at once, converged = false.
 sampling_result sample_until_stable(const stopping_rule& rule, const timed_batch& run);
 
 }  // namespace accel

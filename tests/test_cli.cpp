@@ -2,6 +2,7 @@
 // and a real run on this machine.
 #include <gtest/gtest.h>
 #include <sys/wait.h>
+#include <csignal>
 #include <unistd.h>
 
 #include <array>
@@ -164,5 +165,33 @@ TEST(Cli, ReportHasFallbackCapacityAndColdStart) {
   EXPECT_GT(rep.capacity["largest_batch"].get<int64_t>(), 0);
   EXPECT_TRUE(rep.cold_start.is_object());
   for (const auto& c : rep.cases) EXPECT_TRUE(c.memory.has_value());
+  fs::remove(out);
+}
+
+// SIGINT mid-run: exit 130, and the report holds every finished case, marked
+// interrupted, and reads back as a valid report.
+TEST(Cli, InterruptedRunSavesFinishedCases) {
+  const std::string out = temp_path("interrupted.json");
+  const std::string cmd = std::string(ACCELBENCH_BIN) + " run --batch-sizes 1,2,3,4,5,6,7,8 --layers 16,32,4 " +
+                          "--min-time 0.4 --max-noise 0.0001 --max-time 0.4 --no-fallback --out " + out +
+                          " >/dev/null 2>&1";
+  const pid_t pid = ::fork();
+  ASSERT_GE(pid, 0);
+  if (pid == 0) {
+    ::execl("/bin/sh", "sh", "-c", ("exec " + cmd).c_str(), (char*)nullptr);
+    ::_exit(127);
+  }
+  // Wait until the first point has been checkpointed, then interrupt.
+  for (int i = 0; i < 100 && !fs::exists(out); ++i) ::usleep(50 * 1000);
+  ::kill(pid, SIGINT);
+  int status = 0;
+  ::waitpid(pid, &status, 0);
+  ASSERT_TRUE(WIFEXITED(status));
+  EXPECT_EQ(WEXITSTATUS(status), 130);
+  const report rep = read_report(out);
+  EXPECT_TRUE(rep.interrupted);
+  EXPECT_FALSE(rep.cases.empty());
+  EXPECT_LT(rep.cases.size(), 8u) << "the run should not have finished";
+  for (const auto& c : rep.cases) EXPECT_FALSE(c.samples_ns.empty());
   fs::remove(out);
 }
