@@ -11,16 +11,11 @@
 #include "memory_tracker.hpp"
 #include "rng.hpp"
 #include "stats.hpp"
+#include "timer.hpp"
 
 namespace accel {
 
 namespace {
-
-using clock_type = std::chrono::steady_clock;
-
-double ns_since(clock_type::time_point t0) {
-  return std::chrono::duration<double, std::nano>(clock_type::now() - t0).count();
-}
 
 json percentiles(std::vector<double> ns) {
   if (ns.empty()) return nullptr;
@@ -81,13 +76,13 @@ json measure_fallback(const run_config& cfg, const gpu_probe& gpu) {
 
         // Steady state, alternating with direct calls so both see the same machine.
         std::vector<double> fb_ns, direct_ns;
-        const auto t_start = clock_type::now();
+        const auto t_start = host_clock::now();
         while (int(fb_ns.size()) < kMaxRequests &&
                (int(fb_ns.size()) < kMinRequests || ns_since(t_start) < kBudgetS * 1e9)) {
-          auto t0 = clock_type::now();
+          auto t0 = host_clock::now();
           mlp_forward_cpu(m, x.data(), batch, direct.data(), ws);
           direct_ns.push_back(ns_since(t0));
-          t0 = clock_type::now();
+          t0 = host_clock::now();
           d.predict(x.data(), batch, viafb.data());
           fb_ns.push_back(ns_since(t0));
         }
@@ -134,7 +129,7 @@ int internal_first_request(const std::vector<int64_t>& layers, int batch, uint64
   std::vector<float> out(size_t(batch) * m.output_width());
   mlp_dispatcher d(m, fault == "cpu" ? backend_mode::cpu_only : backend_mode::automatic, real_gpu_backend(device));
   gpu::set_fault(fault_from(fault));
-  const auto t0 = clock_type::now();
+  const auto t0 = host_clock::now();
   const answer a = d.predict(x.data(), batch, out.data());
   const double ns = ns_since(t0);
   std::cout << json{{"ns", ns}, {"by_gpu", a.by_gpu}, {"trigger", a.trigger}}.dump() << "\n";

@@ -9,6 +9,7 @@
 #include "memory_tracker.hpp"
 #include "speedup.hpp"
 #include "stopping_rule.hpp"
+#include "timer.hpp"
 #include "workload.hpp"
 
 namespace accel {
@@ -85,9 +86,9 @@ void run_cases(const run_config& cfg, const gpu_probe& gpu, report& rep, const r
       case_result cpu = new_case(w, params, *pt, "cpu", "eigen", "cpu");
       if (interrupted()) return;
       const bool finished = measure(cpu, cfg.rule, [&](int iterations) {
-        const auto t0 = std::chrono::steady_clock::now();
+        const auto t0 = host_clock::now();
         for (int i = 0; i < iterations; ++i) pt->run_cpu();
-        return std::chrono::duration<double, std::nano>(std::chrono::steady_clock::now() - t0).count();
+        return ns_since(t0);
       });
       if (!finished) return;
       cpu.memory = case_memory{0, std::nullopt, std::nullopt, host_peak_rss_bytes()};

@@ -5,13 +5,12 @@
 
 #include "interrupt.hpp"
 #include "stats.hpp"
+#include "timer.hpp"
 
 namespace accel {
 
 namespace {
-double seconds_since(std::chrono::steady_clock::time_point t0) {
-  return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-}
+double seconds_since(host_clock::time_point t0) { return ns_since(t0) * 1e-9; }
 
 double relative_half_width(const std::vector<double>& samples) {
   const double m = median(samples);
@@ -22,7 +21,7 @@ double relative_half_width(const std::vector<double>& samples) {
 }  // namespace
 
 sampling_result sample_until_stable(const stopping_rule& rule, const timed_batch& run) {
-  const auto t0 = std::chrono::steady_clock::now();
+  const auto t0 = host_clock::now();
   sampling_result out;
 
   // Warm-up: caches, clocks, lazy initialisation. Double the batch until one

@@ -14,6 +14,7 @@
 
 #include "cuda_util.cuh"
 #include "gpu.hpp"
+#include "timer.hpp"
 
 namespace accel::gpu {
 namespace {
@@ -244,15 +245,11 @@ class mlp_gpu_run final : public device_run {
   std::unique_ptr<cublas_handle> cublas_;
 };
 
-double ns_since(std::chrono::steady_clock::time_point t0) {
-  return std::chrono::duration<double, std::nano>(std::chrono::steady_clock::now() - t0).count();
-}
-
 // Times one launch + completion on the host clock (events would miss the
 // module load, which happens on the host before the launch).
 template <typename Launch>
 double time_launch(cudaStream_t s, Launch launch) {
-  const auto t0 = std::chrono::steady_clock::now();
+  const auto t0 = host_clock::now();
   launch();
   ACCEL_CUDA(cudaGetLastError());
   ACCEL_SYNC(s);
@@ -263,12 +260,12 @@ double time_launch(cudaStream_t s, Launch launch) {
 
 cold_start measure_cold_start(int device) {
   cold_start c;
-  auto t0 = std::chrono::steady_clock::now();
+  auto t0 = host_clock::now();
   ACCEL_CUDA(cudaSetDevice(device));
   ACCEL_CUDA(cudaFree(nullptr));  // forces context creation
   c.context_ns = ns_since(t0);
   stream st;
-  t0 = std::chrono::steady_clock::now();
+  t0 = host_clock::now();
   { cublas_handle h(st.get()); c.cublas_handle_ns = ns_since(t0); }
   const int n = 256;
   device_buffer<float> a(size_t(n) * n), b(size_t(n) * n), bias(n), out(size_t(n) * n);
