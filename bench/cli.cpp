@@ -14,9 +14,13 @@
 #include "cpu_threads.hpp"
 #include "gpu.hpp"
 #include "reporters/console.hpp"
+#include "peaks.hpp"
+#include "roofline.hpp"
 #include "runner.hpp"
+#include "suite.hpp"
 #include "system_info.hpp"
 #include "workload.hpp"
+#include "workloads/mlp.hpp"
 
 #ifndef ACCELBENCH_VERSION
 #define ACCELBENCH_VERSION "0.0.0"
@@ -31,39 +35,6 @@ namespace {
 
 constexpr int kExitGate = 1;
 constexpr int kExitUsage = 2;
-
-std::vector<std::string> split(const std::string& s, char sep) {
-  std::vector<std::string> out;
-  std::string cur;
-  for (char ch : s) {
-    if (ch == sep) {
-      out.push_back(cur);
-      cur.clear();
-    } else {
-      cur += ch;
-    }
-  }
-  out.push_back(cur);
-  return out;
-}
-
-// "1,16,256" -> {1, 16, 256}; names the option and the bad token on failure.
-std::vector<int64_t> parse_int_list(const std::string& option, const std::string& text) {
-  std::vector<int64_t> out;
-  for (const auto& tok : split(text, ',')) {
-    size_t used = 0;
-    long long v = 0;
-    try {
-      v = std::stoll(tok, &used);
-    } catch (const std::exception&) {
-      used = 0;
-    }
-    if (tok.empty() || used != tok.size())
-      throw input_error(option + ": '" + tok + "' is not a whole number");
-    out.push_back(v);
-  }
-  return out;
-}
 
 std::string command_line(int argc, char** argv) {
   std::string s;
@@ -102,12 +73,20 @@ int cmd_run(run_config cfg, const std::string& cmdline) {
       throw input_error("--workloads: unknown workload '" + w + "' (known: " + known + ")");
     }
   validate(cfg, memory);
+  const std::vector<suite_point> points = points_for(cfg, double(memory));
+  // The fallback, capacity and cold-start measurements use the suite's MLP network.
+  for (const auto& p : points)
+    if (p.w->name == "mlp" && !cfg.layers_given) {
+      cfg.layers.clear();
+      for (int wdt : parse_layers(p.params.at("layers").get<std::string>())) cfg.layers.push_back(wdt);
+      break;
+    }
   if (!cfg.out.empty()) {
     const std::string why = check_writable(cfg.out);
     if (!why.empty()) throw input_error("--out: cannot write the report: " + why);
   }
 
-  const int threads = cfg.cpu_threads > 0 ? cfg.cpu_threads : cpu_threads_available();
+  const int threads = max_cpu_threads(cfg);
   set_cpu_threads(threads);
   // --backend cpu never touches the driver.
   gpu_probe gpu;
@@ -153,14 +132,23 @@ int cmd_run(run_config cfg, const std::string& cmdline) {
       std::cerr << "  running " << what << "\n";
   };
   hooks.checkpoint = [&](const report& r) {
-    if (!cfg.out.empty()) write_report(r, cfg.out);
+    if (cfg.out.empty()) return;
+    report partial = r;
+    add_scaling_efficiency(partial);
+    apply_roofline(partial);
+    write_report(partial, cfg.out);
   };
   if (!cfg.inject_fault.empty()) {
     const std::string& f = cfg.inject_fault;
     gpu::set_fault(f == "alloc" ? gpu::fault::alloc : f == "launch" ? gpu::fault::launch : gpu::fault::sync);
   }
   install_interrupt_handlers();
-  run_cases(cfg, gpu, rep, hooks);
+  if (hooks.progress) hooks.progress("ceilings (accelbench peaks)");
+  rep.system.peaks = measure_peaks(gpu, cfg.device);
+  run_cases(cfg, points, gpu, rep, hooks);
+  add_scaling_efficiency(rep);
+  apply_roofline(rep);
+  rep.crossovers = compute_crossovers(rep);
   gpu::set_fault(gpu::fault::none);
   if (interrupted()) {
     if (tty) std::cerr << "\r\033[K";
@@ -190,15 +178,73 @@ int cmd_run(run_config cfg, const std::string& cmdline) {
   return 0;
 }
 
-int cmd_list(bool as_json) {
+int cmd_peaks(int device, bool as_json, const std::string& threads) {
+  int t = cpu_threads_available();
+  if (threads != "all") {
+    const auto v = parse_int_list("--cpu-threads", threads);
+    if (v[0] < 1 || v[0] > 4096) throw input_error("--cpu-threads: expected 'all' or a count in [1, 4096]");
+    t = int(v[0]);
+  }
+  set_cpu_threads(t);
+  const gpu_probe gpu = gpu::probe();
+  if (gpu.usable && (device < 0 || device >= int(gpu.gpus.size())))
+    throw input_error("--device: " + std::to_string(device) + " does not exist");
+  const json p = measure_peaks(gpu, device);
+  if (as_json) {
+    std::cout << p.dump(2) << "\n";
+    return 0;
+  }
+  char line[160];
+  std::snprintf(line, sizeof line, "CPU (%d threads): memory %.1f GB/s (triad), fp32 FMA %.1f GFLOP/s\n", t,
+                p["cpu"]["triad_gb_per_s"].get<double>(), p["cpu"]["fma_gflops"].get<double>());
+  std::cout << line;
+  if (p["gpu"].is_object()) {
+    const json& g = p["gpu"];
+    std::snprintf(line, sizeof line,
+                  "GPU (measured): device copy %.1f GB/s, fp32 FMA %.1f GFLOP/s, H2D %.1f GB/s, D2H %.1f GB/s\n",
+                  g["d2d_gb_per_s"].get<double>(), g["fma_gflops"].get<double>(), g["h2d_gb_per_s"].get<double>(),
+                  g["d2h_gb_per_s"].get<double>());
+    std::cout << line;
+  }
+  if (p["gpu_datasheet"].is_object()) {
+    std::snprintf(line, sizeof line, "GPU (datasheet-style, from device properties): memory %.1f GB/s, fp32 %.1f GFLOP/s\n",
+                  p["gpu_datasheet"]["memory_gb_per_s"].get<double>(), p["gpu_datasheet"]["fp32_gflops"].get<double>());
+    std::cout << line;
+  }
+  if (p["gpu_reason"].is_string()) std::cout << "GPU: " << p["gpu_reason"].get<std::string>() << "\n";
+  return 0;
+}
+
+int cmd_list(bool as_json, const std::string& suite) {
+  if (!suite.empty()) {
+    const json s = load_suite(suite);
+    (void)expand_suite(s, {}, 0);  // a suite file is checked before it is printed
+    if (as_json)
+      std::cout << s.dump(2) << "\n";
+    else
+      for (const auto& p : expand_suite(s, {}, 0)) std::cout << p.w->name << " " << params_label(p.params) << "\n";
+    return 0;
+  }
   const gpu_probe gpu = gpu::probe();
   json j = {{"workloads", json::array()}, {"gpus", json::array()}};
   for (const auto& w : all_workloads())
+  {
+    json cpu = json::array(), params = json::array();
+    for (const auto& v : w.cpu_variants) cpu.push_back(v.name);
+    for (const auto& p : w.parameters) {
+      json pj = {{"name", p.name}, {"help", p.help}};
+      if (p.is_int()) pj["range"] = {p.min, p.max};
+      if (!p.choices.empty()) pj["choices"] = p.choices;
+      params.push_back(pj);
+    }
     j["workloads"].push_back({{"name", w.name},
                               {"description", w.description},
-                              {"cpu_variants", {"eigen"}},
+                              {"cpu_variants", cpu},
                               {"gpu_variants", w.gpu_variants},
-                              {"parameters", w.parameters}});
+                              {"parameters", params},
+                              {"size_parameter", w.size_param}});
+  }
+  j["suites"] = builtin_suite_names();
   for (const auto& g : gpu.gpus)
     j["gpus"].push_back({{"name", g.name}, {"compute_capability", g.compute_capability}, {"memory_bytes", g.memory_bytes}});
   j["cuda_built"] = gpu.built_with_cuda;
@@ -209,12 +255,25 @@ int cmd_list(bool as_json) {
   }
   std::cout << "workloads:\n";
   for (const auto& w : all_workloads()) {
-    std::cout << "  " << w.name << "  " << w.description << "\n    cpu: eigen   gpu:";
+    std::cout << "  " << w.name << "  " << w.description << "\n    cpu:";
+    for (const auto& v : w.cpu_variants) std::cout << " " << v.name << (v.parallel ? "" : " (1 thread)");
+    std::cout << "   gpu:";
     for (const auto& v : w.gpu_variants) std::cout << " " << v;
     std::cout << "\n    parameters:";
-    for (const auto& p : w.parameters) std::cout << " " << p;
+    for (const auto& p : w.parameters) {
+      std::cout << " " << p.name;
+      if (p.is_int()) std::cout << "[" << p.min << ".." << p.max << "]";
+      if (!p.choices.empty()) {
+        std::cout << "{";
+        for (size_t i = 0; i < p.choices.size(); ++i) std::cout << (i ? "|" : "") << p.choices[i];
+        std::cout << "}";
+      }
+    }
     std::cout << "\n";
   }
+  std::cout << "suites (accelbench list --suite NAME --json):";
+  for (const auto& n : builtin_suite_names()) std::cout << " " << n;
+  std::cout << "\n";
   std::cout << "GPUs:\n";
   if (!gpu.usable) std::cout << "  none: " << (gpu.built_with_cuda ? "no GPU: " : "") << gpu.reason << "\n";
   for (size_t i = 0; i < gpu.gpus.size(); ++i) std::cout << "  [" << i << "] " << gpu_line(gpu, int(i)) << "\n";
@@ -230,12 +289,14 @@ int run_cli(int argc, char** argv) {
   app.require_subcommand(1);
 
   run_config cfg;
-  std::string workloads = "mlp", batches = "1,16,256,4096,16384", layers = "512,1024,1024,1024,64";
+  std::string workloads, batches, layers;
   std::string threads = "all";
   auto* run = app.add_subcommand("run", "Run the suite: verify, time, and judge the speedup");
-  run->add_option("--workloads", workloads, "Comma-separated workloads (see `accelbench list`)")->capture_default_str();
-  run->add_option("--batch-sizes", batches, "MLP batch sizes to sweep")->capture_default_str();
-  run->add_option("--layers", layers, "MLP layer widths, input first")->capture_default_str();
+  run->add_option("--suite", cfg.suite, "quick, default, full, or a suite file (accelbench list --suite NAME --json)")
+      ->capture_default_str();
+  run->add_option("--workloads", workloads, "Comma-separated workloads of the suite to run (default: all)");
+  run->add_option("--batch-sizes", batches, "MLP batch sizes to sweep (overrides the suite's)");
+  run->add_option("--layers", layers, "MLP layer widths, input first (overrides the suite's; default 512,1024,1024,1024,64)");
   run->add_option("--device", cfg.device, "CUDA device index")->capture_default_str();
   run->add_option("--out", cfg.out, "JSON report path (written atomically; '' for none)")->capture_default_str();
   run->add_flag("--require-gpu", cfg.require_gpu, "Exit 1 when no usable GPU is found");
@@ -248,7 +309,8 @@ int run_cli(int argc, char** argv) {
   run->add_option("--max-time", cfg.rule.max_time_s, "Stopping rule: wall-clock limit per case, seconds; then 'noisy'")
       ->capture_default_str();
   run->add_option("--target", cfg.target, "Speedup target for the verdict")->capture_default_str();
-  run->add_option("--cpu-threads", threads, "CPU threads: a number or 'all'")->capture_default_str();
+  run->add_option("--cpu-threads", threads, "CPU thread counts, e.g. 1,2,4,all: parallel CPU cases run once per count")
+      ->capture_default_str();
   run->add_option("--backend", cfg.backend, "auto (GPU, CPU when unusable), gpu (strict) or cpu")
       ->capture_default_str();
 
@@ -258,8 +320,18 @@ int run_cli(int argc, char** argv) {
   run->add_flag("!--no-fallback", cfg.fallback, "Skip the CPU fallback latency, capacity and cold-start measurements");
 
   bool list_json = false;
-  auto* list = app.add_subcommand("list", "List workloads, variants, parameters and the GPUs found");
+  std::string list_suite;
+  auto* list = app.add_subcommand("list", "List workloads, variants, parameters, suites and the GPUs found");
   list->add_flag("--json", list_json, "Print as JSON");
+  list->add_option("--suite", list_suite, "Print this suite (built-in name or file) instead");
+
+  bool peaks_json = false;
+  int peaks_device = 0;
+  std::string peaks_threads = "all";
+  auto* peaks = app.add_subcommand("peaks", "Measure this machine's ceilings (memory bandwidth, fp32 FMA rate, PCIe)");
+  peaks->add_flag("--json", peaks_json, "Print as JSON");
+  peaks->add_option("--device", peaks_device, "CUDA device index")->capture_default_str();
+  peaks->add_option("--cpu-threads", peaks_threads, "CPU threads: a number or 'all'")->capture_default_str();
 
   // Hidden verbs: the child-process halves of the fallback and cold-start
   // measurements (bench/fallback_latency.cpp).
@@ -286,20 +358,27 @@ int run_cli(int argc, char** argv) {
   }
 
   try {
-    if (*list) return cmd_list(list_json);
+    if (*list) return cmd_list(list_json, list_suite);
+    if (*peaks) return cmd_peaks(peaks_device, peaks_json, peaks_threads);
     if (*first_request)
       return internal_first_request(json::parse(in_layers).get<std::vector<int64_t>>(), in_batch, in_seed, in_threads,
                                     in_device, in_fault);
     if (*cold_start) return internal_cold_start(in_device);
-    cfg.workloads = split(workloads, ',');
-    cfg.batch_sizes = parse_int_list("--batch-sizes", batches);
-    cfg.layers = parse_int_list("--layers", layers);
-    if (threads == "all") {
-      cfg.cpu_threads = 0;
-    } else {
-      const auto t = parse_int_list("--cpu-threads", threads);
-      if (t.size() != 1 || t[0] < 1) throw input_error("--cpu-threads: expected 'all' or a positive number");
-      cfg.cpu_threads = int(std::min<int64_t>(t[0], 1 << 20));
+    if (run->count("--workloads")) cfg.workloads = split(workloads, ',');
+    if (run->count("--batch-sizes")) cfg.batch_sizes = parse_int_list("--batch-sizes", batches);
+    if (run->count("--layers")) {
+      cfg.layers = parse_int_list("--layers", layers);
+      cfg.layers_given = true;
+    }
+    cfg.cpu_threads.clear();
+    for (const auto& tok : split(threads, ',')) {
+      if (tok == "all") {
+        cfg.cpu_threads.push_back(0);
+        continue;
+      }
+      const auto t = parse_int_list("--cpu-threads", tok);
+      if (t[0] < 1) throw input_error("--cpu-threads: '" + tok + "' is not 'all' or a positive number");
+      cfg.cpu_threads.push_back(int(std::min<int64_t>(t[0], 1 << 20)));
     }
     return cmd_run(cfg, command_line(argc, argv));
   } catch (const input_error& e) {

@@ -1,11 +1,15 @@
 #include "config.hpp"
 
+#include <algorithm>
 #include <cmath>
+
+#include "cpu_threads.hpp"
 
 namespace accel {
 
 json config_json(const run_config& c) {
-  return {{"workloads", c.workloads},
+  return {{"suite", c.suite},
+          {"workloads", c.workloads},
           {"batch_sizes", c.batch_sizes},
           {"layers", c.layers},
           {"device", c.device},
@@ -25,39 +29,59 @@ json config_json(const run_config& c) {
           {"fallback", c.fallback}};
 }
 
-// Largest batch we accept at all; larger ones are refused before any allocation.
-constexpr int64_t kMaxBatch = int64_t(1) << 24;
-constexpr int64_t kMaxWidth = int64_t(1) << 16;
+std::vector<std::string> split(const std::string& s, char sep) {
+  std::vector<std::string> out;
+  std::string cur;
+  for (char ch : s) {
+    if (ch == sep) {
+      out.push_back(cur);
+      cur.clear();
+    } else {
+      cur += ch;
+    }
+  }
+  out.push_back(cur);
+  return out;
+}
 
-void validate(const run_config& c, uint64_t memory_bytes) {
-  if (c.batch_sizes.empty()) throw input_error("--batch-sizes: give at least one batch size");
-  for (int64_t b : c.batch_sizes)
-    if (b < 1 || b > kMaxBatch)
-      throw input_error("--batch-sizes: " + std::to_string(b) + " is not in [1, " + std::to_string(kMaxBatch) + "]");
-  if (c.layers.size() < 2) throw input_error("--layers: give at least two widths (input and output)");
-  int64_t widest = 0, params = 0;
-  for (size_t i = 0; i < c.layers.size(); ++i) {
-    const int64_t w = c.layers[i];
-    if (w < 1 || w > kMaxWidth)
-      throw input_error("--layers: width " + std::to_string(w) + " is not in [1, " + std::to_string(kMaxWidth) + "]");
-    widest = std::max(widest, w);
-    if (i + 1 < c.layers.size()) params += w * c.layers[i + 1];
+// "1,16,256" -> {1, 16, 256}; names the option and the bad token on failure.
+std::vector<int64_t> parse_int_list(const std::string& option, const std::string& text) {
+  std::vector<int64_t> out;
+  for (const auto& tok : split(text, ',')) {
+    size_t used = 0;
+    long long v = 0;
+    try {
+      v = std::stoll(tok, &used);
+    } catch (const std::exception&) {
+      used = 0;
+    }
+    if (tok.empty() || used != tok.size())
+      throw input_error(option + ": '" + tok + "' is not a whole number");
+    out.push_back(v);
   }
-  // Host memory one MLP point needs: weights, input, output and two activation
-  // buffers on the CPU side, the same again as pinned staging for the GPU.
-  for (int64_t b : c.batch_sizes) {
-    const double need = 4.0 * (double(params) + 4.0 * double(b) * double(widest)) * 2.0;
-    if (memory_bytes > 0 && need > 0.8 * double(memory_bytes))
-      throw input_error("--batch-sizes: batch " + std::to_string(b) + " with these layers needs about " +
-                        std::to_string(int64_t(need / (1 << 20))) + " MiB of host memory; this machine has " +
-                        std::to_string(int64_t(memory_bytes >> 20)) + " MiB");
-  }
+  return out;
+}
+
+int max_cpu_threads(const run_config& c) { return cpu_thread_counts(c).back(); }
+
+std::vector<int> cpu_thread_counts(const run_config& c) {
+  std::vector<int> t;
+  for (int n : c.cpu_threads) t.push_back(n > 0 ? n : cpu_threads_available());
+  if (t.empty()) t.push_back(cpu_threads_available());
+  std::sort(t.begin(), t.end());
+  t.erase(std::unique(t.begin(), t.end()), t.end());
+  return t;
+}
+
+void validate(const run_config& c, uint64_t) {
   if (c.rule.min_samples < 1 || c.rule.min_samples > 1'000'000) throw input_error("--min-samples: must be in [1, 1000000]");
   if (!(c.rule.min_time_s >= 0) || c.rule.min_time_s > 3600) throw input_error("--min-time: must be in [0, 3600] seconds");
   if (!(c.rule.max_time_s > 0) || c.rule.max_time_s > 86400) throw input_error("--max-time: must be in (0, 86400] seconds");
   if (!(c.rule.max_noise > 0) || c.rule.max_noise >= 1) throw input_error("--max-noise: must be in (0, 1), e.g. 0.01 for 1 %");
   if (!(c.target > 0) || !std::isfinite(c.target)) throw input_error("--target: must be a positive speedup, e.g. 4.22");
-  if (c.cpu_threads < 0 || c.cpu_threads > 4096) throw input_error("--cpu-threads: must be 'all' or in [1, 4096]");
+  if (c.cpu_threads.empty()) throw input_error("--cpu-threads: give at least one count, e.g. 1,2,all");
+  for (int t : c.cpu_threads)
+    if (t < 0 || t > 4096) throw input_error("--cpu-threads: each count must be 'all' or in [1, 4096]");
   if (c.device < 0) throw input_error("--device: must be >= 0");
   if (c.backend != "auto" && c.backend != "gpu" && c.backend != "cpu")
     throw input_error("--backend: expected auto, gpu or cpu");

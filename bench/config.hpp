@@ -10,9 +10,13 @@
 namespace accel {
 
 struct run_config {
-  std::vector<std::string> workloads{"mlp"};
-  std::vector<int64_t> batch_sizes{1, 16, 256, 4096, 16384};
+  std::string suite = "default";     // built-in name or a suite file (bench/suite.hpp)
+  std::vector<std::string> workloads;  // empty: every workload of the suite
+  // MLP overrides of the suite's grids (empty: the suite's). `layers` is also
+  // the network the fallback, capacity and cold-start measurements use.
+  std::vector<int64_t> batch_sizes;
   std::vector<int64_t> layers{512, 1024, 1024, 1024, 64};
+  bool layers_given = false;
   int device = 0;
   std::string out = "accelbench-report.json";
   bool require_gpu = false;
@@ -20,7 +24,7 @@ struct run_config {
   uint64_t seed = 42;
   stopping_rule rule;
   double target = 4.22;
-  int cpu_threads = 0;  // 0 = all
+  std::vector<int> cpu_threads{0};  // --cpu-threads 1,2,all: 0 = all cores; parallel CPU cases run once per value
   std::string backend = "auto";  // auto | gpu | cpu
   std::string device_memory_limit;  // "" (none), bytes ("8GiB", "500000000") or "50%"
   std::string inject_fault;         // "" | alloc | launch | sync
@@ -32,6 +36,17 @@ struct run_config {
 uint64_t parse_memory_limit(const std::string& text, uint64_t device_total_bytes);
 
 json config_json(const run_config& c);
+
+// "a,b,,c" -> {"a", "b", "", "c"}
+std::vector<std::string> split(const std::string& s, char sep);
+// "1,16,256" -> {1, 16, 256}; throws input_error naming `option` and the bad token.
+std::vector<int64_t> parse_int_list(const std::string& option, const std::string& text);
+
+// The largest of --cpu-threads with "all" resolved: what the speedup's CPU side
+// and the fallback use.
+int max_cpu_threads(const run_config& c);
+// --cpu-threads resolved ("all" -> the cores), without repeats, ascending.
+std::vector<int> cpu_thread_counts(const run_config& c);
 
 // Checks sizes and combinations the parser cannot; throws input_error naming
 // the option. `memory_bytes` is the host's RAM, to refuse impossible sizes.

@@ -55,7 +55,8 @@ answer mlp_dispatcher::predict(const float* x, int batch, float* out) {
       session_->set_input(x);
     }
     session_->run_once();
-    std::copy(session_->output(), session_->output() + session_->output_size(), out);
+    const auto* y = static_cast<const float*>(session_->output());
+    std::copy(y, y + session_->output_bytes() / sizeof(float), out);
     return {true, "", ""};
   } catch (const gpu_error& e) {
     // Drop the session: its buffers are freed now, and the next request starts

@@ -42,7 +42,7 @@ const int kFallbackBatches[] = {1, 256};
 json measure_fallback(const run_config& cfg, const gpu_probe& gpu) {
   const std::vector<int> widths(cfg.layers.begin(), cfg.layers.end());
   const mlp_model m = make_mlp(widths, derive_seed(cfg.seed, 1));
-  const int threads = cfg.cpu_threads > 0 ? cfg.cpu_threads : cpu_threads_available();
+  const int threads = max_cpu_threads(cfg);
   const backend_mode mode = parse_backend(cfg.backend);
 
   // The triggers this machine can show: the real one when no GPU is usable,

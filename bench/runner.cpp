@@ -4,6 +4,7 @@
 
 #include <chrono>
 
+#include "cpu_threads.hpp"
 #include "gpu.hpp"
 #include "interrupt.hpp"
 #include "memory_tracker.hpp"
@@ -72,89 +73,122 @@ std::string why_no_gpu(const run_config& cfg, const gpu_probe& gpu) {
 
 }  // namespace
 
-void run_cases(const run_config& cfg, const gpu_probe& gpu, report& rep, const run_hooks& hooks) {
+void run_cases(const run_config& cfg, const std::vector<suite_point>& points, const gpu_probe& gpu, report& rep,
+               const run_hooks& hooks) {
   const std::string no_gpu = why_no_gpu(cfg, gpu);
   const char* gpu_timings[] = {"kernel", "end_to_end"};
-  for (const auto& name : cfg.workloads) {
-    const workload& w = *find_workload(name);
-    for (const json& params : w.points(cfg)) {
-      const std::string label = w.name + " " + params_label(params);
-      auto pt = w.make_point(params, cfg.seed);
+  const std::vector<int> thread_counts = cpu_thread_counts(cfg);
+  const int all_threads = thread_counts.back();
+  for (const auto& [wp, params] : points) {
+    const workload& w = *wp;
+    const std::string label = w.name + " " + params_label(params);
+    auto pt = w.make_point(params, cfg.seed);
 
-      if (hooks.progress) hooks.progress(label + " cpu");
-      pt->run_cpu();  // the reference output every GPU variant is checked against
-      case_result cpu = new_case(w, params, *pt, "cpu", "eigen", "cpu");
-      if (interrupted()) return;
-      const bool finished = measure(cpu, cfg.rule, [&](int iterations) {
-        const auto t0 = host_clock::now();
-        for (int i = 0; i < iterations; ++i) pt->run_cpu();
-        return ns_since(t0);
-      });
-      if (!finished) return;
-      cpu.memory = case_memory{0, std::nullopt, std::nullopt, host_peak_rss_bytes()};
-      rep.cases.push_back(cpu);
+    if (hooks.progress) hooks.progress(label + " cpu");
+    set_cpu_threads(all_threads);
+    pt->run_cpu(0);  // the reference output every other result is checked against
+    pt->keep_reference();
+    if (interrupted()) return;
+    case_result cpu;  // the speedups' baseline: the first CPU variant on all threads
+    for (size_t v = 0; v < w.cpu_variants.size(); ++v) {
+      const cpu_variant& cv = w.cpu_variants[v];
+      for (int threads : cv.parallel ? thread_counts : std::vector<int>{1}) {
+        set_cpu_threads(threads);
+        case_result c = new_case(w, params, *pt, "cpu", cv.name, "cpu");
+        c.threads = threads;
+        if (hooks.progress) hooks.progress(label + " cpu/" + cv.name + " " + std::to_string(threads) + "t");
+        pt->run_cpu(int(v));
+        c.verification = pt->check(pt->cpu_output());
+        c.status = c.verification->passed ? "ok" : "verify_failed";
+        const bool finished = measure(c, cfg.rule, [&](int iterations) {
+          const auto t0 = host_clock::now();
+          for (int i = 0; i < iterations; ++i) pt->run_cpu(int(v));
+          return ns_since(t0);
+        });
+        if (!finished) return;
+        c.memory = case_memory{0, std::nullopt, std::nullopt, host_peak_rss_bytes()};
+        rep.cases.push_back(c);
+        if (v == 0 && threads == all_threads) cpu = c;
+      }
+    }
+    set_cpu_threads(all_threads);
 
-      for (const auto& variant : w.gpu_variants) {
-        if (!no_gpu.empty()) {
-          for (const char* t : gpu_timings)
-            rep.speedups.push_back(not_measured(w.name, params, variant, t, cfg.target, no_gpu));
-          continue;
-        }
-        std::unique_ptr<device_run> run;
-        verification v;
-        case_memory mem;
-        device_memory().reset_peak();
-        mem.device_used_before = device_used_bytes(cfg.device);
-        try {
-          if (hooks.progress) hooks.progress(label + " gpu/" + variant + " verify");
-          run = pt->make_gpu(variant, cfg.device);
-          mem.device_used_after = device_used_bytes(cfg.device);
-          run->run_once();
-          v = verify_close(pt->cpu_output(), {run->output(), run->output_size()}, pt->tol);
-        } catch (const gpu_error& e) {
-          for (const char* t : gpu_timings) {
-            case_result c = new_case(w, params, *pt, "gpu", variant, t);
-            c.status = "error";
-            c.error = e.what();
-            c.memory = mem;
-            c.memory->device_peak_bytes = device_memory().peak_bytes();
-            rep.cases.push_back(c);
-            rep.speedups.push_back(not_measured(w.name, params, variant, t, cfg.target, std::string("GPU error: ") + e.what()));
-          }
-          continue;
-        }
+    for (const auto& variant : w.gpu_variants) {
+      if (!no_gpu.empty()) {
+        for (const char* t : gpu_timings)
+          rep.speedups.push_back(not_measured(w.name, params, variant, t, cfg.target, no_gpu));
+        continue;
+      }
+      if (cpu.status != "ok") {
+        for (const char* t : gpu_timings)
+          rep.speedups.push_back(not_measured(w.name, params, variant, t, cfg.target,
+                                              "the CPU reference failed its own check"));
+        continue;
+      }
+      std::unique_ptr<device_run> run;
+      verification v;
+      case_memory mem;
+      device_memory().reset_peak();
+      mem.device_used_before = device_used_bytes(cfg.device);
+      try {
+        if (hooks.progress) hooks.progress(label + " gpu/" + variant + " verify");
+        run = pt->make_gpu(variant, cfg.device);
+        mem.device_used_after = device_used_bytes(cfg.device);
+        run->run_once();
+        v = pt->check({run->output(), run->output_bytes()});
+      } catch (const gpu_error& e) {
         for (const char* t : gpu_timings) {
           case_result c = new_case(w, params, *pt, "gpu", variant, t);
-          c.verification = v;
-          c.status = v.passed ? "ok" : "verify_failed";
-          try {
-            if (hooks.progress) hooks.progress(label + " gpu/" + variant + " " + t);
-            const bool kernel = std::string(t) == "kernel";
-            if (!measure(c, cfg.rule, [&](int iterations) {
-                  return kernel ? run->time_kernel_ns(iterations) : run->time_end_to_end_ns(iterations);
-                }))
-              return;
-          } catch (const gpu_error& e) {
-            c.status = "error";
-            c.error = e.what();
-            c.samples_ns.clear();
-          }
+          c.status = "error";
+          c.error = e.what();
           c.memory = mem;
           c.memory->device_peak_bytes = device_memory().peak_bytes();
-          c.memory->host_peak_rss_bytes = host_peak_rss_bytes();
           rep.cases.push_back(c);
-          if (c.status == "ok")
-            rep.speedups.push_back(measure_speedup(cpu, c, cfg.target));
-          else if (c.status == "verify_failed")
-            rep.speedups.push_back(not_measured(w.name, params, variant, t, cfg.target,
-                                                "verification failed: " + v.first_mismatch + " (" +
-                                                    std::to_string(v.mismatches) + " mismatches)"));
-          else
-            rep.speedups.push_back(not_measured(w.name, params, variant, t, cfg.target, "GPU error: " + c.error));
+          rep.speedups.push_back(not_measured(w.name, params, variant, t, cfg.target, std::string("GPU error: ") + e.what()));
         }
+        continue;
       }
-      if (hooks.checkpoint) hooks.checkpoint(rep);
+      for (const char* t : gpu_timings) {
+        case_result c = new_case(w, params, *pt, "gpu", variant, t);
+        c.verification = v;
+        c.status = v.passed ? "ok" : "verify_failed";
+        try {
+          if (hooks.progress) hooks.progress(label + " gpu/" + variant + " " + t);
+          const bool kernel = std::string(t) == "kernel";
+          if (!measure(c, cfg.rule, [&](int iterations) {
+                return kernel ? run->time_kernel_ns(iterations) : run->time_end_to_end_ns(iterations);
+              }))
+            return;
+        } catch (const gpu_error& e) {
+          c.status = "error";
+          c.error = e.what();
+          c.samples_ns.clear();
+        }
+        c.memory = mem;
+        c.memory->device_peak_bytes = device_memory().peak_bytes();
+        c.memory->host_peak_rss_bytes = host_peak_rss_bytes();
+        rep.cases.push_back(c);
+        if (c.status == "ok")
+          rep.speedups.push_back(measure_speedup(cpu, c, cfg.target));
+        else if (c.status == "verify_failed")
+          rep.speedups.push_back(not_measured(w.name, params, variant, t, cfg.target,
+                                              "verification failed: " + v.first_mismatch + " (" +
+                                                  std::to_string(v.mismatches) + " mismatches)"));
+        else
+          rep.speedups.push_back(not_measured(w.name, params, variant, t, cfg.target, "GPU error: " + c.error));
+      }
     }
+    if (hooks.checkpoint) hooks.checkpoint(rep);
+  }
+}
+
+void add_scaling_efficiency(report& rep) {
+  for (auto& c : rep.cases) {
+    if (c.backend != "cpu" || c.threads <= 1 || c.status != "ok") continue;
+    for (const auto& one : rep.cases)
+      if (one.backend == "cpu" && one.threads == 1 && one.status == "ok" && one.workload == c.workload &&
+          one.variant == c.variant && one.params == c.params)
+        c.scaling_efficiency = one.stats.median / (c.stats.median * c.threads);
   }
 }
 

@@ -8,6 +8,7 @@
 #include "config.hpp"
 #include "gpu_info.hpp"
 #include "report.hpp"
+#include "suite.hpp"
 
 namespace accel {
 
@@ -18,7 +19,11 @@ struct run_hooks {
 
 // Appends cases and speedups to `rep`. GPU failures are recorded per case and
 // never stop the run.
-void run_cases(const run_config& cfg, const gpu_probe& gpu, report& rep, const run_hooks& hooks);
+void run_cases(const run_config& cfg, const std::vector<suite_point>& points, const gpu_probe& gpu, report& rep,
+               const run_hooks& hooks);
+
+// Fills each parallel CPU case's scaling_efficiency from the same case at 1 thread.
+void add_scaling_efficiency(report& rep);
 
 // "batch=256 layers=512,1024,64"
 std::string params_label(const json& params);

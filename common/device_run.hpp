@@ -22,10 +22,11 @@ class device_run {
   // Host input -> host output once (H2D, kernels, D2H), synchronised; then
   // output() holds the result for verification.
   virtual void run_once() = 0;
-  // Replaces the host input (same size as at set-up) for the next run_once.
-  virtual void set_input(const float* host) = 0;
-  virtual const float* output() const = 0;
-  virtual size_t output_size() const = 0;
+  // Replaces the host input (same size and layout as at set-up) for the next run_once.
+  virtual void set_input(const void* host) = 0;
+  // The result of the last run_once, as bytes (the workload knows the type).
+  virtual const void* output() const = 0;
+  virtual size_t output_bytes() const = 0;
   // `iterations` back-to-back calls timed with CUDA events on the run's stream;
   // returns the total in ns. kernel: data already on the device.
   // end_to_end: each call copies the input H2D and the output D2H (pinned host memory).

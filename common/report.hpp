@@ -28,6 +28,9 @@ struct system_info {
   std::optional<cuda_info> cuda;  // null when built without CUDA
   std::vector<gpu_info> gpus;
   std::string gpu_unavailable_reason;  // empty when a GPU is usable
+  // This machine's ceilings (`accelbench peaks`, bench/peaks.hpp): measured and
+  // datasheet-style figures, each labelled. null when not measured.
+  json peaks = nullptr;
 };
 
 // Memory one case used. The tracker sees our allocations; the driver's
@@ -55,6 +58,13 @@ struct case_result {
   double flops_per_call = 0, bytes_per_call = 0, items_per_call = 0;
   double gflops = 0, items_per_s = 0;  // from the median
   std::optional<case_memory> memory;
+  int threads = 0;  // CPU cases: the thread count it ran with; 0 for GPU cases
+  std::optional<double> scaling_efficiency;  // CPU, n > 1 threads: speed(n) / (n * speed(1))
+  // Roofline, from the median against this machine's measured ceilings (bench/roofline.hpp).
+  double gb_per_s = 0;
+  std::string bound;                   // "memory" | "compute" | "" (no ceilings known)
+  std::optional<double> pct_of_peak;   // achieved / ceiling of its bound, in percent
+  std::optional<double> transfer_share;  // end_to_end GPU cases: (end_to_end - kernel) / end_to_end
 };
 
 struct speedup_result {
@@ -83,6 +93,7 @@ struct report {
   json fallback = nullptr;    // CPU fallback latency per trigger
   json cold_start = nullptr;  // context, cuBLAS handle, first launches
   json capacity = nullptr;    // largest MLP batch that fits the device (or --device-memory-limit)
+  json crossovers = nullptr;  // break-even and target sizes per workload series and GPU variant
 };
 
 json to_json(const report& r);

@@ -51,6 +51,7 @@ json system_json(const system_info& s) {
                             : json(nullptr)},
             {"gpus", gpus}};
   j["gpu_unavailable_reason"] = s.gpu_unavailable_reason.empty() ? json(nullptr) : json(s.gpu_unavailable_reason);
+  j["peaks"] = s.peaks;
   return j;
 }
 
@@ -157,6 +158,10 @@ system_info system_from(const json& j, const std::string& p) {
   const json& reason = field(j, p, "gpu_unavailable_reason");
   if (!reason.is_null() && !reason.is_string()) bad(p + ".gpu_unavailable_reason", "expected a string or null");
   if (reason.is_string()) s.gpu_unavailable_reason = reason.get<std::string>();
+  if (j.contains("peaks")) {
+    if (!j["peaks"].is_null() && !j["peaks"].is_object()) bad(p + ".peaks", "expected an object or null");
+    s.peaks = j["peaks"];
+  }
   return s;
 }
 
@@ -225,6 +230,20 @@ case_result case_from(const json& j, const std::string& p) {
     }
     c.memory = m;
   }
+  // Fields added after the first reports: optional on reading.
+  if (j.contains("threads")) c.threads = static_cast<int>(integer(j, p, "threads", 0, 1 << 20));
+  const auto opt_num = [&](const char* k) -> std::optional<double> {
+    if (!j.contains(k) || j[k].is_null()) return std::nullopt;
+    return num(j, p, k);
+  };
+  c.scaling_efficiency = opt_num("scaling_efficiency");
+  c.pct_of_peak = opt_num("pct_of_peak");
+  c.transfer_share = opt_num("transfer_share");
+  if (j.contains("gb_per_s")) c.gb_per_s = num(j, p, "gb_per_s");
+  if (j.contains("bound") && !j["bound"].is_null()) {
+    c.bound = str(j, p, "bound");
+    if (c.bound != "memory" && c.bound != "compute") bad(p + ".bound", "expected \"memory\", \"compute\" or null");
+  }
   return c;
 }
 
@@ -269,8 +288,15 @@ json to_json(const report& r) {
     j["flops_per_call"] = c.flops_per_call;
     j["bytes_per_call"] = c.bytes_per_call;
     j["items_per_call"] = c.items_per_call;
+    j["threads"] = c.threads;
     j["gflops"] = c.gflops;
+    j["gb_per_s"] = c.gb_per_s;
+    j["flop_per_byte"] = c.bytes_per_call > 0 ? json(c.flops_per_call / c.bytes_per_call) : json(nullptr);
+    j["bound"] = c.bound.empty() ? json(nullptr) : json(c.bound);
+    j["pct_of_peak"] = c.pct_of_peak ? json(*c.pct_of_peak) : json(nullptr);
     j["items_per_s"] = c.items_per_s;
+    j["scaling_efficiency"] = c.scaling_efficiency ? json(*c.scaling_efficiency) : json(nullptr);
+    j["transfer_share"] = c.transfer_share ? json(*c.transfer_share) : json(nullptr);
     if (c.memory) {
       const auto opt = [](const std::optional<uint64_t>& v) { return v ? json(*v) : json(nullptr); };
       j["memory"] = {{"device_peak_bytes", c.memory->device_peak_bytes},
@@ -306,7 +332,8 @@ json to_json(const report& r) {
           {"speedups", speedups},
           {"fallback", r.fallback},
           {"cold_start", r.cold_start},
-          {"capacity", r.capacity}};
+          {"capacity", r.capacity},
+          {"crossovers", r.crossovers}};
 }
 
 report report_from_json(const json& j) {
@@ -336,6 +363,9 @@ report report_from_json(const json& j) {
     r.speedups.push_back(speedup_from(speedups[i], "speedups[" + std::to_string(i) + "]"));
   for (const char* k : {"fallback", "cold_start", "capacity"})
     if (j.contains(k) && !j[k].is_null() && !j[k].is_object()) bad(k, "expected an object or null");
+  if (j.contains("crossovers") && !j["crossovers"].is_null() && !j["crossovers"].is_array())
+    bad("crossovers", "expected an array or null");
+  if (j.contains("crossovers")) r.crossovers = j["crossovers"];
   if (j.contains("fallback")) r.fallback = j["fallback"];
   if (j.contains("cold_start")) r.cold_start = j["cold_start"];
   if (j.contains("capacity")) r.capacity = j["capacity"];

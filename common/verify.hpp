@@ -1,6 +1,7 @@
-// Element-wise comparison of a GPU result against the CPU reference.
+// Element-wise comparison of a result against its reference.
 #pragma once
 #include <cstddef>
+#include <cstdint>
 #include <span>
 #include <string>
 
@@ -21,5 +22,12 @@ struct verification {
 };
 
 verification verify_close(std::span<const float> ref, std::span<const float> got, tolerance tol);
+
+// |got[i] - ref[i]| <= bound[i]: for sums, whose rounding error grows with
+// the magnitude of what was added (ref in double precision).
+verification verify_within(std::span<const double> ref, std::span<const float> got, std::span<const double> bound);
+
+// Exact equality (sorted keys, integer scans; int32 compared as its bits).
+verification verify_equal(std::span<const uint32_t> ref, std::span<const uint32_t> got);
 
 }  // namespace accel

@@ -57,4 +57,42 @@ void check_mlp_allocation(const std::vector<int>& widths, int batch, int device)
 std::unique_ptr<device_run> make_mlp_run(const std::string& variant, int device, const mlp_model& m,
                                          const float* input, int batch);
 
+// Measured ceilings of one GPU (gpu/peaks.cu); throws gpu_error.
+struct gpu_peaks {
+  double d2d_gb_per_s = 0;  // device-to-device copy, bytes read + written per second
+  double fma_gflops = 0;    // fp32 FMA chains, 2 flops each
+  double h2d_gb_per_s = 0;  // pinned host -> device
+  double d2h_gb_per_s = 0;  // device -> pinned host
+};
+gpu_peaks measure_gpu_peaks(int device);
+
+// --- The batched workloads (bench/workloads/*.cpp). Every make_* copies the
+// inputs to `device` now and throws gpu_error; see each .cu file for what its
+// variants do.
+
+// C_i = A_i * B_i, n x n column-major, `batch` matrices back to back.
+const std::vector<std::string>& batched_gemm_variants();  // custom, cublas
+std::unique_ptr<device_run> make_batched_gemm_run(const std::string& variant, int device, int n, int64_t batch,
+                                                  const float* a, const float* b);
+
+// Sum of x (rows == 1, output 1 float) or of each row of a rows x cols
+// row-major matrix (output `rows` floats).
+const std::vector<std::string>& reduce_variants();  // custom, cub
+std::unique_ptr<device_run> make_reduce_run(const std::string& variant, int device, const float* x, size_t rows,
+                                            size_t cols);
+
+// Inclusive prefix sum of n int32 (fp32 == false) or fp32 values.
+const std::vector<std::string>& scan_variants();  // thrust
+std::unique_ptr<device_run> make_scan_run(const std::string& variant, int device, bool fp32, const void* x, size_t n);
+
+// Sort n uint32 keys; with `pairs`, `blob` holds n keys then n values (output alike).
+const std::vector<std::string>& sort_variants();  // thrust
+std::unique_ptr<device_run> make_sort_run(const std::string& variant, int device, const uint32_t* blob, size_t n,
+                                          bool pairs);
+
+// saxpy: out = a * x + y;  otherwise gelu: out = gelu(x) (y unused).
+const std::vector<std::string>& elementwise_variants();  // custom
+std::unique_ptr<device_run> make_elementwise_run(const std::string& variant, int device, bool saxpy, float a,
+                                                 const float* x, const float* y, size_t n);
+
 }  // namespace accel::gpu

@@ -5,13 +5,12 @@
 //              softmax_rows, one warp per row.
 //   cublas:    cublasSgemm per layer (plain fp32 math, no TF32), then our
 //              bias_act pass and the same softmax_rows.
-#include <cublas_v2.h>
-
 #include <algorithm>
 #include <chrono>
 #include <functional>
 #include <cmath>
 
+#include "cublas_util.cuh"
 #include "cuda_util.cuh"
 #include "gpu.hpp"
 #include "timer.hpp"
@@ -120,31 +119,6 @@ __global__ void softmax_rows(float* __restrict__ x, int rows, int cols) {
   for (int c = lane; c < cols; c += 32) r[c] = expf(r[c] - mx) * inv;
 }
 
-#define ACCEL_CUBLAS(call)                                                                          \
-  do {                                                                                              \
-    const cublasStatus_t st_ = (call);                                                              \
-    if (st_ != CUBLAS_STATUS_SUCCESS)                                                               \
-      throw gpu_error(std::string(#call) + ": " + cublasGetStatusString(st_),                        \
-                      st_ == CUBLAS_STATUS_ALLOC_FAILED ? gpu_error::kind::alloc : gpu_error::kind::other); \
-  } while (0)
-
-class cublas_handle {
- public:
-  explicit cublas_handle(cudaStream_t s) {
-    ACCEL_CUBLAS(cublasCreate(&h_));
-    // Same precision as the CPU: plain fp32, no TF32 tensor-core shortcut.
-    cublasSetMathMode(h_, CUBLAS_DEFAULT_MATH);
-    cublasSetStream(h_, s);
-  }
-  ~cublas_handle() { cublasDestroy(h_); }
-  cublas_handle(const cublas_handle&) = delete;
-  cublas_handle& operator=(const cublas_handle&) = delete;
-  cublasHandle_t get() const { return h_; }
-
- private:
-  cublasHandle_t h_{};
-};
-
 class mlp_gpu_run final : public device_run {
  public:
   mlp_gpu_run(bool use_cublas, const mlp_model& m, const float* input, int batch)
@@ -178,10 +152,13 @@ class mlp_gpu_run final : public device_run {
     ACCEL_SYNC(stream_.get());
   }
 
-  void set_input(const float* host) override { std::copy(host, host + host_in_->size(), host_in_->get()); }
+  void set_input(const void* host) override {
+    const float* h = static_cast<const float*>(host);
+    std::copy(h, h + host_in_->size(), host_in_->get());
+  }
 
-  const float* output() const override { return host_out_->get(); }
-  size_t output_size() const override { return host_out_->size(); }
+  const void* output() const override { return host_out_->get(); }
+  size_t output_bytes() const override { return host_out_->size() * sizeof(float); }
 
   double time_kernel_ns(int iterations) override {
     timer_.start(stream_.get());

@@ -8,6 +8,8 @@
 #include <array>
 #include <cstdio>
 #include <filesystem>
+#include <fstream>
+#include <set>
 
 #include "gpu.hpp"
 #include "report.hpp"
@@ -34,7 +36,7 @@ result run(const std::string& args) {
 }
 
 // Tiny sizes and a short stopping rule: this checks behaviour, not speed.
-const std::string kFast = "--layers 16,32,4 --min-time 0 --min-samples 3 --max-time 1";
+const std::string kFast = "--workloads mlp --layers 16,32,4 --min-time 0 --min-samples 3 --max-time 1";
 
 std::string temp_path(const std::string& name) {
   return (fs::temp_directory_path() / ("accel_cli_" + std::to_string(::getpid()) + "_" + name)).string();
@@ -76,7 +78,7 @@ TEST(Cli, BadLayersAndNumbersAreUsageErrors) {
 }
 
 TEST(Cli, UnknownWorkloadIsAUsageError) {
-  const auto r = run("run --out '' --workloads mlp,nope " + kFast);
+  const auto r = run("run --out '' --workloads mlp,nope --min-time 0");
   EXPECT_EQ(r.code, 2);
   EXPECT_NE(r.output.find("unknown workload 'nope'"), std::string::npos) << r.output;
 }
@@ -118,6 +120,83 @@ TEST(Cli, RunWritesAValidReport) {
     for (const auto& s : rep.speedups) EXPECT_NE(s.verdict, "not_measured") << s.reason;
   }
   fs::remove(out);
+}
+
+// Every workload end to end at tiny, awkward sizes (1, primes, non-multiples
+// of every vector and tile width): verified, timed, in the report.
+TEST(Cli, EveryWorkloadRunsAndVerifies) {
+  const std::string suite = temp_path("tiny_suite.json");
+  {
+    std::ofstream f(suite);
+    f << R"({"name": "tiny", "workloads": {
+      "mlp": [{"batch": [1, 7], "layers": "16,32,4"}],
+      "batched_gemm": [{"n": [16, 32], "batch": [1, 3]}],
+      "reduce": [{"op": "sum", "n": [1, 1027]}, {"op": "rows", "n": [63], "cols": 7}],
+      "scan": [{"type": ["int32", "fp32"], "n": [1, 1001]}],
+      "sort": [{"kind": ["keys", "pairs"], "dist": ["uniform", "nearly_sorted"], "n": [1, 999]}],
+      "elementwise": [{"op": ["saxpy", "gelu"], "n": [1, 1003]}]}})";
+  }
+  const std::string out = temp_path("tiny.json");
+  const auto r = run("run --suite " + suite + " --cpu-threads 1,all --no-fallback --min-time 0 --min-samples 3 "
+                     "--max-time 1 --out " + out);
+  ASSERT_EQ(r.code, 0) << r.output;
+  const report rep = read_report(out);
+  std::set<std::string> seen;
+  for (const auto& c : rep.cases) {
+    seen.insert(c.workload);
+    if (c.backend == "cpu") {
+      EXPECT_EQ(c.status, "ok") << c.workload << " " << c.params.dump() << " " << c.variant;
+      ASSERT_TRUE(c.verification.has_value());
+      EXPECT_TRUE(c.verification->passed) << c.verification->first_mismatch;
+    }
+    EXPECT_NE(c.status, "verify_failed") << c.workload << " " << c.params.dump() << " " << c.variant;
+  }
+  EXPECT_EQ(seen.size(), 6u);
+  EXPECT_TRUE(rep.system.peaks.is_object());
+  EXPECT_TRUE(rep.crossovers.is_array());
+  fs::remove(suite);
+  fs::remove(out);
+}
+
+TEST(Cli, BadSuiteFilesNameTheField) {
+  const std::string suite = temp_path("bad_suite.json");
+  const std::pair<const char*, const char*> cases[] = {
+      {R"({"workloads": {"reduce": [{"op": "sum", "n": [0]}]}})", "workloads.reduce[0].n[0]"},
+      {R"({"workloads": {"reduce": [{"op": "max", "n": 4}]}})", "workloads.reduce[0].op"},
+      {R"({"workloads": {"nope": []}})", "workloads.nope"},
+      {R"({"workloads": {"sort": [{"kind": "keys", "n": 4}]}})", "workloads.sort[0].dist"},
+      {R"({"workloads": {"sort": [{"kind": "keys", "dist": "uniform", "n": 4, "extra": 1}]}})", "extra"},
+      {R"({"workloads": {"scan": [{"type": "int32", "n": 99999999999999999999}]}})", "workloads.scan[0].n"},
+      {R"({"workloads": {"scan": [{"type": "int32", "n": 2147483648000}]}})", "workloads.scan[0].n"},
+      {R"({"workloads": {"elementwise": [{"op": "gelu", "n": []}]}})", "empty list"},
+      {R"({"workloads": {"reduce": [{"op": "rows", "n": 10, "cols": 3}]}})", "multiple of cols"},
+      {R"({"workloads": 5})", "workloads"},
+      {R"({"workloads": {"mlp": [{"batch": 1, "layers": "16,x"}]}})", "layers"},
+      {R"({"workloads": {"reduce": [{"op": "sum", "n": 1)", "not valid JSON"},
+  };
+  for (const auto& [text, expect] : cases) {
+    {
+      std::ofstream f(suite);
+      f << text;
+    }
+    const auto r = run("run --out '' --suite " + suite);
+    EXPECT_EQ(r.code, 2) << text << "\n" << r.output;
+    EXPECT_NE(r.output.find(expect), std::string::npos) << text << "\n" << r.output;
+    EXPECT_EQ(r.output.find("terminate"), std::string::npos) << r.output;
+  }
+  EXPECT_EQ(run("run --out '' --suite no_such_suite").code, 2);
+  EXPECT_EQ(run("run --out '' --suite /no/such/file.json").code, 2);
+  fs::remove(suite);
+}
+
+TEST(Cli, BuiltInSuitesPrintAndParseBack) {
+  for (const char* name : {"quick", "default", "full"}) {
+    const auto r = run(std::string("list --suite ") + name + " --json");
+    ASSERT_EQ(r.code, 0) << r.output;
+    const auto j = json::parse(r.output);
+    EXPECT_EQ(j["name"], name);
+    EXPECT_TRUE(j["workloads"].contains("sort"));
+  }
 }
 
 TEST(Cli, RequireGpuExitsOneWithoutGpu) {

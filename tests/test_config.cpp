@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 
 #include "config.hpp"
+#include "suite.hpp"
 
 using namespace accel;
 
@@ -22,14 +23,17 @@ TEST(Config, ValidateNamesTheOption) {
   run_config c;
   c.batch_sizes = {1, 0};
   try {
-    validate(c, 1ull << 34);
+    (void)points_for(c, double(1ull << 34));
     FAIL();
   } catch (const input_error& e) {
     EXPECT_NE(std::string(e.what()).find("--batch-sizes"), std::string::npos);
   }
   run_config big;
   big.batch_sizes = {1 << 24};
-  EXPECT_THROW(validate(big, 1ull << 30), input_error);  // needs far more than 1 GiB
+  EXPECT_THROW((void)points_for(big, double(1ull << 30)), input_error);  // needs far more than 1 GiB
+  run_config threads;
+  threads.cpu_threads = {};
+  EXPECT_THROW(validate(threads, 1ull << 34), input_error);
   run_config fault;
   fault.inject_fault = "meteor";
   EXPECT_THROW(validate(fault, 1ull << 34), input_error);

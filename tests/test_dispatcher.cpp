@@ -28,9 +28,9 @@ class fake_run final : public device_run {
   void run_once() override {
     if (s_.failing && s_.fail_at != gpu_error::kind::alloc) throw gpu_error("fake failure", s_.fail_at);
   }
-  void set_input(const float*) override {}
-  const float* output() const override { return out_.data(); }
-  size_t output_size() const override { return out_.size(); }
+  void set_input(const void*) override {}
+  const void* output() const override { return out_.data(); }
+  size_t output_bytes() const override { return out_.size() * sizeof(float); }
   double time_kernel_ns(int) override { return 1; }
   double time_end_to_end_ns(int) override { return 1; }
 

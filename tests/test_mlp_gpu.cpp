@@ -7,6 +7,7 @@
 
 #include "cpu_threads.hpp"
 #include "gpu.hpp"
+#include "gpu_test_util.hpp"
 #include "memory_tracker.hpp"
 #include "mlp_cpu.hpp"
 #include "verify.hpp"
@@ -14,13 +15,6 @@
 using namespace accel;
 
 namespace {
-
-// A macro, not a function: GTEST_SKIP() returns from the function it is in.
-#define REQUIRE_GPU()                                                 \
-  do {                                                                \
-    const gpu_probe p_ = gpu::probe();                                \
-    if (!p_.usable) GTEST_SKIP() << "no usable GPU: " << p_.reason;   \
-  } while (0)
 
 struct shape {
   std::vector<int> widths;
@@ -50,7 +44,7 @@ TEST_P(MlpGpu, MatchesCpuPath) {
     mlp_forward_cpu(m, x.data(), s.batch, cpu.data(), ws);
     auto run = gpu::make_mlp_run(GetParam(), 0, m, x.data(), s.batch);
     run->run_once();
-    const auto v = verify_close(cpu, {run->output(), run->output_size()}, {1e-5, 1e-3});
+    const auto v = verify_close(cpu, gpu_floats(*run), {1e-5, 1e-3});
     EXPECT_TRUE(v.passed) << GetParam() << " batch " << s.batch << ": " << v.first_mismatch << " ("
                           << v.mismatches << " mismatches, max abs " << v.max_abs_err << ")";
   }
@@ -62,10 +56,10 @@ TEST_P(MlpGpu, TimingsArePositiveAndResultsRepeat) {
   const auto x = make_mlp_input(m, 128, 12);
   auto run = gpu::make_mlp_run(GetParam(), 0, m, x.data(), 128);
   run->run_once();
-  const std::vector<float> first(run->output(), run->output() + run->output_size());
+  const auto first = gpu_floats(*run);
   EXPECT_GT(run->time_kernel_ns(3), 0);
   EXPECT_GT(run->time_end_to_end_ns(3), 0);
-  const std::vector<float> again(run->output(), run->output() + run->output_size());
+  const auto again = gpu_floats(*run);
   EXPECT_EQ(first, again);
 }
 

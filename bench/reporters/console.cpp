@@ -1,5 +1,6 @@
 #include "console.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <map>
@@ -28,14 +29,6 @@ std::string fmt(const char* f, double v) {
   char buf[64];
   std::snprintf(buf, sizeof buf, f, v);
   return buf;
-}
-
-const case_result* find_case(const report& r, const speedup_result& s) {
-  for (const auto& c : r.cases)
-    if (c.backend == "gpu" && c.workload == s.workload && c.params == s.params && c.variant == s.variant &&
-        c.timing == s.timing)
-      return &c;
-  return nullptr;
 }
 
 std::string format_bytes(double b) {
@@ -121,49 +114,147 @@ json varying_params(const json& params, const json& constant) {
 
 }  // namespace
 
+namespace {
+
+const char* kHeader = "  %-30s %-24s %10s %9s %8s %-12s %-9s  %-22s %s\n";
+
+std::string case_label(const case_result& c) {
+  if (c.backend == "cpu") return "cpu " + c.variant + " " + std::to_string(c.threads) + "t";
+  return "gpu " + c.variant + " " + (c.timing == "kernel" ? "kernel" : "e2e");
+}
+
+// "memory 61%" / "compute 12%" / "xfer 83%" for end-to-end cases.
+std::string roof_label(const case_result& c) {
+  if (c.transfer_share) return fmt("xfer %.0f%%", 100 * *c.transfer_share);
+  if (c.bound.empty() || !c.pct_of_peak) return "-";
+  return (c.bound == "memory" ? "mem " : "fma ") + fmt("%.0f%%", *c.pct_of_peak);
+}
+
+void write_chart(const report& r, std::ostream& out) {
+  if (!r.crossovers.is_array()) return;
+  bool heading = false;
+  for (const auto& x : r.crossovers) {
+    if (!x.value("measured", false)) continue;
+    if (!heading) {
+      out << "\nspeedup vs size (log scale; '|' marks the target, ':' marks 1x)\n";
+      heading = true;
+    }
+    const double target = x["target"].get<double>();
+    out << "  " << x["workload"].get<std::string>() << " " << params_label(x["series"]) << " "
+        << x["variant"].get<std::string>() << "/" << x["timing"].get<std::string>() << "  break-even: "
+        << (x["break_even_size"].is_null() ? "not reached in the sweep" : x["break_even_size"].dump())
+        << ", target: " << (x["target_size"].is_null() ? "not reached in the sweep" : x["target_size"].dump()) << "\n";
+    // Columns span 0.01x .. 1000x on a log scale.
+    constexpr int kWidth = 50;
+    const auto col = [](double v) {
+      const double t = (std::log10(std::max(v, 0.01)) + 2.0) / 5.0;
+      return std::clamp(int(t * kWidth), 0, kWidth - 1);
+    };
+    for (size_t i = 0; i < x["sizes"].size(); ++i) {
+      std::string bar(kWidth, ' ');
+      bar[size_t(col(1.0))] = ':';
+      bar[size_t(col(target))] = '|';
+      std::string value = "-";
+      if (!x["speedups"][i].is_null()) {
+        const double v = x["speedups"][i].get<double>();
+        for (int c = 0; c <= col(v); ++c)
+          if (bar[size_t(c)] == ' ') bar[size_t(c)] = '#';
+        value = fmt("%.2fx", v);
+      }
+      char line[160];
+      std::snprintf(line, sizeof line, "    %-6s %12s %s %s\n", x["size_param"].get<std::string>().c_str(),
+                    x["sizes"][i].dump().c_str(), bar.c_str(), value.c_str());
+      out << line;
+    }
+  }
+}
+
+void write_peaks(const report& r, std::ostream& out) {
+  const json& p = r.system.peaks;
+  if (!p.is_object()) return;
+  out << "ceilings: CPU " << fmt("%.1f GB/s", p["cpu"]["triad_gb_per_s"].get<double>()) << ", "
+      << fmt("%.1f GFLOP/s", p["cpu"]["fma_gflops"].get<double>());
+  if (p["gpu"].is_object())
+    out << "; GPU " << fmt("%.0f GB/s", p["gpu"]["d2d_gb_per_s"].get<double>()) << ", "
+        << fmt("%.0f GFLOP/s", p["gpu"]["fma_gflops"].get<double>()) << ", PCIe H2D "
+        << fmt("%.1f GB/s", p["gpu"]["h2d_gb_per_s"].get<double>());
+  out << "  (roof column: share of the ceiling of the case's bound)\n";
+}
+
+}  // namespace
+
 void write_console(const report& r, std::ostream& out) {
-  char line[256];
+  char line[320];
   std::map<std::string, int> verdicts;
   std::set<std::string> reasons;
   std::string current_workload;
   json constant;
   const double target = r.speedups.empty() ? 0 : r.speedups[0].target;
-  for (const auto& cpu : r.cases) {
-    if (cpu.backend != "cpu") continue;
-    if (cpu.workload != current_workload) {
-      current_workload = cpu.workload;
-      constant = constant_params(r, cpu.workload);
-      out << "\n" << cpu.workload << "  " << params_label(constant) << "\n"
-          << "  speedup = CPU median / GPU median with 95 % bootstrap CI; target " << fmt("%.2fx", target) << "\n";
-      std::snprintf(line, sizeof line, "  %-14s %11s %8s  %-18s %11s %8s %9s  %-22s %s\n", "point", "cpu median",
-                    "GFLOP/s", "gpu variant/timing", "gpu median", "GFLOP/s", "dev peak", "speedup [95% CI]", "verdict");
+  write_peaks(r, out);
+  json last_params;
+  for (const auto& c : r.cases) {
+    if (c.workload != current_workload) {
+      current_workload = c.workload;
+      constant = constant_params(r, c.workload);
+      out << "\n" << c.workload << "  " << params_label(constant) << "\n";
+      std::snprintf(line, sizeof line, kHeader, "point", "case", "median", "GFLOP/s", "GB/s", "roof", "extra",
+                    "speedup [95% CI]", "verdict");
       out << line;
+      last_params = nullptr;
     }
-    std::snprintf(line, sizeof line, "  %-14s %11s %8.1f%s\n", params_label(varying_params(cpu.params, constant)).c_str(),
-                  format_ns(cpu.stats.median).c_str(), cpu.gflops, cpu.converged ? "" : "  (noisy)");
+    const std::string point = c.params == last_params ? "" : params_label(varying_params(c.params, constant));
+    last_params = c.params;
+    const bool timed = !c.samples_ns.empty();
+    std::string extra = "-";
+    if (c.backend == "cpu" && c.scaling_efficiency) extra = fmt("eff %.2f", *c.scaling_efficiency);
+    if (c.backend == "gpu" && c.memory) extra = format_bytes(double(c.memory->device_peak_bytes));
+    std::string sp, verdict;
+    if (c.backend == "gpu") {
+      for (const auto& s : r.speedups) {
+        if (s.workload != c.workload || s.params != c.params || s.variant != c.variant || s.timing != c.timing) continue;
+        ++verdicts[s.verdict];
+        if (s.verdict != "not_measured")
+          sp = fmt("%.2fx", s.value) + " [" + fmt("%.2f", s.ci95.lo) + ", " + fmt("%.2f", s.ci95.hi) + "]";
+        else
+          reasons.insert(s.reason);
+        verdict = s.verdict;
+      }
+    }
+    if (c.status == "verify_failed") verdict = "VERIFY FAILED " + verdict;
+    if (c.status == "error") verdict = "error: " + c.error.substr(0, 60);
+    if (timed && !c.converged) verdict += " (noisy)";
+    std::snprintf(line, sizeof line, kHeader, point.c_str(), case_label(c).c_str(),
+                  timed ? format_ns(c.stats.median).c_str() : "-", timed ? fmt("%.1f", c.gflops).c_str() : "-",
+                  timed ? fmt("%.1f", c.gb_per_s).c_str() : "-", roof_label(c).c_str(), extra.c_str(), sp.c_str(),
+                  verdict.c_str());
     out << line;
-    for (const auto& s : r.speedups) {
-      if (s.workload != cpu.workload || s.params != cpu.params) continue;
-      ++verdicts[s.verdict];
-      const case_result* g = find_case(r, s);
-      const bool timed = g && !g->samples_ns.empty();
-      const std::string sp = s.verdict == "not_measured"
-                                 ? "-"
-                                 : fmt("%.2fx", s.value) + " [" + fmt("%.2f", s.ci95.lo) + ", " + fmt("%.2f", s.ci95.hi) + "]";
-      std::string verdict = s.verdict;
-      if (s.verdict == "not_measured") reasons.insert(s.reason);
-      if (timed && !g->converged) verdict += " (noisy)";
-      const std::string peak = g && g->memory ? format_bytes(double(g->memory->device_peak_bytes)) : "-";
-      std::snprintf(line, sizeof line, "  %-14s %11s %8s  %-18s %11s %8s %9s  %-22s %s\n", "", "", "",
-                    (s.variant + "/" + s.timing).c_str(), timed ? format_ns(g->stats.median).c_str() : "-",
-                    timed ? fmt("%.1f", g->gflops).c_str() : "-", peak.c_str(), sp.c_str(), verdict.c_str());
-      out << line;
-    }
+  }
+  // Speedups of GPU variants that never ran (no GPU) have no case rows: count them here.
+  for (const auto& s : r.speedups) {
+    bool has_case = false;
+    for (const auto& c : r.cases)
+      has_case |= c.backend == "gpu" && c.workload == s.workload && c.params == s.params && c.variant == s.variant &&
+                  c.timing == s.timing;
+    if (has_case) continue;
+    ++verdicts[s.verdict];
+    if (s.verdict == "not_measured") reasons.insert(s.reason);
   }
   for (const auto& reason : reasons) out << "  not measured: " << reason << "\n";
+  write_chart(r, out);
   write_fallback(r, out);
   out << "\nsummary: " << verdicts["pass"] << " pass, " << verdicts["fail"] << " fail, " << verdicts["inconclusive"]
-      << " inconclusive, " << verdicts["not_measured"] << " not measured\n";
+      << " inconclusive, " << verdicts["not_measured"] << " not measured (target " << fmt("%.2fx", target) << ")\n";
+  // Geometric-mean speedup per workload and timing, over measured cases.
+  std::map<std::string, std::pair<double, int>> geo;
+  for (const auto& s : r.speedups)
+    if (s.verdict != "not_measured" && s.value > 0) {
+      auto& g = geo[s.workload + " " + s.timing];
+      g.first += std::log(s.value);
+      ++g.second;
+    }
+  for (const auto& [k, g] : geo)
+    out << "  geometric-mean speedup " << k << ": " << fmt("%.2fx", std::exp(g.first / g.second)) << " over "
+        << g.second << " case(s)\n";
 }
 
 }  // namespace accel

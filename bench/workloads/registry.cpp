@@ -5,9 +5,15 @@
 namespace accel {
 
 workload make_mlp_workload();
+workload make_batched_gemm_workload();
+workload make_reduce_workload();
+workload make_scan_workload();
+workload make_sort_workload();
+workload make_elementwise_workload();
 
 const std::vector<workload>& all_workloads() {
-  static const std::vector<workload> w{make_mlp_workload()};
+  static const std::vector<workload> w{make_mlp_workload(),  make_batched_gemm_workload(), make_reduce_workload(),
+                                       make_scan_workload(), make_sort_workload(),         make_elementwise_workload()};
   return w;
 }
 

@@ -1,0 +1,20 @@
+// This machine's ceilings: what `accelbench peaks` prints and what `run`
+// records under system.peaks for the roofline columns (roofline.hpp).
+#pragma once
+#include "gpu_info.hpp"
+#include "report.hpp"
+
+namespace accel {
+
+// {"cpu": {threads, triad_gb_per_s, fma_gflops},
+//  "gpu": {d2d_gb_per_s, fma_gflops, h2d_gb_per_s, d2h_gb_per_s} | null,
+//  "gpu_datasheet": {memory_gb_per_s, fp32_gflops, basis} | null,
+//  "gpu_reason": why "gpu" is null}
+// CPU figures over the current set_cpu_threads() count.
+json measure_peaks(const gpu_probe& gpu, int device);
+
+// Datasheet-style fp32 peak: SMs x fp32 lanes per SM x 2 x clock (0 when the
+// architecture is unknown to this table).
+double datasheet_fp32_gflops(const gpu_info& g);
+
+}  // namespace accel

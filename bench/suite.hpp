@@ -1,0 +1,39 @@
+// Suites: which workloads run at which parameter points. Three are built in
+// (bench/suites/*.json, embedded in the binary); a user's own file has the
+// same shape:
+//   {"name": "...", "description": "...",
+//    "workloads": {"reduce": [{"op": "sum", "n": [1048576, 16777216]}, ...], ...}}
+// Each workload maps to a list of grids; a grid maps each parameter to one
+// value or a list, and stands for every combination of them.
+#pragma once
+#include <string>
+#include <vector>
+
+#include "config.hpp"
+#include "report.hpp"
+#include "workload.hpp"
+
+namespace accel {
+
+struct suite_point {
+  const workload* w = nullptr;
+  json params;
+};
+
+std::vector<std::string> builtin_suite_names();
+
+// A built-in suite's name, or a path to a suite file; throws input_error.
+json load_suite(const std::string& name_or_path);
+
+// Every point of the suite, in workload order (all_workloads()), each checked
+// against the workload's parameters; `only` keeps just those workloads (empty:
+// all). `host_memory_bytes` (0: unknown) refuses points that cannot fit.
+// Errors name the field, e.g. "suite quick: workloads.reduce[1].n[0]: 0 is not in [1, 268435456]".
+std::vector<suite_point> expand_suite(const json& suite, const std::vector<std::string>& only,
+                                      double host_memory_bytes);
+
+// The points `run` measures: cfg.suite with --workloads, --batch-sizes and
+// --layers applied (overrides are checked and named by their option).
+std::vector<suite_point> points_for(const run_config& cfg, double host_memory_bytes);
+
+}  // namespace accel

@@ -1,0 +1,79 @@
+// sort: 32-bit unsigned keys, or key-value pairs (values are the keys'
+// original positions, argsort-style), uniformly random or nearly sorted
+// (sorted, then 1 % of positions swapped at random). CPU: a parallel LSD
+// radix sort (the reference and baseline) beside std::sort on one core.
+// Every call sorts the same unsorted input: each side copies it into its
+// work buffer first. Results must be exactly equal.
+#include <algorithm>
+#include <cstring>
+
+#include "batched_cpu.hpp"
+#include "gpu.hpp"
+#include "point_base.hpp"
+
+namespace accel {
+
+namespace {
+
+class sort_point final : public exact_point {
+ public:
+  sort_point(size_t n, bool pairs, bool nearly_sorted, uint64_t seed) : n_(n), pairs_(pairs) {
+    rng r(derive_seed(seed, 41));
+    input_.resize(pairs ? 2 * n : n);
+    for (size_t i = 0; i < n; ++i) input_[i] = uint32_t(r.next_u64());
+    if (nearly_sorted) {
+      std::sort(input_.begin(), input_.begin() + ptrdiff_t(n));
+      for (size_t s = 0; s < n / 100; ++s) std::swap(input_[r.below(n)], input_[r.below(n)]);
+    }
+    if (pairs)
+      for (size_t i = 0; i < n; ++i) input_[n + i] = uint32_t(i);
+    out_.resize(input_.size());
+    tmp_.resize(input_.size());
+    flops = 0;
+    // Read the unsorted input, write the sorted output: the least any sort moves.
+    bytes = 2.0 * double(input_.size()) * sizeof(uint32_t);
+    items = double(n);
+  }
+  void run_cpu(int v) override {
+    std::memcpy(out_.data(), input_.data(), input_.size() * sizeof(uint32_t));
+    uint32_t* vals = pairs_ ? out_.data() + n_ : nullptr;
+    if (v == 0) {
+      radix_sort_parallel(out_.data(), vals, n_, tmp_.data(), pairs_ ? tmp_.data() + n_ : nullptr);
+    } else {
+      if (pairs_ && packed_.size() != n_) packed_.resize(n_);
+      sort_std(out_.data(), vals, n_, packed_.data());
+    }
+  }
+  std::unique_ptr<device_run> make_gpu(const std::string& variant, int device) override {
+    return gpu::make_sort_run(variant, device, input_.data(), n_, pairs_);
+  }
+
+ private:
+  size_t n_;
+  bool pairs_;
+  std::vector<uint32_t> input_, tmp_;
+  std::vector<uint64_t> packed_;
+};
+
+}  // namespace
+
+workload make_sort_workload() {
+  workload w;
+  w.name = std::string("sort");
+  w.description = std::string("sort 32-bit keys or key-value pairs, uniform or nearly sorted");
+  w.items_name = std::string("keys");
+  w.cpu_variants = {{"radix", true}, {"std", false}};
+  w.gpu_variants = gpu::sort_variants();
+  w.parameters = {{"kind", "keys only, or key-value pairs", {"keys", "pairs"}},
+                  {"dist", "input order", {"uniform", "nearly_sorted"}},
+                  {"n", "keys", {}, 1, int64_t(1) << 30}};
+  w.size_param = std::string("n");
+  w.host_bytes = [](const json& p) { return double(int_param(p, "n")) * 4.0 * 2 * 6; };
+  w.make_point = [](const json& p, uint64_t seed) -> std::unique_ptr<workload_point> {
+    return std::make_unique<sort_point>(size_t(int_param(p, "n")), str_param(p, "kind") == "pairs",
+                                        str_param(p, "dist") == "nearly_sorted", seed);
+  };
+  return w;
+}
+
+}  // namespace accel

@@ -1,0 +1,214 @@
+#include "batched_cpu.hpp"
+
+#include <omp.h>
+
+#include <Eigen/Core>
+#include <algorithm>
+#include <cmath>
+#include <numeric>
+#include <vector>
+
+namespace accel {
+
+// ---------------------------------------------------------------- batched_gemm
+
+namespace {
+
+template <int N>
+void gemm_fixed(int64_t batch, const float* a, const float* b, float* c) {
+  using mat = Eigen::Matrix<float, N, N>;
+  constexpr int64_t stride = int64_t(N) * N;
+#pragma omp parallel for schedule(static)
+  for (int64_t i = 0; i < batch; ++i) {
+    Eigen::Map<mat> ci(c + i * stride);
+    ci.noalias() = Eigen::Map<const mat>(a + i * stride) * Eigen::Map<const mat>(b + i * stride);
+  }
+}
+
+}  // namespace
+
+void batched_gemm_cpu(int n, int64_t batch, const float* a, const float* b, float* c) {
+  switch (n) {
+    case 16: return gemm_fixed<16>(batch, a, b, c);
+    case 32: return gemm_fixed<32>(batch, a, b, c);
+    case 64: return gemm_fixed<64>(batch, a, b, c);
+    case 128: return gemm_fixed<128>(batch, a, b, c);
+    default: break;
+  }
+  using mat = Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic>;
+  const int64_t stride = int64_t(n) * n;
+#pragma omp parallel for schedule(static)
+  for (int64_t i = 0; i < batch; ++i) {
+    Eigen::Map<mat> ci(c + i * stride, n, n);
+    ci.noalias() = Eigen::Map<const mat>(a + i * stride, n, n) * Eigen::Map<const mat>(b + i * stride, n, n);
+  }
+}
+
+void batched_gemm_reference(int n, int64_t batch, const float* a, const float* b, double* c) {
+  const int64_t stride = int64_t(n) * n;
+  for (int64_t i = 0; i < batch; ++i)
+    for (int col = 0; col < n; ++col)
+      for (int row = 0; row < n; ++row) {
+        double s = 0;
+        for (int k = 0; k < n; ++k) s += double(a[i * stride + k * n + row]) * b[i * stride + col * n + k];
+        c[i * stride + col * n + row] = s;
+      }
+}
+
+// ---------------------------------------------------------------------- reduce
+
+float sum_cpu(const float* x, size_t n) {
+  // Each thread sums a contiguous block with Eigen's vectorised reduction;
+  // the per-thread partials are added in thread order (deterministic).
+  const int threads = omp_get_max_threads();
+  std::vector<float> partial(size_t(threads), 0.f);
+#pragma omp parallel num_threads(threads)
+  {
+    const size_t t = size_t(omp_get_thread_num()), nt = size_t(omp_get_num_threads());
+    const size_t lo = n * t / nt, hi = n * (t + 1) / nt;
+    if (hi > lo) partial[t] = Eigen::Map<const Eigen::ArrayXf>(x + lo, Eigen::Index(hi - lo)).sum();
+  }
+  float s = 0;
+  for (float p : partial) s += p;
+  return s;
+}
+
+double sum_reference(const float* x, size_t n) {
+  double s = 0;
+  for (size_t i = 0; i < n; ++i) s += x[i];
+  return s;
+}
+
+void row_sums_cpu(const float* x, size_t rows, size_t cols, float* out) {
+  using row_major = Eigen::Array<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
+  const int64_t r = int64_t(rows);
+  // Blocks of 64 rows per task: Eigen's rowwise sum vectorises along the row.
+#pragma omp parallel for schedule(static)
+  for (int64_t r0 = 0; r0 < r; r0 += 64) {
+    const int64_t nr = std::min<int64_t>(64, r - r0);
+    Eigen::Map<const row_major> block(x + size_t(r0) * cols, nr, Eigen::Index(cols));
+    Eigen::Map<Eigen::ArrayXf>(out + r0, nr) = block.rowwise().sum();
+  }
+}
+
+// ------------------------------------------------------------------------ scan
+
+namespace {
+
+template <typename T>
+void scan_blocked(const T* in, T* out, size_t n) {
+  const int threads = omp_get_max_threads();
+  std::vector<T> totals(size_t(threads) + 1, T(0));
+#pragma omp parallel num_threads(threads)
+  {
+    const size_t t = size_t(omp_get_thread_num()), nt = size_t(omp_get_num_threads());
+    const size_t lo = n * t / nt, hi = n * (t + 1) / nt;
+    T s = 0;
+    for (size_t i = lo; i < hi; ++i) out[i] = s += in[i];
+    totals[t + 1] = s;
+#pragma omp barrier
+#pragma omp single
+    for (size_t i = 1; i <= nt; ++i) totals[i] += totals[i - 1];
+    const T offset = totals[t];
+    if (t > 0)
+#pragma omp simd
+      for (size_t i = lo; i < hi; ++i) out[i] += offset;
+  }
+}
+
+}  // namespace
+
+void inclusive_scan_parallel(const int32_t* in, int32_t* out, size_t n) { scan_blocked(in, out, n); }
+void inclusive_scan_parallel(const float* in, float* out, size_t n) { scan_blocked(in, out, n); }
+void inclusive_scan_std(const int32_t* in, int32_t* out, size_t n) { std::inclusive_scan(in, in + n, out); }
+void inclusive_scan_std(const float* in, float* out, size_t n) { std::inclusive_scan(in, in + n, out); }
+
+// ------------------------------------------------------------------------ sort
+
+void radix_sort_parallel(uint32_t* keys, uint32_t* vals, size_t n, uint32_t* tmp_keys, uint32_t* tmp_vals) {
+  const int threads = omp_get_max_threads();
+  std::vector<size_t> hist(size_t(threads) * 256);
+  uint32_t *src_k = keys, *dst_k = tmp_keys, *src_v = vals, *dst_v = tmp_vals;
+  for (int shift = 0; shift < 32; shift += 8) {
+#pragma omp parallel num_threads(threads)
+    {
+      const size_t t = size_t(omp_get_thread_num()), nt = size_t(omp_get_num_threads());
+      const size_t lo = n * t / nt, hi = n * (t + 1) / nt;
+      size_t* h = &hist[t * 256];
+      std::fill(h, h + 256, size_t(0));
+      for (size_t i = lo; i < hi; ++i) ++h[(src_k[i] >> shift) & 0xff];
+#pragma omp barrier
+#pragma omp single
+      {
+        // Offsets in (digit, thread) order: stable across threads.
+        size_t sum = 0;
+        for (size_t d = 0; d < 256; ++d)
+          for (size_t tt = 0; tt < nt; ++tt) {
+            const size_t c = hist[tt * 256 + d];
+            hist[tt * 256 + d] = sum;
+            sum += c;
+          }
+      }
+      for (size_t i = lo; i < hi; ++i) {
+        const size_t pos = h[(src_k[i] >> shift) & 0xff]++;
+        dst_k[pos] = src_k[i];
+        if (src_v) dst_v[pos] = src_v[i];
+      }
+    }
+    std::swap(src_k, dst_k);
+    std::swap(src_v, dst_v);
+  }
+  // Four passes: the result is back in `keys` / `vals`.
+}
+
+void sort_std(uint32_t* keys, uint32_t* vals, size_t n, uint64_t* packed) {
+  if (!vals) {
+    std::sort(keys, keys + n);
+    return;
+  }
+  for (size_t i = 0; i < n; ++i) packed[i] = (uint64_t(keys[i]) << 32) | vals[i];
+  std::sort(packed, packed + n);
+  for (size_t i = 0; i < n; ++i) {
+    keys[i] = uint32_t(packed[i] >> 32);
+    vals[i] = uint32_t(packed[i]);
+  }
+}
+
+// ----------------------------------------------------------------- elementwise
+
+namespace {
+
+// Splits [0, n) into per-thread blocks and applies f(lo, count) to each.
+template <typename F>
+void parallel_blocks(size_t n, F f) {
+#pragma omp parallel
+  {
+    const size_t t = size_t(omp_get_thread_num()), nt = size_t(omp_get_num_threads());
+    // Blocks start on 16-float boundaries so each thread's vector loads are aligned alike.
+    const size_t lo = std::min(n, (n * t / nt) & ~size_t(15)), hi = t + 1 == nt ? n : std::min(n, (n * (t + 1) / nt) & ~size_t(15));
+    if (hi > lo) f(lo, Eigen::Index(hi - lo));
+  }
+}
+
+}  // namespace
+
+void saxpy_cpu(float a, const float* x, const float* y, float* out, size_t n) {
+  parallel_blocks(n, [&](size_t lo, Eigen::Index m) {
+    Eigen::Map<Eigen::ArrayXf>(out + lo, m) =
+        a * Eigen::Map<const Eigen::ArrayXf>(x + lo, m) + Eigen::Map<const Eigen::ArrayXf>(y + lo, m);
+  });
+}
+
+void gelu_cpu(const float* x, float* out, size_t n) {
+  constexpr float k0 = 0.7978845608028654f, k1 = 0.044715f;
+  parallel_blocks(n, [&](size_t lo, Eigen::Index m) {
+    const auto v = Eigen::Map<const Eigen::ArrayXf>(x + lo, m);
+    Eigen::Map<Eigen::ArrayXf>(out + lo, m) = 0.5f * v * (1.f + (k0 * (v + k1 * v * v * v)).tanh());
+  });
+}
+
+double gelu_reference(double x) {
+  return 0.5 * x * (1.0 + std::tanh(0.7978845608028654 * (x + 0.044715 * x * x * x)));
+}
+
+}  // namespace accel

@@ -1,0 +1,124 @@
+// batched_gemm on the GPU: many independent n x n products C_i = A_i * B_i,
+// column-major, matrices back to back (A blob then B blob in the input).
+//   custom: one block of 256 threads per (matrix, 64x64 output tile); the
+//           k-loop stages 16-wide slices of A and B in shared memory, each
+//           thread keeps a (T/16)x(T/16) register tile of C.
+//   cublas: cublasSgemmStridedBatched (plain fp32, no TF32).
+#include "cublas_util.cuh"
+#include "gpu.hpp"
+#include "staged_run.cuh"
+
+namespace accel::gpu {
+namespace {
+
+// Thread (tx, ty) of a 16x16 block owns rows tx + 16i and columns ty + 16j of
+// the tile: consecutive threads touch consecutive rows, so the loads of A,
+// the reads of As and the stores of C are all unit-stride (column-major).
+template <int N>
+__global__ void __launch_bounds__(256) gemm_batched_tiles(const float* __restrict__ A, const float* __restrict__ B,
+                                                          float* __restrict__ C) {
+  constexpr int T = N < 64 ? N : 64;  // output tile edge
+  constexpr int BK = 16;              // k-slice staged per step
+  constexpr int R = T / 16;           // register tile edge per thread
+  constexpr int TILES = N / T;
+  __shared__ float As[BK][T];          // As[k][row]
+  __shared__ float Bs[BK][T + 1];      // Bs[k][col], padded: the loads write down a column
+  const size_t mat = blockIdx.x;
+  const int tile = blockIdx.y, row0 = (tile % TILES) * T, col0 = (tile / TILES) * T;
+  const float* a = A + mat * N * N;
+  const float* b = B + mat * N * N;
+  const int tid = threadIdx.x, tx = tid % 16, ty = tid / 16;
+  float acc[R][R] = {};
+  for (int k0 = 0; k0 < N; k0 += BK) {
+    for (int i = tid; i < T * BK; i += 256) {
+      const int r = i % T, k = i / T;  // A(row0 + r, k0 + k): unit stride in r
+      As[k][r] = a[size_t(k0 + k) * N + row0 + r];
+    }
+    for (int i = tid; i < T * BK; i += 256) {
+      const int k = i % BK, c = i / BK;  // B(k0 + k, col0 + c): unit stride in k
+      Bs[k][c] = b[size_t(col0 + c) * N + k0 + k];
+    }
+    __syncthreads();
+#pragma unroll
+    for (int k = 0; k < BK; ++k) {
+      float av[R], bv[R];
+#pragma unroll
+      for (int i = 0; i < R; ++i) av[i] = As[k][tx + 16 * i];
+#pragma unroll
+      for (int j = 0; j < R; ++j) bv[j] = Bs[k][ty + 16 * j];
+#pragma unroll
+      for (int i = 0; i < R; ++i)
+#pragma unroll
+        for (int j = 0; j < R; ++j) acc[i][j] = fmaf(av[i], bv[j], acc[i][j]);
+    }
+    __syncthreads();
+  }
+  float* c = C + mat * N * N;
+#pragma unroll
+  for (int j = 0; j < R; ++j)
+#pragma unroll
+    for (int i = 0; i < R; ++i) c[size_t(col0 + ty + 16 * j) * N + row0 + tx + 16 * i] = acc[i][j];
+}
+
+template <int N>
+void launch_tiles(const float* a, const float* b, float* c, int64_t batch, cudaStream_t s) {
+  constexpr int tiles = (N / (N < 64 ? N : 64)) * (N / (N < 64 ? N : 64));
+  gemm_batched_tiles<N><<<dim3(unsigned(batch), tiles), launch_threads(256), 0, s>>>(a, b, c);
+  ACCEL_CUDA_LAUNCHED("gemm_batched_tiles");
+}
+
+class batched_gemm_run final : public staged_run {
+ public:
+  batched_gemm_run(bool use_cublas, int n, int64_t batch, const float* a, const float* b)
+      : staged_run(pack(a, b, size_t(n) * n * batch).data(), 2 * bytes(n, batch), bytes(n, batch)), n_(n), batch_(batch) {
+    if (use_cublas) cublas_ = std::make_unique<cublas_handle>(stream_handle());
+  }
+
+ private:
+  static size_t bytes(int n, int64_t batch) { return size_t(n) * n * size_t(batch) * sizeof(float); }
+  static std::vector<float> pack(const float* a, const float* b, size_t count) {
+    std::vector<float> v(2 * count);
+    std::copy(a, a + count, v.begin());
+    std::copy(b, b + count, v.begin() + count);
+    return v;
+  }
+  void compute(cudaStream_t s) override {
+    const auto* a = reinterpret_cast<const float*>(in());
+    const float* b = a + size_t(n_) * n_ * batch_;
+    auto* c = reinterpret_cast<float*>(out());
+    if (cublas_) {
+      const float one = 1.f, zero = 0.f;
+      const long long stride = (long long)n_ * n_;
+      ACCEL_CUBLAS(cublasSgemmStridedBatched(cublas_->get(), CUBLAS_OP_N, CUBLAS_OP_N, n_, n_, n_, &one, a, n_, stride,
+                                             b, n_, stride, &zero, c, n_, stride, int(batch_)));
+      return;
+    }
+    switch (n_) {
+      case 16: return launch_tiles<16>(a, b, c, batch_, s);
+      case 32: return launch_tiles<32>(a, b, c, batch_, s);
+      case 64: return launch_tiles<64>(a, b, c, batch_, s);
+      case 128: return launch_tiles<128>(a, b, c, batch_, s);
+      default: throw gpu_error("batched_gemm custom: n must be 16, 32, 64 or 128");
+    }
+  }
+
+  int n_;
+  int64_t batch_;
+  std::unique_ptr<cublas_handle> cublas_;
+};
+
+}  // namespace
+
+const std::vector<std::string>& batched_gemm_variants() {
+  static const std::vector<std::string> v{"custom", "cublas"};
+  return v;
+}
+
+std::unique_ptr<device_run> make_batched_gemm_run(const std::string& variant, int device, int n, int64_t batch,
+                                                  const float* a, const float* b) {
+  if (variant != "custom" && variant != "cublas") throw gpu_error("unknown batched_gemm variant '" + variant + "'");
+  ACCEL_CUDA(cudaSetDevice(device));
+  return std::make_unique<batched_gemm_run>(variant == "cublas", n, batch, a, b);
+}
+
+}  // namespace accel::gpu

@@ -1,0 +1,130 @@
+// CPU paths of the batched workloads (cpu/batched_cpu.cpp) against simple
+// double-precision or std:: references, on fresh random inputs, at sizes that
+// are not multiples of any vector or tile width, and at size 1.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cmath>
+#include <numeric>
+#include <vector>
+
+#include "batched_cpu.hpp"
+#include "cpu_threads.hpp"
+#include "rng.hpp"
+#include "test_inputs.hpp"
+
+using namespace accel;
+
+namespace {
+
+class BatchedCpu : public ::testing::TestWithParam<int> {  // thread count
+ protected:
+  void SetUp() override { set_cpu_threads(GetParam() == 0 ? cpu_threads_available() : GetParam()); }
+};
+
+}  // namespace
+
+TEST_P(BatchedCpu, BatchedGemmMatchesDoubleReference) {
+  for (int n : {16, 32, 64, 128, 5}) {
+    for (int64_t batch : {int64_t(1), int64_t(7)}) {
+      const size_t count = size_t(n) * n * size_t(batch);
+      const auto a = uniform(count, 1000 + n), b = uniform(count, 2000 + n);
+      std::vector<float> c(count);
+      std::vector<double> ref(count);
+      batched_gemm_cpu(n, batch, a.data(), b.data(), c.data());
+      batched_gemm_reference(n, batch, a.data(), b.data(), ref.data());
+      for (size_t i = 0; i < count; ++i) ASSERT_NEAR(c[i], ref[i], 1e-5 * n) << "n " << n << " at " << i;
+    }
+  }
+}
+
+TEST_P(BatchedCpu, SumsMatchDoubleReference) {
+  for (size_t n : {size_t(1), size_t(3), size_t(1027), size_t(1) << 20}) {
+    const auto x = uniform(n, 3000 + n);
+    double abs_sum = 0;
+    for (float v : x) abs_sum += std::fabs(v);
+    EXPECT_NEAR(sum_cpu(x.data(), n), sum_reference(x.data(), n), 1e-6 * abs_sum + 1e-7) << n;
+  }
+  // Exact when every partial sum is an integer below 2^24.
+  std::vector<float> ints(100003);
+  for (size_t i = 0; i < ints.size(); ++i) ints[i] = float(int(i % 7) - 3);
+  EXPECT_EQ(double(sum_cpu(ints.data(), ints.size())), sum_reference(ints.data(), ints.size()));
+}
+
+TEST_P(BatchedCpu, RowSumsMatchDoubleReference) {
+  for (auto [rows, cols] : {std::pair<size_t, size_t>{1, 1}, {65, 7}, {130, 1024}, {3, 4099}}) {
+    const auto x = uniform(rows * cols, 4000 + rows);
+    std::vector<float> out(rows);
+    row_sums_cpu(x.data(), rows, cols, out.data());
+    for (size_t r = 0; r < rows; ++r)
+      ASSERT_NEAR(out[r], sum_reference(x.data() + r * cols, cols), 1e-6 * double(cols)) << rows << "x" << cols;
+  }
+}
+
+TEST_P(BatchedCpu, ScansMatchStd) {
+  for (size_t n : {size_t(1), size_t(2), size_t(1001), size_t(1) << 20}) {
+    rng r(5000 + n);
+    std::vector<int32_t> x(n), ref(n), got(n), got_std(n);
+    for (auto& v : x) v = int32_t(r.below(17)) - 8;
+    std::partial_sum(x.begin(), x.end(), ref.begin());
+    inclusive_scan_parallel(x.data(), got.data(), n);
+    inclusive_scan_std(x.data(), got_std.data(), n);
+    EXPECT_EQ(got, ref) << n;
+    EXPECT_EQ(got_std, ref) << n;
+
+    const auto xf = uniform(n, 6000 + n);
+    std::vector<float> yf(n);
+    inclusive_scan_parallel(xf.data(), yf.data(), n);
+    double s = 0, a = 0;
+    for (size_t i = 0; i < n; ++i) {
+      s += xf[i];
+      a += std::fabs(xf[i]);
+      ASSERT_NEAR(yf[i], s, 1e-6 * a + 1e-6) << "n " << n << " at " << i;
+    }
+  }
+}
+
+TEST_P(BatchedCpu, RadixSortMatchesStdSortStably) {
+  for (size_t n : {size_t(1), size_t(2), size_t(999), size_t(1) << 18}) {
+    rng r(7000 + n);
+    std::vector<uint32_t> keys(n), vals(n), tk(n), tv(n);
+    for (size_t i = 0; i < n; ++i) {
+      keys[i] = uint32_t(r.next_u64()) % (n < 100 ? 3u : 1000u);  // many duplicates: stability matters
+      vals[i] = uint32_t(i);
+    }
+    std::vector<std::pair<uint32_t, uint32_t>> ref(n);
+    for (size_t i = 0; i < n; ++i) ref[i] = {keys[i], vals[i]};
+    std::stable_sort(ref.begin(), ref.end(), [](auto a, auto b) { return a.first < b.first; });
+
+    auto k = keys, v = vals;
+    radix_sort_parallel(k.data(), v.data(), n, tk.data(), tv.data());
+    auto k2 = keys, v2 = vals;
+    std::vector<uint64_t> packed(n);
+    sort_std(k2.data(), v2.data(), n, packed.data());
+    auto k3 = keys;
+    radix_sort_parallel(k3.data(), nullptr, n, tk.data(), nullptr);
+    for (size_t i = 0; i < n; ++i) {
+      ASSERT_EQ(k[i], ref[i].first) << i;
+      ASSERT_EQ(v[i], ref[i].second) << i;
+      ASSERT_EQ(k2[i], ref[i].first) << i;
+      ASSERT_EQ(v2[i], ref[i].second) << i;
+      ASSERT_EQ(k3[i], ref[i].first) << i;
+    }
+  }
+}
+
+TEST_P(BatchedCpu, ElementwiseMatchesDoubleReference) {
+  for (size_t n : {size_t(1), size_t(15), size_t(1003), size_t(1) << 20}) {
+    const auto x = uniform(n, 8000 + n, -4, 4), y = uniform(n, 9000 + n);
+    std::vector<float> out(n), g(n);
+    saxpy_cpu(1.7f, x.data(), y.data(), out.data(), n);
+    gelu_cpu(x.data(), g.data(), n);
+    for (size_t i = 0; i < n; ++i) {
+      ASSERT_NEAR(out[i], 1.7 * double(x[i]) + y[i], 1e-5) << i;
+      ASSERT_NEAR(g[i], gelu_reference(x[i]), 1e-5 + 1e-5 * std::fabs(x[i])) << i;
+    }
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(Threads, BatchedCpu, ::testing::Values(1, 0),
+                         [](const auto& info) { return info.param == 1 ? std::string("one") : std::string("all"); });

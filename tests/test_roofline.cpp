@@ -1,0 +1,144 @@
+// bench/roofline.cpp on synthetic reports (crossover, bound, transfer share),
+// and the peaks probe's sanity on this machine.
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+#include "cpu_threads.hpp"
+#include "gpu.hpp"
+#include "peaks.hpp"
+#include "roofline.hpp"
+
+using namespace accel;
+
+namespace {
+
+speedup_result sp(int64_t n, double value, double lo, double hi, const std::string& verdict = "inconclusive") {
+  speedup_result s;
+  s.workload = "reduce";
+  s.params = {{"op", "sum"}, {"n", n}};
+  s.variant = "custom";
+  s.timing = "end_to_end";
+  s.value = value;
+  s.ci95 = {lo, hi};
+  s.target = 4.22;
+  s.verdict = verdict;
+  return s;
+}
+
+case_result timed(const std::string& backend, const std::string& timing, double median_ns, double flops, double bytes) {
+  case_result c;
+  c.workload = "reduce";
+  c.params = {{"op", "sum"}, {"n", 4}};
+  c.backend = backend;
+  c.variant = backend == "cpu" ? "eigen" : "custom";
+  c.timing = timing;
+  c.samples_ns = {median_ns};
+  c.stats.median = median_ns;
+  c.flops_per_call = flops;
+  c.bytes_per_call = bytes;
+  c.gflops = flops / median_ns;
+  return c;
+}
+
+}  // namespace
+
+TEST(Crossover, BreakEvenAndTargetFromTheSweep) {
+  report r;
+  // Given out of order: the crossover sorts by size.
+  r.speedups = {sp(4096, 2.0, 1.9, 2.1), sp(1024, 0.5, 0.4, 0.6), sp(65536, 5.0, 4.5, 5.5, "pass"),
+                sp(16384, 4.4, 4.1, 4.7)};
+  const json x = compute_crossovers(r);
+  ASSERT_EQ(x.size(), 1u);
+  EXPECT_EQ(x[0]["series"], json({{"op", "sum"}}));
+  EXPECT_EQ(x[0]["sizes"], json({1024, 4096, 16384, 65536}));
+  EXPECT_EQ(x[0]["break_even_size"], 4096);
+  EXPECT_EQ(x[0]["target_size"], 65536);  // 16384's CI low (4.1) is below 4.22
+}
+
+TEST(Crossover, NotReachedAndNotMeasured) {
+  report r;
+  r.speedups = {sp(1024, 0.5, 0.4, 0.6), sp(4096, 0.9, 0.8, 1.05)};
+  json x = compute_crossovers(r);
+  EXPECT_TRUE(x[0]["break_even_size"].is_null());
+  EXPECT_TRUE(x[0]["target_size"].is_null());
+  EXPECT_TRUE(x[0]["measured"].get<bool>());
+
+  report none;
+  none.speedups = {sp(1024, 0, 0, 0, "not_measured")};
+  x = compute_crossovers(none);
+  EXPECT_FALSE(x[0]["measured"].get<bool>());
+  EXPECT_TRUE(x[0]["speedups"][0].is_null());
+}
+
+TEST(Crossover, SeriesAndVariantsAreSeparate) {
+  report r;
+  r.speedups = {sp(1024, 2, 1.5, 2.5), sp(1024, 3, 2.5, 3.5)};
+  r.speedups[1].params["op"] = "rows";
+  r.speedups.push_back(sp(1024, 1, 0.5, 1.5));
+  r.speedups.back().variant = "cub";
+  EXPECT_EQ(compute_crossovers(r).size(), 3u);
+}
+
+TEST(Roofline, BoundPercentAndTransferShare) {
+  report r;
+  r.system.peaks = {{"cpu", {{"triad_gb_per_s", 20.0}, {"fma_gflops", 200.0}}},
+                    {"gpu", {{"d2d_gb_per_s", 2000.0}, {"fma_gflops", 50000.0}}}};
+  r.cases = {timed("cpu", "cpu", 100, 100, 1000),          // 0.1 flop/byte < 10: memory; 10 GB/s of 20
+             timed("cpu", "cpu", 100, 100000, 1000),       // 100 flop/byte: compute; 1000 GFLOP/s of 200
+             timed("gpu", "kernel", 10, 100, 1000),        // 100 GB/s of 2000
+             timed("gpu", "end_to_end", 40, 100, 1000)};   // kernel 10 of 40: 75 % transfers
+  apply_roofline(r);
+  EXPECT_EQ(r.cases[0].bound, "memory");
+  EXPECT_NEAR(*r.cases[0].pct_of_peak, 50.0, 1e-9);
+  EXPECT_EQ(r.cases[1].bound, "compute");
+  EXPECT_NEAR(*r.cases[1].pct_of_peak, 500.0, 1e-9);
+  EXPECT_EQ(r.cases[2].bound, "memory");
+  EXPECT_NEAR(*r.cases[2].pct_of_peak, 5.0, 1e-9);
+  ASSERT_TRUE(r.cases[3].transfer_share.has_value());
+  EXPECT_NEAR(*r.cases[3].transfer_share, 0.75, 1e-12);
+  EXPECT_FALSE(r.cases[3].pct_of_peak.has_value());
+
+  report no_peaks;
+  no_peaks.cases = {timed("cpu", "cpu", 100, 100, 1000)};
+  apply_roofline(no_peaks);
+  EXPECT_TRUE(no_peaks.cases[0].bound.empty());
+  EXPECT_NEAR(no_peaks.cases[0].gb_per_s, 10.0, 1e-12);
+}
+
+// Positive, finite, and below physical bounds no machine of today exceeds.
+TEST(Peaks, MeasuredCeilingsAreSane) {
+  set_cpu_threads(cpu_threads_available());
+  const gpu_probe g = gpu::probe();
+  const json p = measure_peaks(g, 0);
+  const double bw = p["cpu"]["triad_gb_per_s"].get<double>(), fma = p["cpu"]["fma_gflops"].get<double>();
+  EXPECT_TRUE(std::isfinite(bw) && bw > 0.1 && bw < 10000) << bw;
+  EXPECT_TRUE(std::isfinite(fma) && fma > 0.1 && fma < 1e6) << fma;
+  if (!g.usable) {
+    EXPECT_TRUE(p["gpu"].is_null());
+    EXPECT_TRUE(p["gpu_reason"].is_string());
+    return;
+  }
+  ASSERT_TRUE(p["gpu"].is_object()) << p.dump();
+  const json& m = p["gpu"];
+  EXPECT_GT(m["d2d_gb_per_s"].get<double>(), 10);
+  EXPECT_LT(m["d2d_gb_per_s"].get<double>(), 20000);
+  EXPECT_GT(m["fma_gflops"].get<double>(), 100);
+  EXPECT_LT(m["fma_gflops"].get<double>(), 1e6);
+  EXPECT_GT(m["h2d_gb_per_s"].get<double>(), 0.5);
+  EXPECT_LT(m["h2d_gb_per_s"].get<double>(), 1000);
+  // Measured stays within (a margin over) what the device properties promise.
+  EXPECT_LT(m["fma_gflops"].get<double>(), 1.1 * p["gpu_datasheet"]["fp32_gflops"].get<double>());
+  EXPECT_LT(m["d2d_gb_per_s"].get<double>(), 1.1 * p["gpu_datasheet"]["memory_gb_per_s"].get<double>());
+}
+
+TEST(Peaks, DatasheetFp32ForKnownArchitectures) {
+  gpu_info h100;
+  h100.compute_capability = "9.0";
+  h100.sm_count = 132;
+  h100.clock_mhz = 1980;
+  EXPECT_NEAR(datasheet_fp32_gflops(h100), 132 * 128 * 2 * 1.98, 1e-6);  // ~66.9 TFLOP/s, the SXM datasheet
+  gpu_info unknown = h100;
+  unknown.compute_capability = "1.0";
+  EXPECT_EQ(datasheet_fp32_gflops(unknown), 0);
+}
