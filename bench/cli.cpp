@@ -2,6 +2,8 @@
 
 #include <CLI/CLI.hpp>
 #include <cstdio>
+#include <filesystem>
+#include <sstream>
 #include <iostream>
 #include <unistd.h>
 
@@ -14,6 +16,7 @@
 #include "cpu_threads.hpp"
 #include "gpu.hpp"
 #include "reporters/console.hpp"
+#include "reporters/reporters.hpp"
 #include "peaks.hpp"
 #include "roofline.hpp"
 #include "runner.hpp"
@@ -64,6 +67,30 @@ std::string gpu_line(const gpu_probe& gpu, int device) {
          std::to_string(g.memory_bytes >> 20) + " MiB)";
 }
 
+// "dir/report.json" -> "dir/report" + ext
+std::string sibling(const std::string& json_path, const std::string& ext) {
+  std::string stem = json_path;
+  if (stem.size() > 5 && stem.compare(stem.size() - 5, 5, ".json") == 0) stem.resize(stem.size() - 5);
+  return stem + ext;
+}
+
+// The JSON report and every other --format beside it; returns the paths written.
+std::vector<std::string> save_outputs(const report& rep, const run_config& cfg) {
+  std::vector<std::string> paths;
+  if (cfg.out.empty()) return paths;
+  write_report(rep, cfg.out);
+  paths.push_back(cfg.out);
+  for (const auto& f : cfg.formats) {
+    if (f == "console" || f == "json") continue;
+    std::ostringstream text;
+    write_format(f, rep, text);
+    const std::string path = sibling(cfg.out, format_extension(f));
+    write_file_atomically(path, text.str());
+    paths.push_back(path);
+  }
+  return paths;
+}
+
 int cmd_run(run_config cfg, const std::string& cmdline) {
   const uint64_t memory = collect_host_info(0).memory_bytes;
   for (const auto& w : cfg.workloads)
@@ -81,9 +108,15 @@ int cmd_run(run_config cfg, const std::string& cmdline) {
       for (int wdt : parse_layers(p.params.at("layers").get<std::string>())) cfg.layers.push_back(wdt);
       break;
     }
+  for (const auto& f : cfg.formats) {
+    std::ostringstream sink;
+    write_format(f, report{}, sink);  // throws input_error for an unknown format
+  }
   if (!cfg.out.empty()) {
     const std::string why = check_writable(cfg.out);
     if (!why.empty()) throw input_error("--out: cannot write the report: " + why);
+    if (!cfg.force && std::filesystem::exists(cfg.out))
+      throw input_error("--out: " + cfg.out + " already exists; pass --force to overwrite it");
   }
 
   const int threads = max_cpu_threads(cfg);
@@ -154,7 +187,7 @@ int cmd_run(run_config cfg, const std::string& cmdline) {
     if (tty) std::cerr << "\r\033[K";
     rep.interrupted = true;
     write_console(rep, std::cout);
-    if (!cfg.out.empty()) write_report(rep, cfg.out);
+    save_outputs(rep, cfg);
     std::cerr << "accelbench: interrupted; " << rep.cases.size() << " finished case(s) saved"
               << (cfg.out.empty() ? "" : " in " + cfg.out) << "\n";
     return 128 + interrupt_signal();
@@ -168,13 +201,30 @@ int cmd_run(run_config cfg, const std::string& cmdline) {
   if (tty) std::cerr << "\r\033[K";
 
   write_console(rep, std::cout);
-  if (!cfg.out.empty()) {
-    write_report(rep, cfg.out);
-    std::cout << "report: " << cfg.out << "\n";
-  }
+  for (const auto& p : save_outputs(rep, cfg)) std::cout << "report: " << p << "\n";
   if (cfg.gate)
     for (const auto& s : rep.speedups)
       if (s.verdict == "fail") return kExitGate;
+  return 0;
+}
+
+int cmd_report(const std::vector<std::string>& inputs, const std::string& formats, const std::string& out, bool force) {
+  const auto list = split(formats, ',');
+  if (inputs.size() != 1 && out != "-")
+    throw input_error("report: give one report with --out, or several printed to stdout (--out -)");
+  std::ostringstream text;
+  for (const auto& in : inputs) {
+    const report r = read_report(in);
+    for (const auto& f : list) write_format(f, r, text);
+  }
+  if (out == "-") {
+    std::cout << text.str();
+    return 0;
+  }
+  const std::string why = check_writable(out);
+  if (!why.empty()) throw input_error("--out: cannot write: " + why);
+  if (!force && std::filesystem::exists(out)) throw input_error("--out: " + out + " already exists; pass --force to overwrite it");
+  write_file_atomically(out, text.str());
   return 0;
 }
 
@@ -299,6 +349,11 @@ int run_cli(int argc, char** argv) {
   run->add_option("--layers", layers, "MLP layer widths, input first (overrides the suite's; default 512,1024,1024,1024,64)");
   run->add_option("--device", cfg.device, "CUDA device index")->capture_default_str();
   run->add_option("--out", cfg.out, "JSON report path (written atomically; '' for none)")->capture_default_str();
+  run->add_flag("--force", cfg.force, "Overwrite --out (and its sibling formats) when it exists");
+  std::string run_formats = "console,json";
+  run->add_option("--format", run_formats,
+                  "Formats: console,json,csv,md,html,gbench,bench-speedup,junit (others are written beside --out)")
+      ->capture_default_str();
   run->add_flag("--require-gpu", cfg.require_gpu, "Exit 1 when no usable GPU is found");
   run->add_flag("--gate", cfg.gate, "Exit 1 when any speedup verdict is 'fail'");
   run->add_option("--seed", cfg.seed, "Seed of every input")->capture_default_str();
@@ -324,6 +379,16 @@ int run_cli(int argc, char** argv) {
   auto* list = app.add_subcommand("list", "List workloads, variants, parameters, suites and the GPUs found");
   list->add_flag("--json", list_json, "Print as JSON");
   list->add_option("--suite", list_suite, "Print this suite (built-in name or file) instead");
+
+  std::vector<std::string> report_inputs;
+  std::string report_formats = "console", report_out = "-";
+  bool report_force = false;
+  auto* report_cmd = app.add_subcommand("report", "Re-render saved reports in other formats");
+  report_cmd->add_option("reports", report_inputs, "Report JSON files")->required();
+  report_cmd->add_option("--format", report_formats, "console,json,csv,md,html,gbench,bench-speedup,junit")
+      ->capture_default_str();
+  report_cmd->add_option("--out", report_out, "Output file ('-' for stdout)")->capture_default_str();
+  report_cmd->add_flag("--force", report_force, "Overwrite --out when it exists");
 
   bool peaks_json = false;
   int peaks_device = 0;
@@ -360,11 +425,13 @@ int run_cli(int argc, char** argv) {
   try {
     if (*list) return cmd_list(list_json, list_suite);
     if (*peaks) return cmd_peaks(peaks_device, peaks_json, peaks_threads);
+    if (*report_cmd) return cmd_report(report_inputs, report_formats, report_out, report_force);
     if (*first_request)
       return internal_first_request(json::parse(in_layers).get<std::vector<int64_t>>(), in_batch, in_seed, in_threads,
                                     in_device, in_fault);
     if (*cold_start) return internal_cold_start(in_device);
     if (run->count("--workloads")) cfg.workloads = split(workloads, ',');
+    cfg.formats = split(run_formats, ',');
     if (run->count("--batch-sizes")) cfg.batch_sizes = parse_int_list("--batch-sizes", batches);
     if (run->count("--layers")) {
       cfg.layers = parse_int_list("--layers", layers);

@@ -14,6 +14,7 @@ json config_json(const run_config& c) {
           {"layers", c.layers},
           {"device", c.device},
           {"out", c.out},
+          {"formats", c.formats},
           {"require_gpu", c.require_gpu},
           {"gate", c.gate},
           {"seed", c.seed},

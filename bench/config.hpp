@@ -19,6 +19,10 @@ struct run_config {
   bool layers_given = false;
   int device = 0;
   std::string out = "accelbench-report.json";
+  bool force = false;  // --force: overwrite an existing --out
+  // --format: console and json as always; each other format is written beside
+  // the JSON report (report.csv, report.md, report.gbench.json, ...).
+  std::vector<std::string> formats{"console", "json"};
   bool require_gpu = false;
   bool gate = false;  // exit 1 when a speedup verdict is "fail"
   uint64_t seed = 42;

@@ -7,5 +7,7 @@ ensure_deps
 configure_and_build release
 mkdir -p "$root/out"
 args=("$@")
-[[ " $* " == *" --out "* ]] || args+=(--out "$root/out/report.json")
+# The default output is scratch space: overwritten on every run. Every format is written beside it.
+[[ " $* " == *" --out "* ]] || args+=(--out "$root/out/report.json" --force)
+[[ " $* " == *" --format "* ]] || args+=(--format console,json,csv,md,html,gbench,bench-speedup,junit)
 exec "$root/build/release/bench/accelbench" run "${args[@]}"

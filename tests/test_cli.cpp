@@ -199,6 +199,30 @@ TEST(Cli, BuiltInSuitesPrintAndParseBack) {
   }
 }
 
+TEST(Cli, FormatsOverwriteProtectionAndReportVerb) {
+  const std::string out = temp_path("fmt.json");
+  auto r = run("run --batch-sizes 1 --no-fallback --format console,json,csv,md,html,junit,gbench,bench-speedup --out " +
+               out + " " + kFast);
+  ASSERT_EQ(r.code, 0) << r.output;
+  const std::string stem = out.substr(0, out.size() - 5);
+  for (const char* ext : {".csv", ".md", ".html", ".junit.xml", ".gbench.json", ".speedup.json"})
+    EXPECT_TRUE(fs::exists(stem + ext)) << ext;
+  // An existing report is not overwritten without --force.
+  r = run("run --batch-sizes 1 --no-fallback --out " + out + " " + kFast);
+  EXPECT_EQ(r.code, 2);
+  EXPECT_NE(r.output.find("--force"), std::string::npos) << r.output;
+  EXPECT_EQ(run("run --batch-sizes 1 --no-fallback --force --out " + out + " " + kFast).code, 0);
+  // Re-rendering a saved report.
+  r = run("report " + out + " --format md");
+  EXPECT_EQ(r.code, 0) << r.output;
+  EXPECT_NE(r.output.find("## accelbench"), std::string::npos);
+  EXPECT_EQ(run("report " + out + " --format pdf").code, 2);
+  EXPECT_EQ(run("report /no/such.json").code, 2);
+  EXPECT_EQ(run("run --out '' --format pdf " + kFast).code, 2);
+  for (const char* ext : {".json", ".csv", ".md", ".html", ".junit.xml", ".gbench.json", ".speedup.json"})
+    fs::remove(stem + ext);
+}
+
 TEST(Cli, RequireGpuExitsOneWithoutGpu) {
   if (gpu::probe().usable) GTEST_SKIP() << "this machine has a GPU";
   const auto r = run("run --out '' --require-gpu --batch-sizes 1 " + kFast);

@@ -6,37 +6,12 @@
 #include <map>
 #include <set>
 
+#include "format_util.hpp"
 #include "runner.hpp"
 
 namespace accel {
 
-std::string format_ns(double ns) {
-  char buf[32];
-  if (ns < 1e3)
-    std::snprintf(buf, sizeof buf, "%.1f ns", ns);
-  else if (ns < 1e6)
-    std::snprintf(buf, sizeof buf, "%.2f us", ns / 1e3);
-  else if (ns < 1e9)
-    std::snprintf(buf, sizeof buf, "%.2f ms", ns / 1e6);
-  else
-    std::snprintf(buf, sizeof buf, "%.3f s", ns / 1e9);
-  return buf;
-}
-
 namespace {
-
-std::string fmt(const char* f, double v) {
-  char buf[64];
-  std::snprintf(buf, sizeof buf, f, v);
-  return buf;
-}
-
-std::string format_bytes(double b) {
-  if (b < 1024) return fmt("%.0f B", b);
-  if (b < 1024.0 * 1024) return fmt("%.1f KiB", b / 1024);
-  if (b < 1024.0 * 1024 * 1024) return fmt("%.1f MiB", b / (1024.0 * 1024));
-  return fmt("%.2f GiB", b / (1024.0 * 1024 * 1024));
-}
 
 std::string signed_ns(double ns) {
   std::string out = ns < 0 ? "-" : "";

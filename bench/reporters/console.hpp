@@ -10,7 +10,4 @@ namespace accel {
 
 void write_console(const report& r, std::ostream& out);
 
-// 1234.5 -> "1.23 us"; picks ns, us, ms or s.
-std::string format_ns(double ns);
-
 }  // namespace accel

@@ -1,0 +1,56 @@
+#include "format_util.hpp"
+
+#include <cstdio>
+
+#include "runner.hpp"
+
+namespace accel {
+
+std::string format_ns(double ns) {
+  char buf[32];
+  if (ns < 1e3)
+    std::snprintf(buf, sizeof buf, "%.1f ns", ns);
+  else if (ns < 1e6)
+    std::snprintf(buf, sizeof buf, "%.2f us", ns / 1e3);
+  else if (ns < 1e9)
+    std::snprintf(buf, sizeof buf, "%.2f ms", ns / 1e6);
+  else
+    std::snprintf(buf, sizeof buf, "%.3f s", ns / 1e9);
+  return buf;
+}
+
+std::string fmt(const char* f, double v) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, f, v);
+  return buf;
+}
+
+std::string format_bytes(double b) {
+  if (b < 1024) return fmt("%.0f B", b);
+  if (b < 1024.0 * 1024) return fmt("%.1f KiB", b / 1024);
+  if (b < 1024.0 * 1024 * 1024) return fmt("%.1f MiB", b / (1024.0 * 1024));
+  return fmt("%.2f GiB", b / (1024.0 * 1024 * 1024));
+}
+
+const speedup_result* speedup_of(const report& r, const case_result& c) {
+  if (c.backend != "gpu") return nullptr;
+  for (const auto& s : r.speedups)
+    if (s.workload == c.workload && s.params == c.params && s.variant == c.variant && s.timing == c.timing) return &s;
+  return nullptr;
+}
+
+std::string case_id(const case_result& c) {
+  std::string id = c.workload + "/" + params_label(c.params) + "/" + c.backend + "/" + c.variant + "/" + c.timing;
+  if (c.backend == "cpu") {
+    id += '/';
+    id += std::to_string(c.threads);
+    id += 't';
+  }
+  return id;
+}
+
+std::string speedup_id(const speedup_result& s) {
+  return s.workload + "/" + params_label(s.params) + "/" + s.variant + "/" + s.timing;
+}
+
+}  // namespace accel

@@ -1,0 +1,21 @@
+// Small formatting helpers and lookups every reporter shares.
+#pragma once
+#include <string>
+
+#include "report.hpp"
+
+namespace accel {
+
+// 1234.5 -> "1.23 us"; picks ns, us, ms or s.
+std::string format_ns(double ns);
+// printf of one double
+std::string fmt(const char* f, double v);
+// 1536 -> "1.5 KiB"
+std::string format_bytes(double b);
+// The speedup belonging to a GPU case (same workload, params, variant, timing), or null.
+const speedup_result* speedup_of(const report& r, const case_result& c);
+// "reduce/op=sum n=1048576/gpu/custom/kernel" (CPU cases add "/2t")
+std::string case_id(const case_result& c);
+std::string speedup_id(const speedup_result& s);
+
+}  // namespace accel

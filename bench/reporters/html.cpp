@@ -1,0 +1,184 @@
+// One self-contained HTML file: no scripts, no network; every chart is
+// inline SVG drawn here. Sections: system, speedup per case (target line,
+// CI whiskers), speedup vs size, device memory per case, fallback latency,
+// per-case sample distributions.
+#include <algorithm>
+#include <cmath>
+#include <sstream>
+
+#include "format_util.hpp"
+#include "reporters.hpp"
+#include "runner.hpp"
+
+namespace accel {
+
+namespace {
+
+std::string e(const std::string& s) { return xml_escape(s); }
+
+// Horizontal bars on a log axis from 0.01x to 1000x, with CI whiskers and the target line.
+void speedup_chart(const report& r, std::ostream& o) {
+  std::vector<const speedup_result*> m;
+  for (const auto& s : r.speedups)
+    if (s.verdict != "not_measured") m.push_back(&s);
+  if (m.empty()) {
+    o << "<p>No speedup was measured";
+    if (!r.speedups.empty()) o << ": " << e(r.speedups[0].reason);
+    o << ".</p>\n";
+    return;
+  }
+  const int row = 18, left = 360, width = 420, h = row * int(m.size()) + 30;
+  const auto x = [&](double v) { return left + width * (std::log10(std::clamp(v, 0.01, 1000.0)) + 2) / 5; };
+  o << "<svg xmlns='http://www.w3.org/2000/svg' width='" << left + width + 120 << "' height='" << h << "'>\n";
+  for (double t : {0.01, 0.1, 1.0, 10.0, 100.0, 1000.0})
+    o << "<line x1='" << x(t) << "' x2='" << x(t) << "' y1='0' y2='" << h - 20 << "' stroke='#ddd'/><text x='" << x(t)
+      << "' y='" << h - 5 << "' font-size='10' text-anchor='middle'>" << t << "x</text>\n";
+  const double target = m[0]->target;
+  o << "<line x1='" << x(target) << "' x2='" << x(target) << "' y1='0' y2='" << h - 20
+    << "' stroke='#c00' stroke-dasharray='4 2'/><text x='" << x(target) + 3 << "' y='10' font-size='10' fill='#c00'>target "
+    << fmt("%.2f", target) << "x</text>\n";
+  for (size_t i = 0; i < m.size(); ++i) {
+    const auto& s = *m[i];
+    const int y = int(i) * row + 4;
+    const char* colour = s.verdict == "pass" ? "#2a7" : s.verdict == "fail" ? "#d33" : "#e90";
+    o << "<text x='" << left - 4 << "' y='" << y + 11 << "' font-size='11' text-anchor='end'>" << e(speedup_id(s))
+      << "</text><rect x='" << left << "' y='" << y + 2 << "' width='" << std::max(1.0, x(s.value) - left)
+      << "' height='" << row - 6 << "' fill='" << colour << "'><title>" << fmt("%.3f", s.value) << "x [" << fmt("%.3f", s.ci95.lo)
+      << ", " << fmt("%.3f", s.ci95.hi) << "] " << s.verdict << "</title></rect><line x1='" << x(s.ci95.lo) << "' x2='"
+      << x(s.ci95.hi) << "' y1='" << y + row / 2 << "' y2='" << y + row / 2 << "' stroke='#000'/><text x='"
+      << left + width + 6 << "' y='" << y + 11 << "' font-size='11'>" << fmt("%.2f", s.value) << "x</text>\n";
+  }
+  o << "</svg>\n";
+}
+
+// Speedup vs size, one small log-log chart per crossover series.
+void crossover_charts(const report& r, std::ostream& o) {
+  if (!r.crossovers.is_array()) return;
+  bool any = false;
+  for (const auto& c : r.crossovers) {
+    if (!c.value("measured", false)) continue;
+    any = true;
+    const auto& sizes = c["sizes"];
+    const double lo = std::log10(std::max(1.0, sizes.front().get<double>())),
+                 hi = std::log10(std::max(2.0, sizes.back().get<double>()));
+    const int w = 360, h = 160, pad = 30;
+    const auto px = [&](double n) { return pad + (w - 2 * pad) * (hi > lo ? (std::log10(n) - lo) / (hi - lo) : 0.5); };
+    const auto py = [&](double v) { return h - pad - (h - 2 * pad) * (std::log10(std::clamp(v, 0.01, 1000.0)) + 2) / 5; };
+    o << "<figure><figcaption>" << e(c["workload"].get<std::string>() + " " + params_label(c["series"]) + " " +
+                                     c["variant"].get<std::string>() + "/" + c["timing"].get<std::string>())
+      << " — break-even " << (c["break_even_size"].is_null() ? "not reached" : c["break_even_size"].dump()) << ", target "
+      << (c["target_size"].is_null() ? "not reached" : c["target_size"].dump()) << "</figcaption>\n"
+      << "<svg xmlns='http://www.w3.org/2000/svg' width='" << w << "' height='" << h << "'>";
+    o << "<line x1='" << pad << "' x2='" << w - pad << "' y1='" << py(1) << "' y2='" << py(1) << "' stroke='#999'/>"
+      << "<line x1='" << pad << "' x2='" << w - pad << "' y1='" << py(c["target"].get<double>()) << "' y2='"
+      << py(c["target"].get<double>()) << "' stroke='#c00' stroke-dasharray='4 2'/>";
+    std::string path;
+    for (size_t i = 0; i < sizes.size(); ++i) {
+      if (c["speedups"][i].is_null()) continue;
+      const double X = px(sizes[i].get<double>()), Y = py(c["speedups"][i].get<double>());
+      path += (path.empty() ? "M" : " L") + fmt("%.1f", X) + " " + fmt("%.1f", Y);
+      o << "<line x1='" << X << "' x2='" << X << "' y1='" << py(c["ci95_lo"][i].get<double>()) << "' y2='"
+        << py(c["ci95_hi"][i].get<double>()) << "' stroke='#000'/><circle cx='" << X << "' cy='" << Y
+        << "' r='3' fill='#36c'><title>" << sizes[i].dump() << ": " << fmt("%.3f", c["speedups"][i].get<double>())
+        << "x</title></circle><text x='" << X << "' y='" << h - 8 << "' font-size='9' text-anchor='middle'>"
+        << sizes[i].dump() << "</text>";
+    }
+    o << "<path d='" << path << "' fill='none' stroke='#36c'/></svg></figure>\n";
+  }
+  if (!any) o << "<p>No size sweep with a measured speedup.</p>\n";
+}
+
+void memory_chart(const report& r, std::ostream& o) {
+  std::vector<const case_result*> g;
+  double top = 0;
+  for (const auto& c : r.cases)
+    if (c.backend == "gpu" && c.memory && c.timing == "kernel") {
+      g.push_back(&c);
+      top = std::max(top, double(c.memory->device_peak_bytes));
+    }
+  if (g.empty() || top <= 0) {
+    o << "<p>No GPU case ran.</p>\n";
+    return;
+  }
+  const int row = 16, left = 360, width = 400;
+  o << "<svg xmlns='http://www.w3.org/2000/svg' width='" << left + width + 100 << "' height='" << row * g.size() + 8 << "'>";
+  for (size_t i = 0; i < g.size(); ++i) {
+    const double b = double(g[i]->memory->device_peak_bytes);
+    const int y = int(i) * row;
+    o << "<text x='" << left - 4 << "' y='" << y + 12 << "' font-size='11' text-anchor='end'>"
+      << e(g[i]->workload + "/" + params_label(g[i]->params) + "/" + g[i]->variant) << "</text><rect x='" << left
+      << "' y='" << y + 2 << "' width='" << std::max(1.0, width * b / top) << "' height='" << row - 4
+      << "' fill='#88a'/><text x='" << left + width * b / top + 4 << "' y='" << y + 12 << "' font-size='11'>"
+      << format_bytes(b) << "</text>";
+  }
+  o << "</svg>\n";
+}
+
+// Each case's samples as a strip of ticks on its own min..max axis, with the median marked.
+void distributions(const report& r, std::ostream& o) {
+  o << "<table><tr><th>case</th><th>samples (min … max)</th><th>median</th><th>n</th></tr>\n";
+  for (const auto& c : r.cases) {
+    if (c.samples_ns.empty()) continue;
+    const double lo = c.stats.min, hi = std::max(c.stats.max, lo * (1 + 1e-9) + 1e-9);
+    const auto px = [&](double v) { return 4 + 292 * (v - lo) / (hi - lo); };
+    o << "<tr><td>" << e(case_id(c)) << "</td><td><svg xmlns='http://www.w3.org/2000/svg' width='300' height='16'>";
+    const size_t step = std::max<size_t>(1, c.samples_ns.size() / 200);  // at most ~200 ticks
+    for (size_t i = 0; i < c.samples_ns.size(); i += step)
+      o << "<line x1='" << fmt("%.1f", px(c.samples_ns[i])) << "' x2='" << fmt("%.1f", px(c.samples_ns[i]))
+        << "' y1='3' y2='13' stroke='#36c' stroke-opacity='0.4'/>";
+    o << "<line x1='" << px(c.stats.median) << "' x2='" << px(c.stats.median) << "' y1='0' y2='16' stroke='#c00'/></svg>"
+      << "<br><small>" << format_ns(lo) << " … " << format_ns(c.stats.max) << "</small></td><td>"
+      << format_ns(c.stats.median) << "</td><td>" << c.samples_ns.size() << "</td></tr>\n";
+  }
+  o << "</table>\n";
+}
+
+}  // namespace
+
+void write_html(const report& r, std::ostream& o) {
+  o << "<!DOCTYPE html>\n<html lang='en'><head><meta charset='utf-8'><title>accelbench report</title>\n"
+    << "<style>body{font-family:sans-serif;margin:2em;max-width:1100px}table{border-collapse:collapse}"
+       "td,th{border:1px solid #ccc;padding:2px 6px;font-size:12px;text-align:left}figure{display:inline-block;margin:8px}"
+       "figcaption{font-size:12px}</style></head><body>\n";
+  o << "<h1>accelbench report</h1>\n<h2>System</h2>\n<table>"
+    << "<tr><th>created</th><td>" << e(r.created_utc) << (r.interrupted ? " (interrupted)" : "") << "</td></tr>"
+    << "<tr><th>tool</th><td>accelbench " << e(r.tool_version) << " (" << e(r.git_sha) << ")</td></tr>"
+    << "<tr><th>CPU</th><td>" << e(r.system.cpu_model) << ", " << r.system.cpu_threads_used << " of "
+    << r.system.cpu_cores << " threads</td></tr>"
+    << "<tr><th>compiler, flags</th><td>" << e(r.system.compiler) << ", " << e(r.system.flags) << "</td></tr>"
+    << "<tr><th>Eigen</th><td>" << e(r.system.eigen_version) << "</td></tr>"
+    << "<tr><th>GPU</th><td>";
+  for (const auto& g : r.system.gpus) o << e(g.name) << " (sm_" << e(g.compute_capability) << ", " << g.sm_count << " SMs) ";
+  if (!r.system.gpu_unavailable_reason.empty()) o << "none usable: " << e(r.system.gpu_unavailable_reason);
+  o << "</td></tr><tr><th>ceilings</th><td>" << e(r.system.peaks.is_null() ? "not measured" : r.system.peaks.dump())
+    << "</td></tr></table>\n";
+  o << "<h2>Speedup per case</h2>\n";
+  speedup_chart(r, o);
+  o << "<h2>Speedup vs size</h2>\n";
+  crossover_charts(r, o);
+  o << "<h2>Device memory per case (tracked peak)</h2>\n";
+  memory_chart(r, o);
+  o << "<h2>CPU fallback latency</h2>\n";
+  if (r.fallback.is_object() && r.fallback.contains("entries")) {
+    o << "<table><tr><th>trigger</th><th>batch</th><th>first p50</th><th>steady p50</th><th>steady p99</th>"
+         "<th>direct CPU p50</th><th>overhead</th></tr>\n";
+    for (const auto& x : r.fallback["entries"]) {
+      const auto p = [](const json& v, const char* k) {
+        return v.is_object() && v.contains(k) && v[k].is_number() ? format_ns(v[k].get<double>()) : std::string("–");
+      };
+      o << "<tr><td>" << e(x.value("trigger", std::string("?"))) << "</td><td>" << x.value("batch", 0) << "</td><td>"
+        << p(x["first_request_ns"], "p50") << "</td><td>" << p(x["steady_ns"], "p50") << "</td><td>"
+        << p(x["steady_ns"], "p99") << "</td><td>" << p(x["direct_cpu_ns"], "p50") << "</td><td>"
+        << (x.contains("overhead_ns") && x["overhead_ns"].is_number() ? format_ns(x["overhead_ns"].get<double>()) : "–")
+        << "</td></tr>\n";
+    }
+    o << "</table>\n";
+  } else {
+    o << "<p>Not measured in this run.</p>\n";
+  }
+  o << "<h2>Sample distributions</h2>\n";
+  distributions(r, o);
+  o << "</body></html>\n";
+}
+
+}  // namespace accel

@@ -1,0 +1,107 @@
+// GitHub-flavoured Markdown for a pull-request comment or $GITHUB_STEP_SUMMARY:
+// summary first, then failures, then one table per workload.
+#include <cmath>
+#include <map>
+
+#include "format_util.hpp"
+#include "reporters.hpp"
+#include "runner.hpp"
+
+namespace accel {
+
+namespace {
+
+const char* symbol(const std::string& verdict) {
+  if (verdict == "pass") return "✅ pass";
+  if (verdict == "fail") return "❌ fail";
+  if (verdict == "inconclusive") return "⚠️ inconclusive";
+  return "➖ not measured";
+}
+
+std::string cell(std::string s) {
+  for (auto& c : s)
+    if (c == '|' || c == '\n') c = c == '|' ? '/' : ' ';
+  return s;
+}
+
+}  // namespace
+
+void write_markdown(const report& r, std::ostream& out) {
+  std::map<std::string, int> n;
+  for (const auto& s : r.speedups) ++n[s.verdict];
+  const double target = r.speedups.empty() ? 0 : r.speedups[0].target;
+  out << "## accelbench: " << (n["fail"] ? "❌ " : "") << n["pass"] << " pass, " << n["fail"] << " fail, "
+      << n["inconclusive"] << " inconclusive, " << n["not_measured"] << " not measured (target "
+      << fmt("%.2f", target) << "x)\n\n";
+  out << "CPU: " << cell(r.system.cpu_model) << " (" << r.system.cpu_threads_used << " threads) · GPU: "
+      << (r.system.gpus.empty() ? "none" : cell(r.system.gpus[0].name))
+      << (r.system.gpu_unavailable_reason.empty() ? "" : " (" + cell(r.system.gpu_unavailable_reason) + ")")
+      << " · accelbench " << r.tool_version << " (" << r.git_sha << ")" << (r.interrupted ? " · **interrupted**" : "")
+      << "\n\n";
+
+  std::map<std::string, std::pair<double, int>> geo;
+  for (const auto& s : r.speedups)
+    if (s.verdict != "not_measured" && s.value > 0) {
+      auto& g = geo[s.workload + " (" + s.timing + ")"];
+      g.first += std::log(s.value);
+      ++g.second;
+    }
+  if (!geo.empty()) {
+    out << "| workload (timing) | geometric-mean speedup | cases |\n|---|---:|---:|\n";
+    for (const auto& [k, g] : geo) out << "| " << k << " | " << fmt("%.2f", std::exp(g.first / g.second)) << "x | " << g.second << " |\n";
+    out << "\n";
+  }
+
+  bool any_failure = false;
+  for (const auto& c : r.cases)
+    if (c.status != "ok") any_failure = true;
+  for (const auto& s : r.speedups)
+    if (s.verdict == "fail") any_failure = true;
+  if (any_failure) {
+    out << "### Failures\n\n| case | what |\n|---|---|\n";
+    for (const auto& s : r.speedups)
+      if (s.verdict == "fail")
+        out << "| " << cell(speedup_id(s)) << " | speedup " << fmt("%.2f", s.value) << "x, CI [" << fmt("%.2f", s.ci95.lo)
+            << ", " << fmt("%.2f", s.ci95.hi) << "] below target " << fmt("%.2f", s.target) << "x |\n";
+    for (const auto& c : r.cases)
+      if (c.status != "ok")
+        out << "| " << cell(case_id(c)) << " | " << c.status << ": "
+            << cell(c.status == "error" ? c.error : c.verification ? c.verification->first_mismatch : "") << " |\n";
+    out << "\n";
+  }
+
+  std::string workload;
+  for (const auto& c : r.cases) {
+    if (c.workload != workload) {
+      workload = c.workload;
+      out << "### " << workload << "\n\n"
+          << "| point | case | median | 95% CI of median | GFLOP/s | GB/s | roof | speedup [95% CI] | verdict |\n"
+          << "|---|---|---:|---:|---:|---:|---|---:|---|\n";
+    }
+    const bool timed = !c.samples_ns.empty();
+    const speedup_result* s = speedup_of(r, c);
+    std::string roof = c.transfer_share ? "transfers " + fmt("%.0f%%", 100 * *c.transfer_share)
+                       : c.pct_of_peak  ? c.bound + " " + fmt("%.0f%%", *c.pct_of_peak)
+                                        : "";
+    std::string label = c.backend + " " + c.variant + " " + (c.backend == "cpu" ? std::to_string(c.threads) + "t" : c.timing);
+    out << "| " << cell(params_label(c.params)) << " | " << label << " | " << (timed ? format_ns(c.stats.median) : "–")
+        << " | " << (timed ? format_ns(c.stats.median_ci95.lo) + " – " + format_ns(c.stats.median_ci95.hi) : "–") << " | "
+        << (timed ? fmt("%.1f", c.gflops) : "–") << " | " << (timed ? fmt("%.1f", c.gb_per_s) : "–") << " | " << roof
+        << " | "
+        << (s && s->verdict != "not_measured"
+                ? fmt("%.2f", s->value) + "x [" + fmt("%.2f", s->ci95.lo) + ", " + fmt("%.2f", s->ci95.hi) + "]"
+                : "")
+        << " | " << (s ? symbol(s->verdict) : (c.status == "ok" ? "" : c.status.c_str()))
+        << (timed && !c.converged ? " (noisy)" : "") << " |\n";
+  }
+  // Variants that never ran (no GPU) appear only as speedups.
+  std::map<std::string, int> reasons;
+  for (const auto& s : r.speedups)
+    if (s.verdict == "not_measured") ++reasons[s.reason];
+  if (!reasons.empty()) {
+    out << "\n";
+    for (const auto& [why, count] : reasons) out << "➖ " << count << " speedup(s) not measured: " << cell(why) << "\n";
+  }
+}
+
+}  // namespace accel

@@ -1,0 +1,32 @@
+// Every output format, one reporter file each; all render from the report model.
+//   console  console.cpp     csv   csv.cpp      md     markdown.cpp
+//   html     html.cpp        gbench, bench-speedup    gbench.cpp
+//   junit    junit.cpp       json  common/report_json.cpp (canonical)
+#pragma once
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include "report.hpp"
+
+namespace accel {
+
+const std::vector<std::string>& known_formats();
+// File name ending for a format written beside the JSON report: ".csv", ".gbench.json", ...
+std::string format_extension(const std::string& format);
+// Throws input_error for an unknown format.
+void write_format(const std::string& format, const report& r, std::ostream& out);
+
+void write_csv(const report& r, std::ostream& out);
+void write_markdown(const report& r, std::ostream& out);
+void write_html(const report& r, std::ostream& out);
+void write_gbench(const report& r, std::ostream& out);
+void write_bench_speedup(const report& r, std::ostream& out);
+void write_junit(const report& r, std::ostream& out);
+
+// "a,b" -> RFC 4180 field ("\"a,b\""); plain text unchanged.
+std::string csv_field(const std::string& s);
+// & < > " ' escaped for XML and HTML.
+std::string xml_escape(const std::string& s);
+
+}  // namespace accel

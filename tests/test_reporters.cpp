@@ -1,0 +1,159 @@
+// Every reporter on a synthetic report: parsed back where the format allows.
+#include <gtest/gtest.h>
+
+#include <sstream>
+
+#include "reporters/reporters.hpp"
+
+using namespace accel;
+
+namespace {
+
+case_result make_case(const std::string& backend, const std::string& variant, const std::string& timing, double ns) {
+  case_result c;
+  c.workload = "reduce";
+  c.params = {{"op", "sum"}, {"n", 1024}, {"note", "a,b \"quoted\""}};  // a param that needs CSV escaping
+  c.backend = backend;
+  c.variant = variant;
+  c.timing = timing;
+  c.threads = backend == "cpu" ? 4 : 0;
+  c.samples_ns = {ns, ns * 1.01, ns * 0.99};
+  c.stats.median = ns;
+  c.stats.min = ns * 0.99;
+  c.stats.max = ns * 1.01;
+  c.stats.median_ci95 = {ns * 0.99, ns * 1.01};
+  c.converged = true;
+  c.verification = verification{true, 0, 0, 0, ""};
+  c.flops_per_call = 1024;
+  c.bytes_per_call = 4096;
+  c.gflops = 1024 / ns;
+  c.gb_per_s = 4096 / ns;
+  if (backend == "gpu") c.memory = case_memory{123456, std::nullopt, std::nullopt, 0};
+  return c;
+}
+
+report sample_report() {
+  report r;
+  r.created_utc = "2026-11-23T00:00:00Z";
+  r.system.cpu_model = "Test <CPU> & co";
+  r.cases = {make_case("cpu", "eigen", "cpu", 1000), make_case("gpu", "custom", "kernel", 100),
+             make_case("gpu", "custom", "end_to_end", 800)};
+  r.cases[2].status = "verify_failed";
+  r.cases[2].verification = verification{false, 1, 1, 3, "index 2: got 1, expected 2"};
+  speedup_result pass{"reduce", r.cases[1].params, "custom", "kernel", 10, {9, 11}, 4.22, "pass", ""};
+  speedup_result fail{"reduce", r.cases[1].params, "cub", "kernel", 2, {1.9, 2.1}, 4.22, "fail", ""};
+  speedup_result none{"reduce", r.cases[1].params, "custom", "end_to_end", 0, {}, 4.22, "not_measured",
+                      "verification failed"};
+  r.speedups = {pass, fail, none};
+  return r;
+}
+
+std::string render(const std::string& f, const report& r) {
+  std::ostringstream o;
+  write_format(f, r, o);
+  return o.str();
+}
+
+// RFC 4180 reader, enough for the round trip.
+std::vector<std::vector<std::string>> parse_csv(const std::string& text) {
+  std::vector<std::vector<std::string>> rows(1);
+  std::string field;
+  bool quoted = false;
+  for (size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (quoted) {
+      if (c == '"' && i + 1 < text.size() && text[i + 1] == '"') field += text[++i];
+      else if (c == '"') quoted = false;
+      else field += c;
+    } else if (c == '"') {
+      quoted = true;
+    } else if (c == ',') {
+      rows.back().push_back(field);
+      field.clear();
+    } else if (c == '\n') {
+      rows.back().push_back(field);
+      field.clear();
+      rows.emplace_back();
+    } else {
+      field += c;
+    }
+  }
+  rows.pop_back();  // after the last newline
+  return rows;
+}
+
+}  // namespace
+
+TEST(Reporters, CsvRoundTripsWithEscaping) {
+  const auto rows = parse_csv(render("csv", sample_report()));
+  ASSERT_EQ(rows.size(), 4u);  // header + 3 cases
+  for (const auto& r : rows) EXPECT_EQ(r.size(), rows[0].size());
+  const auto col = [&](const std::string& name) {
+    return size_t(std::find(rows[0].begin(), rows[0].end(), name) - rows[0].begin());
+  };
+  ASSERT_LT(col("param.note"), rows[0].size());
+  EXPECT_EQ(rows[1][col("param.note")], "a,b \"quoted\"");
+  EXPECT_EQ(rows[1][col("param.n")], "1024");
+  EXPECT_EQ(rows[2][col("verdict")], "pass");
+  EXPECT_EQ(std::stod(rows[2][col("speedup")]), 10.0);
+  EXPECT_EQ(rows[3][col("status")], "verify_failed");
+  EXPECT_EQ(std::stod(rows[1][col("median_ns")]), 1000.0);
+}
+
+TEST(Reporters, MarkdownPutsSummaryAndFailuresFirst) {
+  const std::string md = render("md", sample_report());
+  const size_t summary = md.find("1 pass, 1 fail"), failures = md.find("### Failures"), table = md.find("### reduce");
+  ASSERT_NE(summary, std::string::npos) << md;
+  ASSERT_NE(failures, std::string::npos) << md;
+  ASSERT_NE(table, std::string::npos) << md;
+  EXPECT_LT(summary, failures);
+  EXPECT_LT(failures, table);
+  EXPECT_NE(md.find("index 2: got 1"), std::string::npos);
+}
+
+TEST(Reporters, JunitHasOneTestcasePerVerdict) {
+  const std::string x = render("junit", sample_report());
+  size_t cases = 0;
+  for (size_t p = x.find("<testcase"); p != std::string::npos; p = x.find("<testcase", p + 1)) ++cases;
+  EXPECT_EQ(cases, 3u);
+  EXPECT_NE(x.find("failures=\"1\""), std::string::npos);
+  EXPECT_NE(x.find("skipped=\"1\""), std::string::npos);
+  EXPECT_NE(x.find("<failure message=\"speedup 2.000x"), std::string::npos) << x;
+}
+
+TEST(Reporters, GbenchIsGoogleBenchmarkJson) {
+  const json j = json::parse(render("gbench", sample_report()));
+  ASSERT_TRUE(j.contains("context"));
+  int aggregates = 0, iterations = 0;
+  for (const auto& b : j["benchmarks"]) {
+    for (const char* k : {"name", "run_name", "run_type", "iterations", "real_time", "cpu_time", "time_unit"})
+      EXPECT_TRUE(b.contains(k)) << k;
+    if (b["run_type"] == "aggregate") ++aggregates;
+    else ++iterations;
+  }
+  EXPECT_EQ(aggregates, 3 * 3);  // mean, median, stddev per case
+  EXPECT_EQ(iterations, 3 * 3);  // 3 samples per case
+}
+
+TEST(Reporters, BenchSpeedupListsMeasuredSpeedups) {
+  const json j = json::parse(render("bench-speedup", sample_report()));
+  ASSERT_EQ(j.size(), 2u);  // not_measured left out
+  EXPECT_EQ(j[0]["unit"], "x");
+  EXPECT_EQ(j[0]["value"], 10.0);
+}
+
+TEST(Reporters, HtmlIsSelfContained) {
+  const std::string h = render("html", sample_report());
+  EXPECT_NE(h.find("<svg"), std::string::npos);
+  EXPECT_EQ(h.find("<script"), std::string::npos);
+  EXPECT_EQ(h.find("src="), std::string::npos);  // nothing fetched at view time
+  EXPECT_NE(h.find("Test &lt;CPU&gt; &amp; co"), std::string::npos);
+  EXPECT_NE(h.find("</html>"), std::string::npos);
+}
+
+TEST(Reporters, UnknownFormatIsAnInputError) {
+  std::ostringstream o;
+  EXPECT_THROW(write_format("pdf", sample_report(), o), input_error);
+  EXPECT_EQ(csv_field("plain"), "plain");
+  EXPECT_EQ(csv_field("a\nb"), "\"a\nb\"");
+}
