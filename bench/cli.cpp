@@ -9,6 +9,7 @@
 
 #include "atomic_file.hpp"
 #include "capacity.hpp"
+#include "compare.hpp"
 #include "fallback_latency.hpp"
 #include "interrupt.hpp"
 #include "memory_tracker.hpp"
@@ -228,6 +229,22 @@ int cmd_report(const std::vector<std::string>& inputs, const std::string& format
   return 0;
 }
 
+int cmd_compare(const std::string& base_path, const std::string& cand_path, const compare_options& o,
+                const std::string& format) {
+  if (!(o.alpha > 0 && o.alpha < 1)) throw input_error("--alpha: must be in (0, 1)");
+  if (!(o.noise >= 0 && o.noise < 1) || !(o.warn >= 0) || !(o.fail >= 0))
+    throw input_error("--noise, --warn, --fail: must be non-negative fractions (0.02 = 2 %)");
+  const report base = read_report(base_path), cand = read_report(cand_path);
+  const comparison c = compare_reports(base, cand, o);
+  if (format == "json") std::cout << comparison_json(c, o).dump(2) << "\n";
+  else if (format == "md") write_comparison_markdown(c, o, std::cout);
+  else if (format == "console") write_comparison_console(c, o, std::cout);
+  else throw input_error("--format: compare writes console, md or json");
+  for (const auto& ch : c.changes)
+    if (ch.fail) return kExitGate;
+  return 0;
+}
+
 int cmd_peaks(int device, bool as_json, const std::string& threads) {
   int t = cpu_threads_available();
   if (threads != "all") {
@@ -390,6 +407,17 @@ int run_cli(int argc, char** argv) {
   report_cmd->add_option("--out", report_out, "Output file ('-' for stdout)")->capture_default_str();
   report_cmd->add_flag("--force", report_force, "Overwrite --out when it exists");
 
+  std::string cmp_base, cmp_cand, cmp_format = "console";
+  compare_options cmp;
+  auto* compare_cmd = app.add_subcommand("compare", "Compare two reports case by case (exit 1 past --fail)");
+  compare_cmd->add_option("base", cmp_base, "Baseline report")->required();
+  compare_cmd->add_option("candidate", cmp_cand, "Candidate report")->required();
+  compare_cmd->add_option("--alpha", cmp.alpha, "Significance level of the U test")->capture_default_str();
+  compare_cmd->add_option("--noise", cmp.noise, "Changes within +-noise are never significant")->capture_default_str();
+  compare_cmd->add_option("--warn", cmp.warn, "Warn on slower cases beyond this fraction")->capture_default_str();
+  compare_cmd->add_option("--fail", cmp.fail, "Exit 1 on slower cases beyond this fraction")->capture_default_str();
+  compare_cmd->add_option("--format", cmp_format, "console, md or json")->capture_default_str();
+
   bool peaks_json = false;
   int peaks_device = 0;
   std::string peaks_threads = "all";
@@ -425,6 +453,7 @@ int run_cli(int argc, char** argv) {
   try {
     if (*list) return cmd_list(list_json, list_suite);
     if (*peaks) return cmd_peaks(peaks_device, peaks_json, peaks_threads);
+    if (*compare_cmd) return cmd_compare(cmp_base, cmp_cand, cmp, cmp_format);
     if (*report_cmd) return cmd_report(report_inputs, report_formats, report_out, report_force);
     if (*first_request)
       return internal_first_request(json::parse(in_layers).get<std::vector<int64_t>>(), in_batch, in_seed, in_threads,

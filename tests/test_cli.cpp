@@ -217,6 +217,11 @@ TEST(Cli, FormatsOverwriteProtectionAndReportVerb) {
   EXPECT_EQ(r.code, 0) << r.output;
   EXPECT_NE(r.output.find("## accelbench"), std::string::npos);
   EXPECT_EQ(run("report " + out + " --format pdf").code, 2);
+  // A run compared with itself: every case matched, nothing fails.
+  r = run("compare " + out + " " + out + " --format md");
+  EXPECT_EQ(r.code, 0) << r.output;
+  EXPECT_NE(r.output.find("accelbench compare"), std::string::npos);
+  EXPECT_EQ(run("compare " + out + " /no/such.json").code, 2);
   EXPECT_EQ(run("report /no/such.json").code, 2);
   EXPECT_EQ(run("run --out '' --format pdf " + kFast).code, 2);
   for (const char* ext : {".json", ".csv", ".md", ".html", ".junit.xml", ".gbench.json", ".speedup.json"})
