@@ -41,6 +41,18 @@ class float_point : public workload_point {
   tolerance tol_;
 };
 
+// Sums (reduce, fp32 scan): checked against a double-precision reference
+// within a per-element bound; keep_reference() fills ref_ and bound_.
+class bounded_point : public workload_point {
+ public:
+  output_view cpu_output() const override { return {out_.data(), out_.size() * sizeof(float)}; }
+  verification check(output_view got) const override { return verify_within(ref_, as_span<float>(got), bound_); }
+
+ protected:
+  std::vector<float> out_;
+  std::vector<double> ref_, bound_;
+};
+
 // Exact results (sorting, integer scans): bit-equal to the reference.
 class exact_point : public workload_point {
  public:
