@@ -7,6 +7,7 @@
 #include <iostream>
 #include <unistd.h>
 
+#include "advice.hpp"
 #include "atomic_file.hpp"
 #include "capacity.hpp"
 #include "compare.hpp"
@@ -16,6 +17,8 @@
 #include "config.hpp"
 #include "cpu_threads.hpp"
 #include "gpu.hpp"
+#include "host_monitor.hpp"
+#include "nvml.hpp"
 #include "reporters/console.hpp"
 #include "reporters/reporters.hpp"
 #include "peaks.hpp"
@@ -57,6 +60,11 @@ system_info describe_system(int threads, const gpu_probe& gpu) {
   s.cuda = gpu.cuda;
   s.gpus = gpu.gpus;
   s.gpu_unavailable_reason = gpu.usable ? "" : gpu.reason;
+  s.cpu_governor = cpu_governor();
+  s.load_average_at_start = load_average_1min();
+  // NVML is the driver's library: loaded only when a GPU is used.
+  if (!gpu.usable) s.nvml = "not loaded (no GPU in use)";
+  else s.nvml = nvml::instance().available() ? "available" : nvml::instance().reason();
   return s;
 }
 
@@ -153,6 +161,8 @@ int cmd_run(run_config cfg, const std::string& cmdline) {
   rep.command_line = cmdline;
   rep.config = config_json(cfg);
   rep.system = describe_system(threads, gpu);
+  rep.warnings = start_warnings(rep.system, gpu.usable && cfg.backend != "cpu");
+  for (const auto& w : rep.warnings) std::cerr << "accelbench: warning: " << w << "\n";
 
   std::cout << "accelbench " << ACCELBENCH_VERSION << "  CPU: " << rep.system.cpu_model << " (" << threads
             << " threads)\n"

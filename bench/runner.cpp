@@ -3,11 +3,14 @@
 #include <sys/resource.h>
 
 #include <chrono>
+#include <thread>
 
 #include "cpu_threads.hpp"
 #include "gpu.hpp"
+#include "host_monitor.hpp"
 #include "interrupt.hpp"
 #include "memory_tracker.hpp"
+#include "nvml.hpp"
 #include "speedup.hpp"
 #include "stopping_rule.hpp"
 #include "timer.hpp"
@@ -40,10 +43,20 @@ case_result new_case(const workload& w, const json& params, const workload_point
   return c;
 }
 
-// false when interrupted: the case is abandoned, not recorded.
-bool measure(case_result& c, const stopping_rule& rule, const timed_batch& run) {
+// false when interrupted: the case is abandoned, not recorded. `pci_bus_id`
+// names the GPU whose clocks and throttling NVML reads around GPU cases.
+bool measure(case_result& c, const stopping_rule& rule, const timed_batch& run, const std::string& pci_bus_id = {}) {
+  const host_snapshot before = take_host_snapshot();
+  if (!pci_bus_id.empty()) c.gpu_before = nvml::instance().read(pci_bus_id);
   sampling_result s = sample_until_stable(rule, run);
   if (interrupted()) return false;
+  c.host = activity_between(before, take_host_snapshot(), int(std::thread::hardware_concurrency()));
+  if (!pci_bus_id.empty()) {
+    c.gpu_after = nvml::instance().read(pci_bus_id);
+    const uint64_t bits = (c.gpu_before ? c.gpu_before->throttle_reasons : 0) |
+                          (c.gpu_after ? c.gpu_after->throttle_reasons : 0);
+    c.throttled = throttle_reason_names(bits & kThrottlingMask);
+  }
   c.samples_ns = std::move(s.samples_ns);
   c.iterations_per_sample = s.iterations_per_sample;
   c.converged = s.converged;
@@ -79,6 +92,8 @@ void run_cases(const run_config& cfg, const std::vector<suite_point>& points, co
   const char* gpu_timings[] = {"kernel", "end_to_end"};
   const std::vector<int> thread_counts = cpu_thread_counts(cfg);
   const int all_threads = thread_counts.back();
+  const std::string pci_bus_id =
+      gpu.usable && size_t(cfg.device) < gpu.gpus.size() ? gpu.gpus[size_t(cfg.device)].pci_bus_id : std::string();
   for (const auto& [wp, params] : points) {
     const workload& w = *wp;
     const std::string label = w.name + " " + params_label(params);
@@ -157,7 +172,7 @@ void run_cases(const run_config& cfg, const std::vector<suite_point>& points, co
           const bool kernel = std::string(t) == "kernel";
           if (!measure(c, cfg.rule, [&](int iterations) {
                 return kernel ? run->time_kernel_ns(iterations) : run->time_end_to_end_ns(iterations);
-              }))
+              }, pci_bus_id))
             return;
         } catch (const gpu_error& e) {
           c.status = "error";

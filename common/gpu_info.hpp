@@ -15,6 +15,7 @@ struct gpu_info {
   uint64_t memory_bytes = 0;
   int clock_mhz = 0;
   double memory_bandwidth_gbs = 0;  // datasheet-style: 2 * memory clock * bus width / 8
+  std::string pci_bus_id;           // "0000:3B:00.0": how NVML finds the same device
 };
 
 struct cuda_info {

@@ -8,6 +8,8 @@
 #include <vector>
 
 #include "gpu_info.hpp"
+#include "host_monitor.hpp"
+#include "nvml.hpp"
 #include "stats.hpp"
 #include "verify.hpp"
 
@@ -28,6 +30,9 @@ struct system_info {
   std::optional<cuda_info> cuda;  // null when built without CUDA
   std::vector<gpu_info> gpus;
   std::string gpu_unavailable_reason;  // empty when a GPU is usable
+  std::string cpu_governor;            // "" when the kernel exposes no cpufreq
+  double load_average_at_start = -1;   // 1-minute load average; < 0 unknown
+  std::string nvml;                    // "available", or why GPU health was not read
   // This machine's ceilings (`accelbench peaks`, bench/peaks.hpp): measured and
   // datasheet-style figures, each labelled. null when not measured.
   json peaks = nullptr;
@@ -65,6 +70,11 @@ struct case_result {
   std::string bound;                   // "memory" | "compute" | "" (no ceilings known)
   std::optional<double> pct_of_peak;   // achieved / ceiling of its bound, in percent
   std::optional<double> transfer_share;  // end_to_end GPU cases: (end_to_end - kernel) / end_to_end
+  // Measurement integrity (host_monitor.hpp, nvml.hpp): what the host and the
+  // GPU were doing from the start to the end of the case's sampling.
+  std::optional<host_activity> host;
+  std::optional<gpu_health> gpu_before, gpu_after;
+  std::string throttled;  // NVML throttle reasons seen at start or end; "" when none
 };
 
 struct speedup_result {
@@ -89,6 +99,9 @@ struct report {
   std::vector<case_result> cases;
   std::vector<speedup_result> speedups;
   bool interrupted = false;
+  // Conditions that make the numbers less trustworthy, found while running
+  // (frequency scaling on, a busy machine, ...). Per-case findings are advice (bench/advice.hpp).
+  std::vector<std::string> warnings;
   // Sections with their own shape, documented in the README.
   json fallback = nullptr;    // CPU fallback latency per trigger
   json cold_start = nullptr;  // context, cuBLAS handle, first launches

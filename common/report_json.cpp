@@ -17,7 +17,8 @@ json summary_json(const summary& s) {
   return {{"n", s.n},           {"median_ns", s.median}, {"mean_ns", s.mean},
           {"stdev_ns", s.stdev}, {"min_ns", s.min},       {"max_ns", s.max},
           {"p90_ns", s.p90},     {"p95_ns", s.p95},       {"p99_ns", s.p99},
-          {"median_ci95_ns", interval_json(s.median_ci95)}};
+          {"median_ci95_ns", interval_json(s.median_ci95)},
+          {"outliers", {{"mild", s.outliers_mild}, {"severe", s.outliers_severe}}}};
 }
 
 json verification_json(const std::optional<verification>& v) {
@@ -38,7 +39,8 @@ json system_json(const system_info& s) {
                     {"sm_count", g.sm_count},
                     {"memory_bytes", g.memory_bytes},
                     {"clock_mhz", g.clock_mhz},
-                    {"memory_bandwidth_gbs", g.memory_bandwidth_gbs}});
+                    {"memory_bandwidth_gbs", g.memory_bandwidth_gbs},
+                    {"pci_bus_id", g.pci_bus_id}});
   json j = {{"cpu", {{"model", s.cpu_model}, {"cores", s.cpu_cores}, {"threads_used", s.cpu_threads_used}}},
             {"memory_bytes", s.memory_bytes},
             {"os", s.os},
@@ -52,7 +54,20 @@ json system_json(const system_info& s) {
             {"gpus", gpus}};
   j["gpu_unavailable_reason"] = s.gpu_unavailable_reason.empty() ? json(nullptr) : json(s.gpu_unavailable_reason);
   j["peaks"] = s.peaks;
+  j["cpu_governor"] = s.cpu_governor.empty() ? json(nullptr) : json(s.cpu_governor);
+  j["load_average_at_start"] = s.load_average_at_start >= 0 ? json(s.load_average_at_start) : json(nullptr);
+  j["nvml"] = s.nvml;
   return j;
+}
+
+json health_json(const std::optional<gpu_health>& h) {
+  if (!h) return nullptr;
+  return {{"sm_mhz", h->sm_mhz},
+          {"mem_mhz", h->mem_mhz},
+          {"temperature_c", h->temperature_c},
+          {"power_w", h->power_w},
+          {"throttle_reasons", throttle_reason_names(h->throttle_reasons)},
+          {"throttle_bits", h->throttle_reasons}};
 }
 
 // --- reading: every access names its field path on failure -------------------
@@ -123,6 +138,11 @@ summary summary_from(const json& j, const std::string& p) {
   s.p95 = num(j, p, "p95_ns");
   s.p99 = num(j, p, "p99_ns");
   s.median_ci95 = interval_from(j, p, "median_ci95_ns");
+  if (j.contains("outliers")) {  // added after the first reports
+    const std::string op = p + ".outliers";
+    s.outliers_mild = static_cast<size_t>(integer(field(j, p, "outliers"), op, "mild", 0, int64_t(s.n)));
+    s.outliers_severe = static_cast<size_t>(integer(j["outliers"], op, "severe", 0, int64_t(s.n)));
+  }
   return s;
 }
 
@@ -153,6 +173,7 @@ system_info system_from(const json& j, const std::string& p) {
     g.memory_bytes = static_cast<uint64_t>(integer(gpus[i], gp, "memory_bytes", 0, INT64_MAX));
     g.clock_mhz = static_cast<int>(integer(gpus[i], gp, "clock_mhz", 0, 1 << 20));
     g.memory_bandwidth_gbs = num(gpus[i], gp, "memory_bandwidth_gbs");
+    if (gpus[i].contains("pci_bus_id")) g.pci_bus_id = str(gpus[i], gp, "pci_bus_id");
     s.gpus.push_back(g);
   }
   const json& reason = field(j, p, "gpu_unavailable_reason");
@@ -162,6 +183,11 @@ system_info system_from(const json& j, const std::string& p) {
     if (!j["peaks"].is_null() && !j["peaks"].is_object()) bad(p + ".peaks", "expected an object or null");
     s.peaks = j["peaks"];
   }
+  // Added after the first reports: optional on reading.
+  if (j.contains("cpu_governor") && !j["cpu_governor"].is_null()) s.cpu_governor = str(j, p, "cpu_governor");
+  if (j.contains("load_average_at_start") && !j["load_average_at_start"].is_null())
+    s.load_average_at_start = num(j, p, "load_average_at_start");
+  if (j.contains("nvml")) s.nvml = str(j, p, "nvml");
   return s;
 }
 
@@ -244,6 +270,35 @@ case_result case_from(const json& j, const std::string& p) {
     c.bound = str(j, p, "bound");
     if (c.bound != "memory" && c.bound != "compute") bad(p + ".bound", "expected \"memory\", \"compute\" or null");
   }
+  if (j.contains("host") && !j["host"].is_null()) {
+    const json& h = j["host"];
+    const std::string hp = p + ".host";
+    host_activity a;
+    a.cpu_mhz_before = num(h, hp, "cpu_mhz_before");
+    a.cpu_mhz_after = num(h, hp, "cpu_mhz_after");
+    a.wall_s = num(h, hp, "wall_s");
+    a.process_cpu_s = num(h, hp, "process_cpu_s");
+    a.other_busy_share = num(h, hp, "other_busy_share");
+    c.host = a;
+  }
+  if (j.contains("gpu_health") && !j["gpu_health"].is_null()) {
+    const std::string gp = p + ".gpu_health";
+    const auto health = [&](const char* k) -> std::optional<gpu_health> {
+      const json& h = field(j["gpu_health"], gp, k);
+      if (h.is_null()) return std::nullopt;
+      const std::string hp = gp + "." + k;
+      gpu_health g;
+      g.sm_mhz = unsigned(integer(h, hp, "sm_mhz", 0, 1 << 20));
+      g.mem_mhz = unsigned(integer(h, hp, "mem_mhz", 0, 1 << 20));
+      g.temperature_c = unsigned(integer(h, hp, "temperature_c", 0, 1000));
+      g.power_w = num(h, hp, "power_w");
+      g.throttle_reasons = uint64_t(integer(h, hp, "throttle_bits", 0, INT64_MAX));
+      return g;
+    };
+    c.gpu_before = health("before");
+    c.gpu_after = health("after");
+  }
+  if (j.contains("throttle_reasons") && !j["throttle_reasons"].is_null()) c.throttled = str(j, p, "throttle_reasons");
   return c;
 }
 
@@ -306,6 +361,17 @@ json to_json(const report& r) {
     } else {
       j["memory"] = nullptr;
     }
+    j["host"] = c.host ? json{{"cpu_mhz_before", c.host->cpu_mhz_before},
+                              {"cpu_mhz_after", c.host->cpu_mhz_after},
+                              {"wall_s", c.host->wall_s},
+                              {"process_cpu_s", c.host->process_cpu_s},
+                              {"other_busy_share", c.host->other_busy_share}}
+                       : json(nullptr);
+    j["gpu_health"] = c.gpu_before || c.gpu_after
+                          ? json{{"before", health_json(c.gpu_before)}, {"after", health_json(c.gpu_after)}}
+                          : json(nullptr);
+    j["throttled"] = !c.throttled.empty();
+    j["throttle_reasons"] = c.throttled.empty() ? json(nullptr) : json(c.throttled);
     cases.push_back(std::move(j));
   }
   json speedups = json::array();
@@ -326,6 +392,7 @@ json to_json(const report& r) {
           {"created_utc", r.created_utc},
           {"command_line", r.command_line},
           {"interrupted", r.interrupted},
+          {"warnings", r.warnings},
           {"config", r.config},
           {"system", system_json(r.system)},
           {"cases", cases},
@@ -351,6 +418,14 @@ report report_from_json(const json& j) {
   r.created_utc = str(j, "", "created_utc");
   r.command_line = str(j, "", "command_line");
   if (j.contains("interrupted")) r.interrupted = boolean(j, "", "interrupted");
+  if (j.contains("warnings")) {
+    const json& w = j["warnings"];
+    if (!w.is_array()) bad("warnings", "expected an array of strings");
+    for (size_t i = 0; i < w.size(); ++i) {
+      if (!w[i].is_string()) bad("warnings[" + std::to_string(i) + "]", "expected a string");
+      r.warnings.push_back(w[i].get<std::string>());
+    }
+  }
   r.config = field(j, "", "config");
   if (!r.config.is_object()) bad("config", "expected an object");
   r.system = system_from(field(j, "", "system"), "system");

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <numeric>
 #include <stdexcept>
+#include <tuple>
 
 #include "rng.hpp"
 
@@ -73,7 +74,21 @@ summary summarize(std::span<const double> samples) {
   for (double x : s) ss += (x - out.mean) * (x - out.mean);
   out.stdev = s.size() > 1 ? std::sqrt(ss / static_cast<double>(s.size() - 1)) : 0.0;
   out.median_ci95 = bootstrap_median_ci(s);
+  std::tie(out.outliers_mild, out.outliers_severe) = tukey_outliers(s);
   return out;
+}
+
+std::pair<size_t, size_t> tukey_outliers(std::span<const double> sorted) {
+  if (sorted.size() < 4) return {0, 0};  // quartiles of fewer points mean nothing
+  const double q1 = quantile_sorted(sorted, 0.25), q3 = quantile_sorted(sorted, 0.75);
+  const double iqr = q3 - q1;
+  size_t mild = 0, severe = 0;
+  for (double x : sorted) {
+    const double beyond = x < q1 ? q1 - x : x > q3 ? x - q3 : 0.0;
+    if (beyond > 3.0 * iqr) ++severe;
+    else if (beyond > 1.5 * iqr) ++mild;
+  }
+  return {mild, severe};
 }
 
 ratio_estimate bootstrap_median_ratio(std::span<const double> num, std::span<const double> den,

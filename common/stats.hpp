@@ -2,6 +2,7 @@
 #pragma once
 #include <cstdint>
 #include <span>
+#include <utility>
 #include <vector>
 
 namespace accel {
@@ -19,7 +20,14 @@ struct summary {
   double median = 0, mean = 0, stdev = 0, min = 0, max = 0;
   double p90 = 0, p95 = 0, p99 = 0;
   interval median_ci95;  // bootstrap 95 % CI of the median
+  // Tukey fences on the quartiles: mild outliers lie beyond 1.5 IQR but within
+  // 3 IQR, severe ones beyond 3 IQR. They stay in the data; only counted.
+  size_t outliers_mild = 0, outliers_severe = 0;
+  double outlier_share() const { return n ? double(outliers_mild + outliers_severe) / double(n) : 0.0; }
 };
+
+// Outlier shares above this earn a warning in the report.
+inline constexpr double kOutlierWarnShare = 0.05;
 
 // Quantile q in [0,1] of sorted data, linear interpolation between order
 // statistics (Hyndman & Fan type 7, the default of R and NumPy).
@@ -31,6 +39,9 @@ interval bootstrap_median_ci(std::span<const double> data, double level = 0.95,
                              int resamples = kBootstrapResamples, uint64_t seed = kBootstrapSeed);
 
 summary summarize(std::span<const double> samples);
+
+// Counts of sorted samples outside Tukey's fences: {mild, severe}.
+std::pair<size_t, size_t> tukey_outliers(std::span<const double> sorted);
 
 // Ratio of medians num/den with a percentile bootstrap CI; both sides are
 // resampled independently (they are independent measurements).

@@ -65,6 +65,8 @@ gpu_probe probe() {
     g.clock_mhz = clock_khz / 1000;
     // Double data rate: two transfers per memory clock, bus width in bits.
     g.memory_bandwidth_gbs = 2.0 * mem_clock_khz * 1e3 * (bus_bits / 8.0) / 1e9;
+    char bus[32] = {};
+    if (cudaDeviceGetPCIBusId(bus, sizeof bus, d) == cudaSuccess) g.pci_bus_id = bus;
     p.gpus.push_back(g);
   }
   cudaGetLastError();

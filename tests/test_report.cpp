@@ -30,7 +30,7 @@ report sample_report() {
   r.system.eigen_version = "3.4.0";
   r.system.cuda_built = true;
   r.system.cuda = cuda_info{13000, 13000};
-  r.system.gpus.push_back({"Test GPU", "9.0", 132, uint64_t(80) << 30, 1980, 3352.3});
+  r.system.gpus.push_back({"Test GPU", "9.0", 132, uint64_t(80) << 30, 1980, 3352.3, "00000000:3B:00.0"});
 
   case_result cpu;
   cpu.workload = "mlp";
@@ -50,7 +50,17 @@ report sample_report() {
   gpu.samples_ns = {10, 11, 10.5};
   gpu.stats = summarize(gpu.samples_ns);
   gpu.verification = verification{true, 1e-7, 2e-6, 0, ""};
+  // Integrity fields: host activity, NVML health at both ends, throttling.
+  cpu.host = host_activity{2400, 2350.5, 1.25, 2.4, 0.03};
+  gpu.host = cpu.host;
+  gpu.gpu_before = gpu_health{1980, 2619, 61, 310.5, 0x1};
+  gpu.gpu_after = gpu_health{1755, 2619, 84, 699.0, kThrottleSwPowerCap};
+  gpu.throttled = "sw_power_cap";
   r.cases = {cpu, gpu};
+  r.warnings = {"CPU frequency scaling is on (governor 'powersave')"};
+  r.system.cpu_governor = "powersave";
+  r.system.load_average_at_start = 0.42;
+  r.system.nvml = "available";
   speedup_result s;
   s.workload = "mlp";
   s.params = cpu.params;

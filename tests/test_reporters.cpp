@@ -157,3 +157,31 @@ TEST(Reporters, UnknownFormatIsAnInputError) {
   EXPECT_EQ(csv_field("plain"), "plain");
   EXPECT_EQ(csv_field("a\nb"), "\"a\nb\"");
 }
+
+TEST(Reporters, HumanFormatsCarryWarningsAndRecommendations) {
+  report r = sample_report();
+  r.warnings = {"the machine was busy when the run started"};
+  r.cases[1].throttled = "hw_thermal";
+  r.cases[1].gpu_before = gpu_health{1980, 2619, 80, 600, 0};
+  r.cases[1].gpu_after = gpu_health{1200, 2619, 91, 400, kThrottleHwThermal};
+  for (const char* f : {"console", "md", "html"}) {
+    const std::string text = render(f, r);
+    EXPECT_NE(text.find("the machine was busy"), std::string::npos) << f;
+    EXPECT_NE(text.find("verification failed (max abs err 1"), std::string::npos) << f;
+    EXPECT_NE(text.find("GPU throttled (hw_thermal); SM clock 1980 "), std::string::npos) << f;
+    EXPECT_NE(text.find("1200 MHz, 91 C at the end"), std::string::npos) << f;
+  }
+  EXPECT_NE(render("console", r).find("(throttled: hw_thermal)"), std::string::npos);
+}
+
+TEST(Reporters, ConsoleDrawsOneSpeedupBarPerMeasuredCase) {
+  const std::string text = render("console", sample_report());
+  const auto at = text.find("speedup per case");
+  ASSERT_NE(at, std::string::npos);
+  // pass (10x) and fail (2x) have bars; the not-measured one has none.
+  const std::string section = text.substr(at, text.find("\n\n", at) - at);
+  EXPECT_NE(section.find("10.00x  pass"), std::string::npos);
+  EXPECT_NE(section.find("2.00x  fail"), std::string::npos);
+  EXPECT_EQ(section.find("not_measured"), std::string::npos);
+  EXPECT_NE(section.find('|'), std::string::npos);  // the target line
+}

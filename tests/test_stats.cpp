@@ -37,6 +37,17 @@ TEST(Stats, SummaryOfKnownData) {
   EXPECT_GE(s.median_ci95.hi, s.median);
 }
 
+TEST(Stats, TukeyFencesCountMildAndSevereOutliers) {
+  // Quartiles 10 and 11 (IQR 1): 7.5 and 12.8 lie between 1.5 and 3 IQR out, 40 beyond 3.
+  const std::vector<double> d{11, 10, 40, 10, 11, 7.5, 10, 11, 12.8, 10, 11, 10, 11};
+  const summary s = summarize(d);
+  EXPECT_EQ(s.outliers_mild, 2u);
+  EXPECT_EQ(s.outliers_severe, 1u);
+  EXPECT_NEAR(s.outlier_share(), 3.0 / 13.0, 1e-12);
+  const std::vector<double> tight{5, 5, 5, 6, 6, 6};
+  EXPECT_EQ(summarize(tight).outliers_mild + summarize(tight).outliers_severe, 0u);
+}
+
 TEST(Stats, EmptySampleIsRefused) {
   EXPECT_THROW(summarize(std::vector<double>{}), std::invalid_argument);
   EXPECT_THROW(median(std::vector<double>{}), std::invalid_argument);

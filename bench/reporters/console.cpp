@@ -6,6 +6,7 @@
 #include <map>
 #include <set>
 
+#include "advice.hpp"
 #include "format_util.hpp"
 #include "runner.hpp"
 
@@ -105,6 +106,47 @@ std::string roof_label(const case_result& c) {
   return (c.bound == "memory" ? "mem " : "fma ") + fmt("%.0f%%", *c.pct_of_peak);
 }
 
+// Column of a speedup on a log axis from 0.01x to 1000x.
+int log_column(double v, int width) {
+  const double t = (std::log10(std::max(v, 0.01)) + 2.0) / 5.0;
+  return std::clamp(int(t * width), 0, width - 1);
+}
+
+// One bar per measured speedup against the target line, with its CI.
+void write_bars(const report& r, std::ostream& out) {
+  constexpr int kWidth = 40;
+  bool heading = false;
+  for (const auto& s : r.speedups) {
+    if (s.verdict == "not_measured") continue;
+    if (!heading) {
+      out << "\nspeedup per case (log scale 0.01x..1000x; '|' target, ':' 1x, '<' '>' the 95% CI)\n";
+      heading = true;
+    }
+    std::string bar(kWidth, ' ');
+    for (int c = 0; c <= log_column(s.value, kWidth); ++c) bar[size_t(c)] = '#';
+    const auto mark = [&](double v, char ch) {
+      char& b = bar[size_t(log_column(v, kWidth))];
+      if (b == ' ' || ch == '|') b = ch;
+    };
+    mark(1.0, ':');
+    mark(s.ci95.lo, '<');
+    mark(s.ci95.hi, '>');
+    mark(s.target, '|');
+    char line[256];
+    std::snprintf(line, sizeof line, "  %-52s %s %8s  %s\n", speedup_id(s).substr(0, 52).c_str(), bar.c_str(),
+                  fmt("%.2fx", s.value).c_str(), s.verdict.c_str());
+    out << line;
+  }
+}
+
+void write_advice(const report& r, std::ostream& out) {
+  for (const auto& w : r.warnings) out << "warning: " << w << "\n";
+  const auto list = recommendations(r);
+  if (list.empty()) return;
+  out << "\nrecommendations\n";
+  for (const auto& a : list) out << "  " << a.case_id << ": " << a.message << "\n";
+}
+
 void write_chart(const report& r, std::ostream& out) {
   if (!r.crossovers.is_array()) return;
   bool heading = false;
@@ -119,12 +161,8 @@ void write_chart(const report& r, std::ostream& out) {
         << x["variant"].get<std::string>() << "/" << x["timing"].get<std::string>() << "  break-even: "
         << (x["break_even_size"].is_null() ? "not reached in the sweep" : x["break_even_size"].dump())
         << ", target: " << (x["target_size"].is_null() ? "not reached in the sweep" : x["target_size"].dump()) << "\n";
-    // Columns span 0.01x .. 1000x on a log scale.
     constexpr int kWidth = 50;
-    const auto col = [](double v) {
-      const double t = (std::log10(std::max(v, 0.01)) + 2.0) / 5.0;
-      return std::clamp(int(t * kWidth), 0, kWidth - 1);
-    };
+    const auto col = [](double v) { return log_column(v, kWidth); };
     for (size_t i = 0; i < x["sizes"].size(); ++i) {
       std::string bar(kWidth, ' ');
       bar[size_t(col(1.0))] = ':';
@@ -198,6 +236,7 @@ void write_console(const report& r, std::ostream& out) {
     if (c.status == "verify_failed") verdict = "VERIFY FAILED " + verdict;
     if (c.status == "error") verdict = "error: " + c.error.substr(0, 60);
     if (timed && !c.converged) verdict += " (noisy)";
+    if (!c.throttled.empty()) verdict += " (throttled: " + c.throttled + ")";
     std::snprintf(line, sizeof line, kHeader, point.c_str(), case_label(c).c_str(),
                   timed ? format_ns(c.stats.median).c_str() : "-", timed ? fmt("%.1f", c.gflops).c_str() : "-",
                   timed ? fmt("%.1f", c.gb_per_s).c_str() : "-", roof_label(c).c_str(), extra.c_str(), sp.c_str(),
@@ -215,8 +254,10 @@ void write_console(const report& r, std::ostream& out) {
     if (s.verdict == "not_measured") reasons.insert(s.reason);
   }
   for (const auto& reason : reasons) out << "  not measured: " << reason << "\n";
+  write_bars(r, out);
   write_chart(r, out);
   write_fallback(r, out);
+  write_advice(r, out);
   out << "\nsummary: " << verdicts["pass"] << " pass, " << verdicts["fail"] << " fail, " << verdicts["inconclusive"]
       << " inconclusive, " << verdicts["not_measured"] << " not measured (target " << fmt("%.2fx", target) << ")\n";
   // Geometric-mean speedup per workload and timing, over measured cases.

@@ -6,6 +6,7 @@
 #include <cmath>
 #include <sstream>
 
+#include "advice.hpp"
 #include "format_util.hpp"
 #include "reporters.hpp"
 #include "runner.hpp"
@@ -175,6 +176,16 @@ void write_html(const report& r, std::ostream& o) {
     o << "</table>\n";
   } else {
     o << "<p>Not measured in this run.</p>\n";
+  }
+  o << "<h2>Warnings and recommendations</h2>\n";
+  const auto advice_list = recommendations(r);
+  if (r.warnings.empty() && advice_list.empty()) o << "<p>None.</p>\n";
+  for (const auto& w : r.warnings) o << "<p>⚠ " << e(w) << "</p>\n";
+  if (!advice_list.empty()) {
+    o << "<table><tr><th>case</th><th>rule</th><th>recommendation</th></tr>\n";
+    for (const auto& a : advice_list)
+      o << "<tr><td>" << e(a.case_id) << "</td><td>" << e(a.rule) << "</td><td>" << e(a.message) << "</td></tr>\n";
+    o << "</table>\n";
   }
   o << "<h2>Sample distributions</h2>\n";
   distributions(r, o);

@@ -3,6 +3,7 @@
 #include <cmath>
 #include <map>
 
+#include "advice.hpp"
 #include "format_util.hpp"
 #include "reporters.hpp"
 #include "runner.hpp"
@@ -92,7 +93,8 @@ void write_markdown(const report& r, std::ostream& out) {
                 ? fmt("%.2f", s->value) + "x [" + fmt("%.2f", s->ci95.lo) + ", " + fmt("%.2f", s->ci95.hi) + "]"
                 : "")
         << " | " << (s ? symbol(s->verdict) : (c.status == "ok" ? "" : c.status.c_str()))
-        << (timed && !c.converged ? " (noisy)" : "") << " |\n";
+        << (timed && !c.converged ? " (noisy)" : "") << (c.throttled.empty() ? "" : " (throttled: " + c.throttled + ")")
+        << " |\n";
   }
   // Variants that never ran (no GPU) appear only as speedups.
   std::map<std::string, int> reasons;
@@ -101,6 +103,17 @@ void write_markdown(const report& r, std::ostream& out) {
   if (!reasons.empty()) {
     out << "\n";
     for (const auto& [why, count] : reasons) out << "➖ " << count << " speedup(s) not measured: " << cell(why) << "\n";
+  }
+  const auto advice_list = recommendations(r);
+  if (!r.warnings.empty() || !advice_list.empty()) {
+    out << "\n### Warnings and recommendations\n\n";
+    for (const auto& w : r.warnings) out << "- ⚠️ " << cell(w) << "\n";
+    if (!advice_list.empty()) {
+      if (!r.warnings.empty()) out << "\n";
+      out << "| case | rule | recommendation |\n|---|---|---|\n";
+      for (const auto& a : advice_list)
+        out << "| " << cell(a.case_id) << " | " << a.rule << " | " << cell(a.message) << " |\n";
+    }
   }
 }
 

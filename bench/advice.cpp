@@ -1,0 +1,105 @@
+#include "advice.hpp"
+
+#include <cmath>
+
+#include "reporters/format_util.hpp"
+
+namespace accel {
+
+namespace {
+
+// The crossover entry of a speedup's series, or null.
+const json* crossover_of(const report& r, const speedup_result& s) {
+  if (!r.crossovers.is_array()) return nullptr;
+  for (const auto& x : r.crossovers) {
+    if (x.value("workload", "") != s.workload || x.value("variant", "") != s.variant ||
+        x.value("timing", "") != s.timing || !x.contains("series") || !x.contains("size_param"))
+      continue;
+    bool same = true;
+    for (const auto& [k, v] : x["series"].items()) same &= s.params.contains(k) && s.params[k] == v;
+    if (same) return &x;
+  }
+  return nullptr;
+}
+
+void case_rules(const case_result& c, std::vector<advice>& out) {
+  const std::string id = case_id(c);
+  const auto add = [&](const char* rule, const std::string& msg) { out.push_back({id, rule, msg}); };
+  if (c.status == "verify_failed" && c.verification)
+    add("verify_failed", "verification failed (max abs err " + fmt("%.3g", c.verification->max_abs_err) + ", " +
+                             std::to_string(c.verification->mismatches) +
+                             " mismatches): no speedup is published; fix the kernel before tuning it");
+  if (c.samples_ns.empty()) return;
+  if (c.transfer_share && *c.transfer_share > kTransferBoundShare)
+    add("transfer_bound", "transfer-bound: host-device copies take " + fmt("%.0f%%", 100 * *c.transfer_share) +
+                              " of the end-to-end time; keep data on the device or overlap copies with compute");
+  if (c.pct_of_peak && *c.pct_of_peak > 100.0 && c.bound == "memory")
+    add("in_cache", "at " + fmt("%.0f%%", *c.pct_of_peak) +
+                        " of the measured memory ceiling: the data stays in cache, so this size says little about "
+                        "the memory system; sweep larger sizes for a bandwidth figure");
+  else if (c.pct_of_peak && *c.pct_of_peak > kNoHeadroomPct)
+    add("no_headroom", "at " + fmt("%.0f%%", *c.pct_of_peak) + " of the measured " + c.bound +
+                           " ceiling: little headroom left; a faster result needs less " +
+                           (c.bound == "memory" ? "data movement" : "arithmetic") + ", not a better kernel");
+  const double width = (c.stats.median_ci95.hi - c.stats.median_ci95.lo) / c.stats.median;
+  if (c.stats.median > 0 && width > kNoisyCiWidth)
+    add("noisy", "noisy: the median's 95% CI spans " + fmt("%.1f%%", 100 * width) + " of the median over " +
+                     std::to_string(c.stats.n) + " samples; rerun on a quiet machine or raise --max-time");
+  if (c.stats.outlier_share() > kOutlierWarnShare)
+    add("outliers", fmt("%.0f%%", 100 * c.stats.outlier_share()) + " of samples are outliers (" +
+                        std::to_string(c.stats.outliers_mild) + " beyond 1.5 IQR, " +
+                        std::to_string(c.stats.outliers_severe) +
+                        " beyond 3 IQR); kept in the data, but something disturbed the run");
+  if (!c.throttled.empty()) {
+    std::string clocks;
+    if (c.gpu_before && c.gpu_after)
+      clocks = "; SM clock " + std::to_string(c.gpu_before->sm_mhz) + " -> " + std::to_string(c.gpu_after->sm_mhz) +
+               " MHz, " + std::to_string(c.gpu_after->temperature_c) + " C at the end";
+    add("throttled", "GPU throttled (" + c.throttled + ")" + clocks + ": the time is not the card's best");
+  }
+  if (c.host && c.host->other_busy_share > kOtherLoadWarnShare)
+    add("busy_host", "other processes used " + fmt("%.0f%%", 100 * c.host->other_busy_share) +
+                         " of the machine's CPU time during the case; its times may be inflated");
+  if (c.host && c.host->cpu_mhz_before > 0 && c.host->cpu_mhz_after > 0) {
+    const double drift = c.host->cpu_mhz_after / c.host->cpu_mhz_before - 1;
+    if (std::fabs(drift) > kFrequencyDriftWarn)
+      add("cpu_frequency", "CPU frequency moved from " + fmt("%.0f", c.host->cpu_mhz_before) + " to " +
+                               fmt("%.0f MHz", c.host->cpu_mhz_after) + " during the case");
+  }
+}
+
+}  // namespace
+
+std::vector<advice> recommendations(const report& r) {
+  std::vector<advice> out;
+  for (const auto& c : r.cases) case_rules(c, out);
+  for (const auto& s : r.speedups) {
+    if (s.verdict == "not_measured" || !(s.ci95.hi < 1.0)) continue;
+    std::string where = "no crossover in this sweep";
+    if (const json* x = crossover_of(r, s)) {
+      const json& be = (*x)["break_even_size"];
+      where = be.is_null() ? "the sweep never reaches break-even"
+                           : "break-even at " + (*x)["size_param"].get<std::string>() + "=" + be.dump();
+    }
+    out.push_back({speedup_id(s), "below_break_even",
+                   "below break-even: the CPU is faster here (" + fmt("%.2fx", s.value) + ", CI high " +
+                       fmt("%.2f", s.ci95.hi) + "); " + where + "; route such requests to the CPU"});
+  }
+  return out;
+}
+
+std::vector<std::string> start_warnings(const system_info& s, bool gpu_used) {
+  std::vector<std::string> w;
+  if (!s.cpu_governor.empty() && s.cpu_governor != "performance")
+    w.push_back("CPU frequency scaling is on (governor '" + s.cpu_governor +
+                "'): CPU times can drift; the 'performance' governor gives steadier numbers");
+  const int cores = s.cpu_cores > 0 ? s.cpu_cores : 1;
+  if (s.load_average_at_start > 0.25 * cores)
+    w.push_back("the machine was busy when the run started (load average " + fmt("%.2f", s.load_average_at_start) +
+                " on " + std::to_string(cores) + " CPUs): CPU cases compete for the cores");
+  if (gpu_used && s.nvml != "available")
+    w.push_back("GPU clocks and throttling not recorded: " + s.nvml);
+  return w;
+}
+
+}  // namespace accel

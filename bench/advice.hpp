@@ -1,0 +1,29 @@
+// Rule-based recommendations and warnings: what a reader should do about a
+// case, derived from the report alone (so a saved report gets them too).
+// Every message names the numbers that triggered it.
+#pragma once
+#include <string>
+#include <vector>
+
+#include "report.hpp"
+
+namespace accel {
+
+// Thresholds of the rules, in one place.
+inline constexpr double kTransferBoundShare = 0.50;  // transfers > 50 % of end-to-end
+inline constexpr double kNoHeadroomPct = 85.0;       // > 85 % of the bound's ceiling
+inline constexpr double kNoisyCiWidth = 0.05;        // median CI wider than 5 % of the median
+
+struct advice {
+  std::string case_id;  // reporters' case_id / speedup_id
+  std::string rule;     // transfer_bound, below_break_even, no_headroom, noisy, throttled,
+                        // verify_failed, outliers, busy_host, cpu_frequency, in_cache
+  std::string message;
+};
+
+std::vector<advice> recommendations(const report& r);
+
+// Warnings about the whole run, from the machine's state when it started.
+std::vector<std::string> start_warnings(const system_info& s, bool gpu_used);
+
+}  // namespace accel

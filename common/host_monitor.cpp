@@ -1,0 +1,92 @@
+#include "host_monitor.hpp"
+
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <fstream>
+#include <sstream>
+
+namespace accel {
+
+namespace {
+
+double process_cpu_seconds() {
+  rusage u{};
+  ::getrusage(RUSAGE_SELF, &u);
+  const auto s = [](const timeval& t) { return double(t.tv_sec) + double(t.tv_usec) * 1e-6; };
+  return s(u.ru_utime) + s(u.ru_stime);
+}
+
+// Sum of the busy columns of /proc/stat's aggregate "cpu" line, in seconds.
+double machine_busy_seconds() {
+  std::ifstream in("/proc/stat");
+  std::string label;
+  unsigned long long user = 0, nice = 0, system = 0, idle = 0, iowait = 0, irq = 0, softirq = 0, steal = 0;
+  if (!(in >> label >> user >> nice >> system >> idle >> iowait >> irq >> softirq >> steal) || label != "cpu") return 0;
+  const long tick = ::sysconf(_SC_CLK_TCK);
+  return tick > 0 ? double(user + nice + system + irq + softirq + steal) / double(tick) : 0;
+}
+
+// Mean of the "cpu MHz" lines of /proc/cpuinfo (x86 and some others).
+double mean_cpu_mhz() {
+  std::ifstream in("/proc/cpuinfo");
+  std::string line;
+  double sum = 0;
+  int n = 0;
+  while (std::getline(in, line)) {
+    if (line.rfind("cpu MHz", 0) != 0) continue;
+    const auto colon = line.find(':');
+    if (colon == std::string::npos) continue;
+    try {
+      sum += std::stod(line.substr(colon + 1));
+      ++n;
+    } catch (const std::exception&) {
+    }
+  }
+  if (n > 0) return sum / n;
+  std::ifstream f("/sys/devices/system/cpu/cpu0/cpufreq/scaling_cur_freq");
+  double khz = 0;
+  return f >> khz ? khz / 1000.0 : 0.0;
+}
+
+}  // namespace
+
+host_snapshot take_host_snapshot() {
+  host_snapshot s;
+  s.wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
+  s.process_cpu_s = process_cpu_seconds();
+  s.machine_busy_s = machine_busy_seconds();
+  s.cpu_mhz = mean_cpu_mhz();
+  return s;
+}
+
+host_activity activity_between(const host_snapshot& before, const host_snapshot& after, int cpus) {
+  host_activity a;
+  a.cpu_mhz_before = before.cpu_mhz;
+  a.cpu_mhz_after = after.cpu_mhz;
+  a.wall_s = after.wall_s - before.wall_s;
+  a.process_cpu_s = after.process_cpu_s - before.process_cpu_s;
+  const double capacity = a.wall_s * std::max(cpus, 1);
+  if (capacity > 0 && after.machine_busy_s > 0) {
+    // /proc/stat counts in ticks (10 ms): short cases read as a little noise.
+    const double others = (after.machine_busy_s - before.machine_busy_s) - a.process_cpu_s;
+    a.other_busy_share = std::clamp(others / capacity, 0.0, 1.0);
+  }
+  return a;
+}
+
+std::string cpu_governor() {
+  std::ifstream in("/sys/devices/system/cpu/cpu0/cpufreq/scaling_governor");
+  std::string g;
+  in >> g;
+  return g;
+}
+
+double load_average_1min() {
+  double l[1] = {-1};
+  return ::getloadavg(l, 1) == 1 ? l[0] : -1;
+}
+
+}  // namespace accel

@@ -1,0 +1,36 @@
+// What else the host was doing while a case ran: CPU frequency, the frequency
+// governor, the load average, and how much CPU time other processes took.
+// Read from /proc and /sys; every figure is optional (0 / "" when unknown).
+#pragma once
+#include <string>
+
+namespace accel {
+
+struct host_snapshot {
+  double wall_s = 0;          // steady clock
+  double process_cpu_s = 0;   // this process, user + system
+  double machine_busy_s = 0;  // all CPUs, all processes (/proc/stat), user + system + irq
+  double cpu_mhz = 0;         // mean current frequency over the CPUs; 0 when unknown
+};
+host_snapshot take_host_snapshot();
+
+struct host_activity {
+  double cpu_mhz_before = 0, cpu_mhz_after = 0;
+  double wall_s = 0, process_cpu_s = 0;
+  // Busy CPU time of other processes as a share of all the machine's CPU time
+  // over the case: 0.25 on a 4-core machine = one core's worth.
+  double other_busy_share = 0;
+};
+host_activity activity_between(const host_snapshot& before, const host_snapshot& after, int cpus);
+
+// Shares above this earn a warning: another process competed for the cores.
+inline constexpr double kOtherLoadWarnShare = 0.10;
+// Relative CPU frequency change over one case above this earns a warning.
+inline constexpr double kFrequencyDriftWarn = 0.10;
+
+// "performance", "powersave", "schedutil", ... of cpu0; "" when the kernel exposes none.
+std::string cpu_governor();
+// 1-minute load average; negative when unknown.
+double load_average_1min();
+
+}  // namespace accel

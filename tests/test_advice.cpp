@@ -1,0 +1,158 @@
+// The recommendation rules, the run-level warnings and the integrity probes
+// (host activity, NVML reason names) on synthetic data.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+
+#include "advice.hpp"
+#include "host_monitor.hpp"
+#include "nvml.hpp"
+
+using namespace accel;
+
+namespace {
+
+case_result timed_case(const std::string& backend, const std::string& timing, double median) {
+  case_result c;
+  c.workload = "elementwise";
+  c.params = {{"op", "saxpy"}, {"n", 1 << 20}};
+  c.backend = backend;
+  c.variant = backend == "cpu" ? "eigen" : "custom";
+  c.timing = timing;
+  c.threads = backend == "cpu" ? 2 : 0;
+  c.samples_ns.assign(20, median);
+  c.stats.n = 20;
+  c.stats.median = median;
+  c.stats.median_ci95 = {median * 0.995, median * 1.005};
+  c.converged = true;
+  return c;
+}
+
+std::vector<std::string> rules_of(const std::vector<advice>& list) {
+  std::vector<std::string> r;
+  for (const auto& a : list) r.push_back(a.rule);
+  return r;
+}
+
+bool has(const std::vector<std::string>& v, const std::string& x) { return std::find(v.begin(), v.end(), x) != v.end(); }
+
+}  // namespace
+
+TEST(Advice, CleanCaseGetsNoRecommendation) {
+  report r;
+  r.cases = {timed_case("cpu", "cpu", 1000)};
+  EXPECT_TRUE(recommendations(r).empty());
+}
+
+TEST(Advice, EachRuleFiresOnItsTriggerAndNamesTheNumber) {
+  report r;
+  case_result e2e = timed_case("gpu", "end_to_end", 1000);
+  e2e.transfer_share = 0.63;
+  case_result roof = timed_case("gpu", "kernel", 1000);
+  roof.bound = "memory";
+  roof.pct_of_peak = 91;
+  case_result noisy = timed_case("cpu", "cpu", 1000);
+  noisy.stats.median_ci95 = {950, 1070};  // 12 % wide
+  noisy.stats.outliers_mild = 2;
+  noisy.stats.outliers_severe = 1;  // 15 % of 20
+  noisy.host = host_activity{3000, 2000, 1.0, 2.0, 0.4};
+  case_result hot = timed_case("gpu", "kernel", 1000);
+  hot.params["n"] = 1 << 22;
+  hot.throttled = "sw_thermal";
+  hot.gpu_before = gpu_health{1980, 2619, 70, 500, 0};
+  hot.gpu_after = gpu_health{1410, 2619, 88, 520, kThrottleSwThermal};
+  case_result wrong = timed_case("gpu", "kernel", 1000);
+  wrong.params["n"] = 1 << 23;
+  wrong.status = "verify_failed";
+  wrong.verification = verification{false, 0.5, 0.1, 7, "index 3"};
+  r.cases = {e2e, roof, noisy, hot, wrong};
+  r.speedups.push_back({"elementwise", e2e.params, "custom", "end_to_end", 0.4, {0.38, 0.42}, 4.22, "fail", ""});
+  r.crossovers = json::array({{{"workload", "elementwise"},
+                               {"series", {{"op", "saxpy"}}},
+                               {"size_param", "n"},
+                               {"variant", "custom"},
+                               {"timing", "end_to_end"},
+                               {"break_even_size", 16777216}}});
+
+  const auto list = recommendations(r);
+  const auto rules = rules_of(list);
+  for (const char* rule : {"transfer_bound", "no_headroom", "noisy", "outliers", "busy_host", "cpu_frequency",
+                           "throttled", "verify_failed", "below_break_even"})
+    EXPECT_TRUE(has(rules, rule)) << rule;
+  const auto message = [&](const std::string& rule) {
+    for (const auto& a : list)
+      if (a.rule == rule) return a.message;
+    return std::string();
+  };
+  EXPECT_NE(message("transfer_bound").find("63%"), std::string::npos);
+  EXPECT_NE(message("no_headroom").find("91%"), std::string::npos);
+  EXPECT_NE(message("noisy").find("12.0%"), std::string::npos);
+  EXPECT_NE(message("outliers").find("15%"), std::string::npos);
+  EXPECT_NE(message("busy_host").find("40%"), std::string::npos);
+  EXPECT_NE(message("throttled").find("1980 -> 1410"), std::string::npos);
+  EXPECT_NE(message("verify_failed").find("7 mismatches"), std::string::npos);
+  EXPECT_NE(message("below_break_even").find("n=16777216"), std::string::npos);
+}
+
+TEST(Advice, AboveTheCeilingMeansCacheNotNoHeadroom) {
+  report r;
+  case_result c = timed_case("cpu", "cpu", 1000);
+  c.bound = "memory";
+  c.pct_of_peak = 450;
+  r.cases = {c};
+  const auto rules = rules_of(recommendations(r));
+  EXPECT_TRUE(has(rules, "in_cache"));
+  EXPECT_FALSE(has(rules, "no_headroom"));
+}
+
+TEST(Advice, StartWarningsForGovernorLoadAndMissingNvml) {
+  system_info s;
+  s.cpu_cores = 4;
+  s.cpu_governor = "performance";
+  s.load_average_at_start = 0.1;
+  s.nvml = "available";
+  EXPECT_TRUE(start_warnings(s, true).empty());
+  s.cpu_governor = "powersave";
+  s.load_average_at_start = 3.0;
+  s.nvml = "libnvidia-ml.so.1 not found";
+  const auto w = start_warnings(s, true);
+  ASSERT_EQ(w.size(), 3u);
+  EXPECT_NE(w[0].find("powersave"), std::string::npos);
+  EXPECT_NE(w[1].find("3.00"), std::string::npos);
+  EXPECT_NE(w[2].find("libnvidia-ml"), std::string::npos);
+  EXPECT_EQ(start_warnings(s, false).size(), 2u);  // NVML matters only with a GPU in use
+}
+
+TEST(HostMonitor, OtherProcessesShareOfTheMachine) {
+  host_snapshot a{100.0, 10.0, 500.0, 2400}, b{102.0, 13.0, 505.0, 2000};
+  // 2 s on 4 CPUs = 8 CPU-seconds; the machine was busy 5, this process 3: others 2 -> 25 %.
+  const host_activity h = activity_between(a, b, 4);
+  EXPECT_DOUBLE_EQ(h.wall_s, 2.0);
+  EXPECT_DOUBLE_EQ(h.process_cpu_s, 3.0);
+  EXPECT_DOUBLE_EQ(h.other_busy_share, 0.25);
+  EXPECT_DOUBLE_EQ(h.cpu_mhz_after, 2000);
+}
+
+TEST(HostMonitor, ReadsThisMachineWithoutFailing) {
+  const host_snapshot s = take_host_snapshot();
+  EXPECT_GT(s.wall_s, 0);
+  EXPECT_GE(s.process_cpu_s, 0);
+  EXPECT_GE(s.cpu_mhz, 0);
+  const double load = load_average_1min();
+  EXPECT_TRUE(load >= 0 || load == -1);
+}
+
+TEST(Nvml, ReasonNamesAndMask) {
+  EXPECT_EQ(throttle_reason_names(0), "");
+  EXPECT_EQ(throttle_reason_names(0x1 | kThrottleSwPowerCap | kThrottleHwThermal), "gpu_idle,sw_power_cap,hw_thermal");
+  EXPECT_EQ(throttle_reason_names((0x1 | kThrottleSwPowerCap) & kThrottlingMask), "sw_power_cap");
+}
+
+TEST(Nvml, MissingLibraryOrUnknownDeviceIsNotAnError) {
+  const nvml& n = nvml::instance();
+  if (!n.available()) {
+    EXPECT_FALSE(n.reason().empty());
+  }
+  EXPECT_FALSE(n.read("not-a-bus-id").has_value());
+  EXPECT_FALSE(n.read("").has_value());
+}
