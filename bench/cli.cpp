@@ -26,6 +26,7 @@
 #include "runner.hpp"
 #include "suite.hpp"
 #include "system_info.hpp"
+#include "validate.hpp"
 #include "workload.hpp"
 #include "workloads/mlp.hpp"
 
@@ -255,6 +256,16 @@ int cmd_compare(const std::string& base_path, const std::string& cand_path, cons
   return 0;
 }
 
+int cmd_validate(const std::string& path, const std::string& targets, const std::string& format) {
+  if (format != "console" && format != "md" && format != "json")
+    throw input_error("--format: validate writes console, md or json");
+  const report r = read_report(path);
+  const auto rules = targets.empty() ? default_targets(r) : load_targets(targets);
+  const auto checks = validate_report(r, rules);
+  write_validation(checks, format, std::cout);
+  return validation_failed(checks) ? kExitGate : 0;
+}
+
 int cmd_peaks(int device, bool as_json, const std::string& threads) {
   int t = cpu_threads_available();
   if (threads != "all") {
@@ -428,6 +439,14 @@ int run_cli(int argc, char** argv) {
   compare_cmd->add_option("--fail", cmp.fail, "Exit 1 on slower cases beyond this fraction")->capture_default_str();
   compare_cmd->add_option("--format", cmp_format, "console, md or json")->capture_default_str();
 
+  std::string val_report, val_targets, val_format = "console";
+  auto* validate_cmd = app.add_subcommand(
+      "validate", "Check a report against per-workload targets (exit 1 on an error or critical violation)");
+  validate_cmd->add_option("report", val_report, "Report JSON file")->required();
+  validate_cmd->add_option("--targets", val_targets,
+                           "Targets file (default: every speedup against the report's own target, severity error)");
+  validate_cmd->add_option("--format", val_format, "console, md or json")->capture_default_str();
+
   bool peaks_json = false;
   int peaks_device = 0;
   std::string peaks_threads = "all";
@@ -464,6 +483,7 @@ int run_cli(int argc, char** argv) {
     if (*list) return cmd_list(list_json, list_suite);
     if (*peaks) return cmd_peaks(peaks_device, peaks_json, peaks_threads);
     if (*compare_cmd) return cmd_compare(cmp_base, cmp_cand, cmp, cmp_format);
+    if (*validate_cmd) return cmd_validate(val_report, val_targets, val_format);
     if (*report_cmd) return cmd_report(report_inputs, report_formats, report_out, report_force);
     if (*first_request)
       return internal_first_request(json::parse(in_layers).get<std::vector<int64_t>>(), in_batch, in_seed, in_threads,

@@ -224,6 +224,22 @@ TEST(Cli, FormatsOverwriteProtectionAndReportVerb) {
   EXPECT_EQ(run("compare " + out + " /no/such.json").code, 2);
   EXPECT_EQ(run("report /no/such.json").code, 2);
   EXPECT_EQ(run("run --out '' --format pdf " + kFast).code, 2);
+  // validate: a p99 no machine meets fails the run; a bad targets file is an input error.
+  const std::string targets = temp_path("targets.json");
+  std::ofstream(targets) << R"({"workloads": {"mlp": {"p99_ns": {"max": 0.001, "severity": "error"}}}})";
+  r = run("validate " + out + " --targets " + targets);
+  EXPECT_EQ(r.code, 1) << r.output;
+  EXPECT_NE(r.output.find("validate FAILED"), std::string::npos) << r.output;
+  std::ofstream(targets) << R"({"workloads": {"mlp": {"p99_ns": {"max": 1e15, "severity": "error"}}}})";
+  r = run("validate " + out + " --targets " + targets + " --format json");
+  EXPECT_EQ(r.code, 0) << r.output;
+  EXPECT_TRUE(json::parse(r.output)["passed"].get<bool>());
+  std::ofstream(targets) << R"({"workloads": {"mlp": {"p99_ns": {"max": 1, "severity": "loud"}}}})";
+  r = run("validate " + out + " --targets " + targets);
+  EXPECT_EQ(r.code, 2);
+  EXPECT_NE(r.output.find("workloads.mlp.p99_ns.severity"), std::string::npos) << r.output;
+  EXPECT_EQ(run("validate " + out + " --targets /no/such.json").code, 2);
+  fs::remove(targets);
   for (const char* ext : {".json", ".csv", ".md", ".html", ".junit.xml", ".gbench.json", ".speedup.json"})
     fs::remove(stem + ext);
 }

@@ -1,0 +1,230 @@
+#include "validate.hpp"
+
+#include <fstream>
+#include <map>
+#include <sstream>
+
+#include "reporters/format_util.hpp"
+#include "reporters/reporters.hpp"
+
+namespace accel {
+
+namespace {
+
+[[noreturn]] void bad(const std::string& path, const std::string& what) {
+  throw input_error("targets: " + path + ": " + what);
+}
+
+bool is_severity(const std::string& s) { return s == "warning" || s == "error" || s == "critical"; }
+
+std::string opt_string(const json& j, const std::string& path, const char* key) {
+  if (!j.contains(key)) return "";
+  if (!j[key].is_string()) bad(path + "." + key, "expected a string");
+  return j[key].get<std::string>();
+}
+
+target_rule parse_rule(const std::string& workload, const std::string& metric, const json& j, const std::string& path) {
+  if (!j.is_object()) bad(path, "expected an object");
+  target_rule t;
+  t.workload = workload;
+  t.metric = metric;
+  const char* bound = metric == "speedup" ? "min" : "max";
+  for (const auto& [k, v] : j.items()) {
+    if (k != bound && k != "severity" && k != "when_not_measured" && k != "timing" && k != "variant" && k != "backend")
+      bad(path + "." + k, std::string("unknown key (expected ") + bound +
+                              ", severity, when_not_measured, timing, variant or backend)");
+    (void)v;
+  }
+  if (!j.contains(bound)) bad(path + "." + bound, "missing");
+  if (!j[bound].is_number()) bad(path + "." + bound, "expected a number");
+  t.limit = j[bound].get<double>();
+  if (!(t.limit >= 0) || t.limit > 1e18) bad(path + "." + bound, "expected a number in [0, 1e18]");
+  if (j.contains("severity")) {
+    t.severity = opt_string(j, path, "severity");
+    if (!is_severity(t.severity)) bad(path + ".severity", "expected warning, error or critical");
+  }
+  if (j.contains("when_not_measured")) {
+    if (j["when_not_measured"].is_null()) {
+      t.when_not_measured.clear();
+    } else {
+      t.when_not_measured = opt_string(j, path, "when_not_measured");
+      if (!is_severity(t.when_not_measured)) bad(path + ".when_not_measured", "expected warning, error, critical or null");
+    }
+  }
+  t.timing = opt_string(j, path, "timing");
+  if (!t.timing.empty() && t.timing != "kernel" && t.timing != "end_to_end" && t.timing != "cpu")
+    bad(path + ".timing", "expected kernel, end_to_end or cpu");
+  t.variant = opt_string(j, path, "variant");
+  t.backend = opt_string(j, path, "backend");
+  if (!t.backend.empty() && t.backend != "cpu" && t.backend != "gpu") bad(path + ".backend", "expected cpu or gpu");
+  return t;
+}
+
+bool matches(const target_rule& t, const std::string& workload, const std::string& variant, const std::string& timing,
+             const std::string& backend) {
+  return (t.workload == "*" || t.workload == workload) && (t.variant.empty() || t.variant == variant) &&
+         (t.timing.empty() || t.timing == timing) && (t.backend.empty() || t.backend == backend);
+}
+
+// "*" rules apply only to workloads without a rule of the same metric of their own.
+bool applies(const target_rule& t, const std::vector<target_rule>& all, const std::string& workload) {
+  if (t.workload == workload) return true;
+  if (t.workload != "*") return false;
+  for (const auto& o : all)
+    if (o.workload == workload && o.metric == t.metric) return false;
+  return true;
+}
+
+std::string limit_text(const target_rule& t) {
+  if (t.metric == "speedup") return fmt("%.2fx", t.limit);
+  if (t.metric == "device_memory_bytes") return format_bytes(t.limit);
+  return format_ns(t.limit);
+}
+
+}  // namespace
+
+std::vector<target_rule> parse_targets(const json& j) {
+  if (!j.is_object()) bad("(top level)", "expected an object with \"workloads\"");
+  for (const auto& [k, v] : j.items())
+    if (k != "workloads" && k != "comment") bad(k, "unknown key (expected workloads)");
+  if (!j.contains("workloads")) bad("workloads", "missing");
+  const json& ws = j["workloads"];
+  if (!ws.is_object() || ws.empty()) bad("workloads", "expected a non-empty object of workload names");
+  std::vector<target_rule> rules;
+  for (const auto& [w, metrics] : ws.items()) {
+    const std::string wp = "workloads." + w;
+    if (!metrics.is_object() || metrics.empty()) bad(wp, "expected a non-empty object of metrics");
+    for (const auto& [m, spec] : metrics.items()) {
+      if (m != "speedup" && m != "device_memory_bytes" && m != "fallback_latency_ns" && m != "p99_ns")
+        bad(wp + "." + m, "unknown metric (expected speedup, device_memory_bytes, fallback_latency_ns or p99_ns)");
+      rules.push_back(parse_rule(w, m, spec, wp + "." + m));
+    }
+  }
+  return rules;
+}
+
+std::vector<target_rule> load_targets(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream buf;
+  if (in) buf << in.rdbuf();
+  if (!in || in.bad()) throw input_error("cannot read targets file " + path);
+  json j;
+  try {
+    j = json::parse(buf.str());
+  } catch (const json::parse_error& e) {
+    throw input_error(path + ": not valid JSON (" + std::string(e.what()) + ")");
+  }
+  try {
+    return parse_targets(j);
+  } catch (const input_error& e) {
+    throw input_error(path + ": " + e.what());
+  }
+}
+
+std::vector<target_rule> default_targets(const report& r) {
+  target_rule t;
+  t.workload = "*";
+  t.metric = "speedup";
+  t.limit = r.speedups.empty() ? 0 : r.speedups.front().target;
+  return {t};
+}
+
+std::vector<check_result> validate_report(const report& r, const std::vector<target_rule>& rules) {
+  std::vector<check_result> out;
+  for (const auto& t : rules) {
+    const size_t first = out.size();
+    const auto add = [&](const std::string& subject, const std::string& outcome, const std::string& msg) {
+      out.push_back({subject, t.metric, t.severity, outcome, msg});
+    };
+    if (t.metric == "speedup") {
+      for (const auto& s : r.speedups) {
+        if (!applies(t, rules, s.workload) || !matches(t, s.workload, s.variant, s.timing, "gpu")) continue;
+        const std::string id = speedup_id(s);
+        if (s.verdict == "not_measured") {
+          if (!t.when_not_measured.empty())
+            out.push_back({id, t.metric, t.when_not_measured, "not_measured", "not measured: " + s.reason});
+          continue;
+        }
+        const std::string numbers = fmt("%.2fx", s.value) + " [" + fmt("%.2f", s.ci95.lo) + ", " + fmt("%.2f", s.ci95.hi) +
+                                    "] against min " + limit_text(t);
+        if (s.ci95.lo >= t.limit) add(id, "pass", numbers);
+        else if (s.ci95.hi < t.limit) add(id, "violation", numbers);
+        else add(id, "inconclusive", numbers + " (the CI straddles the target)");
+      }
+    } else if (t.metric == "device_memory_bytes" || t.metric == "p99_ns") {
+      for (const auto& c : r.cases) {
+        if (!applies(t, rules, c.workload) || !matches(t, c.workload, c.variant, c.timing, c.backend)) continue;
+        double v = 0;
+        if (t.metric == "p99_ns") {
+          if (c.samples_ns.empty()) continue;
+          v = c.stats.p99;
+        } else {
+          if (c.backend != "gpu" || !c.memory) continue;
+          v = double(c.memory->device_peak_bytes);
+        }
+        const std::string shown = t.metric == "p99_ns" ? format_ns(v) : format_bytes(v);
+        add(case_id(c), v <= t.limit ? "pass" : "violation", shown + " against max " + limit_text(t));
+      }
+    } else if (t.metric == "fallback_latency_ns") {
+      // The fallback section measures the MLP's network; its steady-state p99 per trigger and batch.
+      if (applies(t, rules, "mlp") && r.fallback.is_object() && r.fallback.contains("entries") &&
+          r.fallback["entries"].is_array())
+        for (const auto& e : r.fallback["entries"]) {
+          if (!e.is_object() || !e.contains("steady_ns") || !e["steady_ns"].is_object() ||
+              !e["steady_ns"].contains("p99") || !e["steady_ns"]["p99"].is_number())
+            continue;
+          const double v = e["steady_ns"]["p99"].get<double>();
+          const std::string subject = "fallback/trigger=" + e.value("trigger", std::string("?")) +
+                                      " batch=" + std::to_string(e.value("batch", 0));
+          add(subject, v <= t.limit ? "pass" : "violation", "steady p99 " + format_ns(v) + " against max " + limit_text(t));
+        }
+    }
+    if (out.size() == first && !t.when_not_measured.empty())
+      out.push_back({t.workload, t.metric, t.when_not_measured, "not_measured",
+                     "nothing in the report to check (" + t.metric + " of workload '" + t.workload + "')"});
+  }
+  return out;
+}
+
+bool validation_failed(const std::vector<check_result>& checks) {
+  for (const auto& c : checks)
+    if ((c.outcome == "violation" || c.outcome == "not_measured") && (c.severity == "error" || c.severity == "critical"))
+      return true;
+  return false;
+}
+
+void write_validation(const std::vector<check_result>& checks, const std::string& format, std::ostream& out) {
+  std::map<std::string, int> count;
+  for (const auto& c : checks) ++count[c.outcome == "pass" || c.outcome == "inconclusive" ? c.outcome : c.severity];
+  const bool failed = validation_failed(checks);
+  if (format == "json") {
+    json list = json::array();
+    for (const auto& c : checks)
+      list.push_back({{"subject", c.subject}, {"metric", c.metric}, {"severity", c.severity}, {"outcome", c.outcome},
+                      {"message", c.message}});
+    out << json{{"passed", !failed}, {"checks", list}}.dump(2) << "\n";
+    return;
+  }
+  const bool md = format == "md";
+  if (format != "console" && !md) throw input_error("--format: validate writes console, md or json");
+  const std::string summary = std::string(failed ? "FAILED" : "passed") + ": " + std::to_string(count["pass"]) +
+                              " pass, " + std::to_string(count["inconclusive"]) + " inconclusive, " +
+                              std::to_string(count["critical"]) + " critical, " + std::to_string(count["error"]) +
+                              " error, " + std::to_string(count["warning"]) + " warning";
+  if (md) out << "## accelbench validate: " << (failed ? "❌ " : "✅ ") << summary << "\n\n| outcome | severity | metric | subject | numbers |\n|---|---|---|---|---|\n";
+  else out << "validate " << summary << "\n";
+  // Worst first: critical, error, warning, then inconclusive and passes.
+  for (const char* sev : {"critical", "error", "warning", ""})
+    for (const auto& c : checks) {
+      const bool problem = c.outcome == "violation" || c.outcome == "not_measured";
+      if (std::string(sev).empty() ? problem : (!problem || c.severity != sev)) continue;
+      if (md)
+        out << "| " << c.outcome << " | " << (problem ? c.severity : "") << " | " << c.metric << " | " << c.subject
+            << " | " << c.message << " |\n";
+      else
+        out << "  " << (problem ? c.severity : c.outcome) << "  " << c.metric << "  " << c.subject << ": " << c.message
+            << "\n";
+    }
+}
+
+}  // namespace accel
