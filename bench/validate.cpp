@@ -1,9 +1,8 @@
 #include "validate.hpp"
 
-#include <fstream>
 #include <map>
-#include <sstream>
 
+#include "input_file.hpp"
 #include "reporters/format_util.hpp"
 #include "reporters/reporters.hpp"
 
@@ -104,16 +103,7 @@ std::vector<target_rule> parse_targets(const json& j) {
 }
 
 std::vector<target_rule> load_targets(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream buf;
-  if (in) buf << in.rdbuf();
-  if (!in || in.bad()) throw input_error("cannot read targets file " + path);
-  json j;
-  try {
-    j = json::parse(buf.str());
-  } catch (const json::parse_error& e) {
-    throw input_error(path + ": not valid JSON (" + std::string(e.what()) + ")");
-  }
+  const json j = parse_input_json(read_input_file(path, "--targets: "), path);
   try {
     return parse_targets(j);
   } catch (const input_error& e) {

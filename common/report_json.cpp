@@ -1,10 +1,9 @@
 // The report's canonical JSON form: writing, and reading back with validation
 // that names the offending field.
 #include <cmath>
-#include <fstream>
-#include <sstream>
 
 #include "atomic_file.hpp"
+#include "input_file.hpp"
 #include "report.hpp"
 
 namespace accel {
@@ -448,17 +447,7 @@ report report_from_json(const json& j) {
 }
 
 report read_report(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw input_error("cannot read " + path);
-  std::stringstream buf;
-  buf << in.rdbuf();
-  if (in.bad()) throw input_error("cannot read " + path);
-  json j;
-  try {
-    j = json::parse(buf.str());
-  } catch (const json::parse_error& e) {
-    throw input_error(path + ": not valid JSON (" + std::string(e.what()) + ")");
-  }
+  const json j = parse_input_json(read_input_file(path, ""), path);
   try {
     return report_from_json(j);
   } catch (const input_error& e) {

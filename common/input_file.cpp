@@ -1,0 +1,39 @@
+#include "input_file.hpp"
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <system_error>
+
+namespace accel {
+
+std::string read_input_file(const std::string& path, const std::string& what, size_t max_bytes) {
+  const std::string head = what + "cannot read " + path + ": ";
+  std::error_code ec;
+  const auto st = std::filesystem::status(path, ec);
+  if (ec || !std::filesystem::exists(st)) throw input_error(head + "no such file");
+  if (std::filesystem::is_directory(st)) throw input_error(head + "is a directory");
+  if (std::filesystem::is_regular_file(st)) {
+    const auto size = std::filesystem::file_size(path, ec);
+    if (!ec && size > max_bytes)
+      throw input_error(head + "larger than " + std::to_string(max_bytes >> 20) + " MiB");
+  }
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw input_error(head + "permission denied or unreadable");
+  std::ostringstream buf;
+  buf << in.rdbuf();
+  if (in.bad()) throw input_error(head + "read error");
+  std::string text = buf.str();
+  if (text.size() > max_bytes) throw input_error(head + "larger than " + std::to_string(max_bytes >> 20) + " MiB");
+  return text;
+}
+
+json parse_input_json(const std::string& text, const std::string& where) {
+  try {
+    return json::parse(text);
+  } catch (const json::parse_error& e) {
+    throw input_error(where + ": not valid JSON (" + e.what() + ")");
+  }
+}
+
+}  // namespace accel
