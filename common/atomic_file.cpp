@@ -47,8 +47,14 @@ std::string check_writable(const std::string& path) {
   fs::path dir = fs::path(path).parent_path();
   if (dir.empty()) dir = ".";
   if (!fs::is_directory(dir, ec)) return "folder " + dir.string() + " does not exist";
-  if (::access(dir.c_str(), W_OK) != 0) return "folder " + dir.string() + " is not writable";
   if (fs::exists(path, ec) && ::access(path.c_str(), W_OK) != 0) return path + " is not writable";
+  // access() says yes to root everywhere, even on /proc: create and remove a
+  // probe file beside the target, as the atomic write will.
+  const std::string probe = path + ".probe." + std::to_string(::getpid());
+  const int fd = ::open(probe.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+  if (fd < 0) return "cannot create files in " + dir.string() + ": " + std::strerror(errno);
+  ::close(fd);
+  ::unlink(probe.c_str());
   return "";
 }
 

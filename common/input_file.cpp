@@ -31,7 +31,7 @@ std::string read_input_file(const std::string& path, const std::string& what, si
 json parse_input_json(const std::string& text, const std::string& where) {
   try {
     return json::parse(text);
-  } catch (const json::parse_error& e) {
+  } catch (const json::exception& e) {  // parse errors, and numbers too large for a double
     throw input_error(where + ": not valid JSON (" + e.what() + ")");
   }
 }

@@ -1,6 +1,7 @@
 // The report's canonical JSON form: writing, and reading back with validation
 // that names the offending field.
 #include <cmath>
+#include <map>
 
 #include "atomic_file.hpp"
 #include "input_file.hpp"
@@ -430,7 +431,16 @@ report report_from_json(const json& j) {
   r.system = system_from(field(j, "", "system"), "system");
   const json& cases = field(j, "", "cases");
   if (!cases.is_array()) bad("cases", "expected an array");
-  for (size_t i = 0; i < cases.size(); ++i) r.cases.push_back(case_from(cases[i], "cases[" + std::to_string(i) + "]"));
+  std::map<std::string, size_t> seen;  // a case's identity -> its index: compare and validate need them unique
+  for (size_t i = 0; i < cases.size(); ++i) {
+    const std::string p = "cases[" + std::to_string(i) + "]";
+    r.cases.push_back(case_from(cases[i], p));
+    const case_result& c = r.cases.back();
+    const std::string key = c.workload + '\n' + c.params.dump() + '\n' + c.backend + '\n' + c.variant + '\n' + c.timing +
+                            '\n' + std::to_string(c.threads);
+    const auto [it, fresh] = seen.emplace(key, i);
+    if (!fresh) bad(p, "duplicates cases[" + std::to_string(it->second) + "] (same workload, params, backend, variant, timing, threads)");
+  }
   const json& speedups = field(j, "", "speedups");
   if (!speedups.is_array()) bad("speedups", "expected an array");
   for (size_t i = 0; i < speedups.size(); ++i)

@@ -11,6 +11,7 @@
 #include <fstream>
 #include <set>
 
+#include "cli_test_util.hpp"
 #include "gpu.hpp"
 #include "report.hpp"
 
@@ -19,28 +20,12 @@ namespace fs = std::filesystem;
 
 namespace {
 
-struct result {
-  int code;
-  std::string output;  // stdout and stderr together
-};
-
-result run(const std::string& args) {
-  const std::string cmd = std::string(ACCELBENCH_BIN) + " " + args + " 2>&1";
-  FILE* p = ::popen(cmd.c_str(), "r");
-  std::string out;
-  std::array<char, 4096> buf{};
-  size_t n;
-  while ((n = std::fread(buf.data(), 1, buf.size(), p)) > 0) out.append(buf.data(), n);
-  const int status = ::pclose(p);
-  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, out};
-}
+using result = cli_test::cli_result;
+result run(const std::string& args) { return cli_test::run_cli(args); }
+using cli_test::temp_path;
 
 // Tiny sizes and a short stopping rule: this checks behaviour, not speed.
 const std::string kFast = "--workloads mlp --layers 16,32,4 --min-time 0 --min-samples 3 --max-time 1";
-
-std::string temp_path(const std::string& name) {
-  return (fs::temp_directory_path() / ("accel_cli_" + std::to_string(::getpid()) + "_" + name)).string();
-}
 
 }  // namespace
 
