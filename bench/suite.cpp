@@ -125,6 +125,10 @@ json load_suite(const std::string& name_or_path) {
     }
     text = read_input_file(name_or_path, "--suite: ");
   }
+  return parse_suite(text, origin);
+}
+
+json parse_suite(const std::string& text, const std::string& origin) {
   json j = parse_input_json(text, "suite " + origin);
   const std::string where = "suite " + origin;
   if (!j.is_object()) bad(where, "expected a JSON object at the top level");

@@ -24,6 +24,8 @@ std::vector<std::string> builtin_suite_names();
 
 // A built-in suite's name, or a path to a suite file; throws input_error.
 json load_suite(const std::string& name_or_path);
+// The same from a suite file's text; `origin` names it in messages.
+json parse_suite(const std::string& text, const std::string& origin);
 
 // Every point of the suite, in workload order (all_workloads()), each checked
 // against the workload's parameters; `only` keeps just those workloads (empty:

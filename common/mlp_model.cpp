@@ -30,7 +30,7 @@ mlp_model make_mlp(const std::vector<int>& widths, uint64_t seed) {
     const double stdev = std::sqrt(2.0 / widths[l]);
     std::vector<float> w(size_t(widths[l]) * size_t(widths[l + 1]));
     for (auto& x : w) x = static_cast<float>(stdev * r.normal());
-    std::vector<float> b(size_t(widths[l + 1]));
+    std::vector<float> b(static_cast<size_t>(widths[l + 1]));
     for (auto& x : b) x = static_cast<float>(0.1 * r.normal());
     m.weights.push_back(std::move(w));
     m.biases.push_back(std::move(b));

@@ -1,9 +1,24 @@
 #!/usr/bin/env bash
 # Installs what is missing (Debian, as root), builds, and runs the whole test
-# suite. GPU tests skip with the driver's reason where no GPU is usable.
+# suite: the release build's tests (GPU tests skip with the driver's reason
+# where no GPU is usable), then the host code under AddressSanitizer +
+# UndefinedBehaviorSanitizer (clang, the `asan` preset) and a bounded libFuzzer
+# run over the file parsers.
+#   ACCEL_SKIP_SANITIZERS=1   only the release build's tests (e.g. on a GPU box without clang)
+#   ACCEL_FUZZ_SECONDS=N      length of the fuzz run (default 60)
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 ensure_deps
 configure_and_build release
-cd "$root/build/release"
-ctest --output-on-failure -j"$(nproc)" --timeout 600
+(cd "$root/build/release" && ctest --output-on-failure -j"$(nproc)" --timeout 600)
+
+if [ "${ACCEL_SKIP_SANITIZERS:-0}" = 1 ]; then
+  echo "test.sh: ACCEL_SKIP_SANITIZERS=1: sanitizer build and fuzzing skipped"
+  exit 0
+fi
+echo "== sanitizers: the whole test suite under ASan + UBSan (build/asan) =="
+ensure_deps clang libclang-rt-14-dev libomp-dev
+configure_and_build asan
+(cd "$root/build/asan" && ctest --output-on-failure -j"$(nproc)" --timeout 900)
+echo "== fuzzing: report, suite and targets parsers for ${ACCEL_FUZZ_SECONDS:-60} s =="
+"$root/scripts/fuzz.sh" "${ACCEL_FUZZ_SECONDS:-60}"

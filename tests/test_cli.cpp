@@ -291,7 +291,7 @@ TEST(Cli, InterruptedRunSavesFinishedCases) {
     ::_exit(127);
   }
   // Wait until the first point has been checkpointed, then interrupt.
-  for (int i = 0; i < 100 && !fs::exists(out); ++i) ::usleep(50 * 1000);
+  for (int i = 0; i < 1200 && !fs::exists(out); ++i) ::usleep(50 * 1000);  // up to 60 s (sanitizer builds are slow)
   ::kill(pid, SIGINT);
   int status = 0;
   ::waitpid(pid, &status, 0);
