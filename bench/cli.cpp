@@ -22,6 +22,7 @@
 #include "reporters/console.hpp"
 #include "reporters/reporters.hpp"
 #include "peaks.hpp"
+#include "resume.hpp"
 #include "roofline.hpp"
 #include "runner.hpp"
 #include "suite.hpp"
@@ -122,10 +123,18 @@ int cmd_run(run_config cfg, const std::string& cmdline) {
     std::ostringstream sink;
     write_format(f, report{}, sink);  // throws input_error for an unknown format
   }
+  report partial;
+  if (!cfg.resume.empty()) {
+    partial = read_report(cfg.resume);
+    if (!partial.interrupted && partial.completed_points.size() == points.size())
+      throw input_error("--resume: " + cfg.resume + " is a finished run; nothing to resume");
+  }
   if (!cfg.out.empty()) {
     const std::string why = check_writable(cfg.out);
     if (!why.empty()) throw input_error("--out: cannot write the report: " + why);
-    if (!cfg.force && std::filesystem::exists(cfg.out))
+    std::error_code ec;
+    const bool continuing = !cfg.resume.empty() && std::filesystem::equivalent(cfg.out, cfg.resume, ec);
+    if (!cfg.force && !continuing && std::filesystem::exists(cfg.out))
       throw input_error("--out: " + cfg.out + " already exists; pass --force to overwrite it");
   }
 
@@ -162,6 +171,14 @@ int cmd_run(run_config cfg, const std::string& cmdline) {
   rep.command_line = cmdline;
   rep.config = config_json(cfg);
   rep.system = describe_system(threads, gpu);
+  std::vector<suite_point> todo = points;
+  if (!cfg.resume.empty()) {
+    check_resumable(partial, rep);
+    todo = resume_from(partial, points, rep);
+    rep.resumed_from = cfg.resume;
+    std::cerr << "accelbench: resuming " << cfg.resume << ": " << points.size() - todo.size() << " of "
+              << points.size() << " point(s) already finished\n";
+  }
   rep.warnings = start_warnings(rep.system, gpu.usable && cfg.backend != "cpu");
   for (const auto& w : rep.warnings) std::cerr << "accelbench: warning: " << w << "\n";
 
@@ -188,9 +205,11 @@ int cmd_run(run_config cfg, const std::string& cmdline) {
     gpu::set_fault(f == "alloc" ? gpu::fault::alloc : f == "launch" ? gpu::fault::launch : gpu::fault::sync);
   }
   install_interrupt_handlers();
-  if (hooks.progress) hooks.progress("ceilings (accelbench peaks)");
-  rep.system.peaks = measure_peaks(gpu, cfg.device);
-  run_cases(cfg, points, gpu, rep, hooks);
+  if (rep.system.peaks.is_null()) {
+    if (hooks.progress) hooks.progress("ceilings (accelbench peaks)");
+    rep.system.peaks = measure_peaks(gpu, cfg.device);
+  }
+  run_cases(cfg, todo, gpu, rep, hooks);
   add_scaling_efficiency(rep);
   apply_roofline(rep);
   rep.crossovers = compute_crossovers(rep);
@@ -411,6 +430,9 @@ int run_cli(int argc, char** argv) {
                   "Refuse device allocations past BYTES (KiB/MiB/GiB) or PCT% of the card");
   run->add_option("--inject-fault", cfg.inject_fault, "Make the GPU fail on purpose: alloc, launch or sync");
   run->add_flag("!--no-fallback", cfg.fallback, "Skip the CPU fallback latency, capacity and cold-start measurements");
+  run->add_option("--resume", cfg.resume,
+                  "Continue an interrupted run from its partial report (same options, machine and build); "
+                  "writes to that report unless --out is given");
 
   bool list_json = false;
   std::string list_suite;
@@ -489,6 +511,7 @@ int run_cli(int argc, char** argv) {
       return internal_first_request(json::parse(in_layers).get<std::vector<int64_t>>(), in_batch, in_seed, in_threads,
                                     in_device, in_fault);
     if (*cold_start) return internal_cold_start(in_device);
+    if (!cfg.resume.empty() && !run->count("--out")) cfg.out = cfg.resume;
     if (run->count("--workloads")) cfg.workloads = split(workloads, ',');
     cfg.formats = split(run_formats, ',');
     if (run->count("--batch-sizes")) cfg.batch_sizes = parse_int_list("--batch-sizes", batches);

@@ -33,6 +33,7 @@ struct run_config {
   std::string device_memory_limit;  // "" (none), bytes ("8GiB", "500000000") or "50%"
   std::string inject_fault;         // "" | alloc | launch | sync
   bool fallback = true;             // measure CPU fallback latency and cold start
+  std::string resume;               // --resume: a partial report to continue (bench/resume.hpp)
 };
 
 // "8GiB", "512MiB", "1000000", "50%" -> bytes; a percentage needs the device's

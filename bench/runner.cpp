@@ -193,6 +193,7 @@ void run_cases(const run_config& cfg, const std::vector<suite_point>& points, co
           rep.speedups.push_back(not_measured(w.name, params, variant, t, cfg.target, "GPU error: " + c.error));
       }
     }
+    rep.completed_points.push_back({{"workload", w.name}, {"params", params}});
     if (hooks.checkpoint) hooks.checkpoint(rep);
   }
 }

@@ -102,6 +102,10 @@ struct report {
   // Conditions that make the numbers less trustworthy, found while running
   // (frequency scaling on, a busy machine, ...). Per-case findings are advice (bench/advice.hpp).
   std::vector<std::string> warnings;
+  // Points whose every case finished, [{workload, params}], in run order:
+  // what `run --resume` skips. A point cut short by an interrupt is not here.
+  json completed_points = json::array();
+  std::string resumed_from;  // the partial report this run continued; "" when none
   // Sections with their own shape, documented in the README.
   json fallback = nullptr;    // CPU fallback latency per trigger
   json cold_start = nullptr;  // context, cuBLAS handle, first launches

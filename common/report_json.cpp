@@ -393,6 +393,8 @@ json to_json(const report& r) {
           {"command_line", r.command_line},
           {"interrupted", r.interrupted},
           {"warnings", r.warnings},
+          {"resumed_from", r.resumed_from.empty() ? json(nullptr) : json(r.resumed_from)},
+          {"completed_points", r.completed_points},
           {"config", r.config},
           {"system", system_json(r.system)},
           {"cases", cases},
@@ -425,6 +427,17 @@ report report_from_json(const json& j) {
       if (!w[i].is_string()) bad("warnings[" + std::to_string(i) + "]", "expected a string");
       r.warnings.push_back(w[i].get<std::string>());
     }
+  }
+  if (j.contains("resumed_from") && !j["resumed_from"].is_null()) r.resumed_from = str(j, "", "resumed_from");
+  if (j.contains("completed_points")) {
+    const json& cp = j["completed_points"];
+    if (!cp.is_array()) bad("completed_points", "expected an array");
+    for (size_t i = 0; i < cp.size(); ++i) {
+      const std::string p = "completed_points[" + std::to_string(i) + "]";
+      (void)str(cp[i], p, "workload");
+      if (!field(cp[i], p, "params").is_object()) bad(p + ".params", "expected an object");
+    }
+    r.completed_points = cp;
   }
   r.config = field(j, "", "config");
   if (!r.config.is_object()) bad("config", "expected an object");

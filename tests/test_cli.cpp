@@ -278,10 +278,10 @@ TEST(Cli, ReportHasFallbackCapacityAndColdStart) {
 }
 
 // SIGINT mid-run: exit 130, and the report holds every finished case, marked
-// interrupted, and reads back as a valid report.
+// interrupted, reads back as a valid report, and --resume finishes it.
 TEST(Cli, InterruptedRunSavesFinishedCases) {
   const std::string out = temp_path("interrupted.json");
-  const std::string cmd = std::string(ACCELBENCH_BIN) + " run --batch-sizes 1,2,3,4,5,6,7,8 --layers 16,32,4 " +
+  const std::string cmd = std::string(ACCELBENCH_BIN) + " run --workloads mlp --batch-sizes 1,2,3,4,5,6,7,8 --layers 16,32,4 " +
                           "--min-time 0.4 --max-noise 0.0001 --max-time 0.4 --no-fallback --out " + out +
                           " >/dev/null 2>&1";
   const pid_t pid = ::fork();
@@ -302,5 +302,31 @@ TEST(Cli, InterruptedRunSavesFinishedCases) {
   EXPECT_FALSE(rep.cases.empty());
   EXPECT_LT(rep.cases.size(), 8u) << "the run should not have finished";
   for (const auto& c : rep.cases) EXPECT_FALSE(c.samples_ns.empty());
+
+  // --resume: a different config is refused; the same one finishes the run,
+  // keeping the finished cases as they were and running only the rest.
+  const std::string args = " run --workloads mlp --batch-sizes 1,2,3,4,5,6,7,8 --layers 16,32,4 --no-fallback --resume " + out;
+  auto r = run(args + " --seed 7");
+  EXPECT_EQ(r.code, 2) << r.output;
+  EXPECT_NE(r.output.find("config 'seed' differs"), std::string::npos) << r.output;
+  r = run(args + " --min-time 0.4 --max-noise 0.0001 --max-time 0.4");
+  ASSERT_EQ(r.code, 0) << r.output;
+  const report done = read_report(out);
+  EXPECT_FALSE(done.interrupted);
+  EXPECT_EQ(done.resumed_from, out);
+  EXPECT_EQ(done.completed_points.size(), 8u);
+  std::set<std::string> batches;
+  for (const auto& c : done.cases) batches.insert(c.params["batch"].dump());
+  EXPECT_EQ(batches.size(), 8u);
+  ASSERT_FALSE(rep.completed_points.empty());
+  for (const auto& c : rep.cases) {  // every case of a completed point survives unchanged
+    bool completed = false;
+    for (const auto& p : rep.completed_points) completed |= p["params"] == c.params;
+    if (!completed) continue;
+    bool kept = false;
+    for (const auto& d : done.cases) kept |= d.params == c.params && d.variant == c.variant && d.samples_ns == c.samples_ns;
+    EXPECT_TRUE(kept) << c.params.dump();
+  }
+  EXPECT_EQ(run(args + " --min-time 0.4 --max-noise 0.0001 --max-time 0.4").code, 2) << "nothing left to resume";
   fs::remove(out);
 }
