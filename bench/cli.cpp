@@ -27,6 +27,7 @@
 #include "runner.hpp"
 #include "suite.hpp"
 #include "system_info.hpp"
+#include "trend.hpp"
 #include "validate.hpp"
 #include "workload.hpp"
 #include "workloads/mlp.hpp"
@@ -259,17 +260,27 @@ int cmd_report(const std::vector<std::string>& inputs, const std::string& format
   return 0;
 }
 
-int cmd_compare(const std::string& base_path, const std::string& cand_path, const compare_options& o,
-                const std::string& format) {
+int cmd_compare(const std::vector<std::string>& paths, const compare_options& o, const std::string& format,
+                bool as_trend) {
   if (!(o.alpha > 0 && o.alpha < 1)) throw input_error("--alpha: must be in (0, 1)");
   if (!(o.noise >= 0 && o.noise < 1) || !(o.warn >= 0) || !(o.fail >= 0))
     throw input_error("--noise, --warn, --fail: must be non-negative fractions (0.02 = 2 %)");
-  const report base = read_report(base_path), cand = read_report(cand_path);
+  if (format != "console" && format != "md" && format != "json" && format != "html")
+    throw input_error("--format: compare writes console, md, json or html");
+  if (as_trend) {
+    if (paths.size() < 2) throw input_error("compare --trend: give two or more reports, oldest first");
+    std::vector<report> reports;
+    for (const auto& p : paths) reports.push_back(read_report(p));
+    write_trend(build_trend(reports, paths), format, std::cout);
+    return 0;
+  }
+  if (paths.size() != 2) throw input_error("compare: give BASE.json and CANDIDATE.json (or --trend for more)");
+  const report base = read_report(paths[0]), cand = read_report(paths[1]);
   const comparison c = compare_reports(base, cand, o);
   if (format == "json") std::cout << comparison_json(c, o).dump(2) << "\n";
   else if (format == "md") write_comparison_markdown(c, o, std::cout);
-  else if (format == "console") write_comparison_console(c, o, std::cout);
-  else throw input_error("--format: compare writes console, md or json");
+  else if (format == "html") write_comparison_html(c, o, std::cout);
+  else write_comparison_console(c, o, std::cout);
   for (const auto& ch : c.changes)
     if (ch.fail) return kExitGate;
   return 0;
@@ -450,16 +461,20 @@ int run_cli(int argc, char** argv) {
   report_cmd->add_option("--out", report_out, "Output file ('-' for stdout)")->capture_default_str();
   report_cmd->add_flag("--force", report_force, "Overwrite --out when it exists");
 
-  std::string cmp_base, cmp_cand, cmp_format = "console";
+  std::vector<std::string> cmp_reports;
+  std::string cmp_format = "console";
+  bool cmp_trend = false;
   compare_options cmp;
-  auto* compare_cmd = app.add_subcommand("compare", "Compare two reports case by case (exit 1 past --fail)");
-  compare_cmd->add_option("base", cmp_base, "Baseline report")->required();
-  compare_cmd->add_option("candidate", cmp_cand, "Candidate report")->required();
+  auto* compare_cmd = app.add_subcommand(
+      "compare", "Compare two reports case by case (exit 1 past --fail), or many with --trend");
+  compare_cmd->add_option("reports", cmp_reports, "BASE.json CANDIDATE.json, or R1.json ... Rn.json with --trend")
+      ->required();
+  compare_cmd->add_flag("--trend", cmp_trend, "A trend table and chart over all the reports, in the order given");
   compare_cmd->add_option("--alpha", cmp.alpha, "Significance level of the U test")->capture_default_str();
   compare_cmd->add_option("--noise", cmp.noise, "Changes within +-noise are never significant")->capture_default_str();
   compare_cmd->add_option("--warn", cmp.warn, "Warn on slower cases beyond this fraction")->capture_default_str();
   compare_cmd->add_option("--fail", cmp.fail, "Exit 1 on slower cases beyond this fraction")->capture_default_str();
-  compare_cmd->add_option("--format", cmp_format, "console, md or json")->capture_default_str();
+  compare_cmd->add_option("--format", cmp_format, "console, md, json or html")->capture_default_str();
 
   std::string val_report, val_targets, val_format = "console";
   auto* validate_cmd = app.add_subcommand(
@@ -504,7 +519,7 @@ int run_cli(int argc, char** argv) {
   try {
     if (*list) return cmd_list(list_json, list_suite);
     if (*peaks) return cmd_peaks(peaks_device, peaks_json, peaks_threads);
-    if (*compare_cmd) return cmd_compare(cmp_base, cmp_cand, cmp, cmp_format);
+    if (*compare_cmd) return cmd_compare(cmp_reports, cmp, cmp_format, cmp_trend);
     if (*validate_cmd) return cmd_validate(val_report, val_targets, val_format);
     if (*report_cmd) return cmd_report(report_inputs, report_formats, report_out, report_force);
     if (*first_request)

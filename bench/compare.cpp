@@ -6,6 +6,8 @@
 #include <ostream>
 
 #include "reporters/format_util.hpp"
+#include "reporters/reporters.hpp"
+#include "runner.hpp"
 #include "stats.hpp"
 
 namespace accel {
@@ -37,21 +39,44 @@ double mann_whitney_p(std::span<const double> a, std::span<const double> b) {
   return std::min(1.0, std::erfc(std::max(z, 0.0) / std::sqrt(2.0)));
 }
 
+std::string compare_key(const report& r, const case_result& c) {
+  if (c.backend != "cpu" || c.threads != r.system.cpu_threads_used || c.threads <= 0) return case_id(c);
+  return c.workload + "/" + params_label(c.params) + "/cpu/" + c.variant + "/cpu/all";
+}
+
+namespace {
+
+std::string hardware(const report& r) {
+  return r.system.cpu_model + " / " + (r.system.gpus.empty() ? std::string("no GPU") : r.system.gpus[0].name);
+}
+
+double ceiling(const report& r, const std::string& backend, const std::string& bound) {
+  const json& p = r.system.peaks;
+  const char* side = backend == "cpu" ? "cpu" : "gpu";
+  const char* key = bound == "memory" ? (backend == "cpu" ? "triad_gb_per_s" : "d2d_gb_per_s") : "fma_gflops";
+  if (!p.is_object() || !p.contains(side) || !p[side].is_object() || !p[side].contains(key) || !p[side][key].is_number())
+    return 0;
+  return p[side][key].get<double>();
+}
+
+}  // namespace
+
 comparison compare_reports(const report& base, const report& cand, const compare_options& o) {
   comparison out;
-  const auto gpu_name = [](const report& r) { return r.system.gpus.empty() ? std::string() : r.system.gpus[0].name; };
-  out.different_hardware = base.system.cpu_model != cand.system.cpu_model || gpu_name(base) != gpu_name(cand);
+  out.base_hardware = hardware(base);
+  out.cand_hardware = hardware(cand);
+  out.different_hardware = out.base_hardware != out.cand_hardware;
   std::map<std::string, const case_result*> b, c;
   for (const auto& x : base.cases)
-    if (!x.samples_ns.empty() && x.status == "ok") b[case_id(x)] = &x;
+    if (!x.samples_ns.empty() && x.status == "ok") b[compare_key(base, x)] = &x;
   for (const auto& x : cand.cases)
-    if (!x.samples_ns.empty() && x.status == "ok") c[case_id(x)] = &x;
+    if (!x.samples_ns.empty() && x.status == "ok") c[compare_key(cand, x)] = &x;
   for (const auto& [id, x] : b)
     if (!c.count(id)) out.only_in_base.push_back(id);
   for (const auto& [id, x] : c)
     if (!b.count(id)) out.only_in_candidate.push_back(id);
   for (const auto& x : base.cases) {
-    const std::string id = case_id(x);
+    const std::string id = compare_key(base, x);
     if (!b.count(id) || !c.count(id) || b[id] != &x) continue;
     const case_result& y = *c[id];
     case_change ch;
@@ -71,7 +96,26 @@ comparison compare_reports(const report& base, const report& cand, const compare
     ch.warn = ch.cls == "slower" && ch.ratio > 1 + o.warn;
     ch.fail = ch.cls == "slower" && ch.ratio > 1 + o.fail;
     out.changes.push_back(ch);
+    if (out.different_hardware) {
+      generation_row g;
+      g.id = id;
+      g.workload = x.workload;
+      g.backend = x.backend;
+      g.bound = x.bound == y.bound ? x.bound : "";
+      g.speed_ratio = ch.base_median / ch.cand_median;
+      // End-to-end GPU cases are bound by PCIe as much as by the GPU: no ceiling ratio for them.
+      const double cb = ceiling(base, x.backend, g.bound), cc = ceiling(cand, x.backend, g.bound);
+      if (!g.bound.empty() && x.timing != "end_to_end" && cb > 0 && cc > 0) g.ceiling_ratio = cc / cb;
+      g.short_of_ceiling = g.ceiling_ratio > 0 && g.speed_ratio < (1 - kCeilingShortfall) * g.ceiling_ratio;
+      out.generation.push_back(g);
+    }
   }
+  std::map<std::string, double> base_speedups;
+  for (const auto& s : base.speedups)
+    if (s.verdict != "not_measured") base_speedups[speedup_id(s)] = s.value;
+  for (const auto& s : cand.speedups)
+    if (s.verdict != "not_measured" && base_speedups.count(speedup_id(s)))
+      out.speedups.push_back({speedup_id(s), base_speedups[speedup_id(s)], s.value});
   return out;
 }
 
@@ -103,8 +147,22 @@ json comparison_json(const comparison& c, const compare_options& o) {
                        {"fail", ch.fail}});
   json geo = json::object();
   for (const auto& [w, g] : geomeans(c)) geo[w] = std::exp(g.first / g.second);
+  json generation = json::array();
+  for (const auto& g : c.generation)
+    generation.push_back({{"case", g.id},
+                          {"bound", g.bound.empty() ? json(nullptr) : json(g.bound)},
+                          {"speed_ratio", g.speed_ratio},
+                          {"ceiling_ratio", g.ceiling_ratio > 0 ? json(g.ceiling_ratio) : json(nullptr)},
+                          {"short_of_ceiling", g.short_of_ceiling}});
+  json speedups = json::array();
+  for (const auto& s : c.speedups)
+    speedups.push_back({{"speedup", s.id}, {"base", s.base}, {"candidate", s.cand}, {"ratio", s.cand / s.base}});
   return {{"options", {{"alpha", o.alpha}, {"noise", o.noise}, {"warn", o.warn}, {"fail", o.fail}}},
+          {"base_hardware", c.base_hardware},
+          {"candidate_hardware", c.cand_hardware},
           {"different_hardware", c.different_hardware},
+          {"generation", generation},
+          {"speedup_ratios", speedups},
           {"changes", changes},
           {"geomean_ratio_per_workload", geo},
           {"only_in_base", c.only_in_base},
@@ -130,6 +188,22 @@ void write_comparison_console(const comparison& c, const compare_options& o, std
   for (const auto& id : c.only_in_candidate) out << "  only in candidate: " << id << "\n";
   for (const auto& [w, g] : geomeans(c))
     out << "  geometric-mean ratio " << w << ": " << fmt("%.3f", std::exp(g.first / g.second)) << "\n";
+  if (c.different_hardware) {
+    out << "\nhardware: base " << c.base_hardware << "  ->  candidate " << c.cand_hardware << "\n"
+        << "speed = base median / candidate median (> 1: the candidate machine is faster); ceilings = candidate / "
+           "base measured ceiling of the case's bound\n";
+    std::snprintf(line, sizeof line, "  %-70s %8s %9s %-8s %s\n", "case", "speed", "ceilings", "bound", "");
+    out << line;
+    for (const auto& g : c.generation) {
+      std::snprintf(line, sizeof line, "  %-70s %7.2fx %9s %-8s %s\n", g.id.substr(0, 70).c_str(), g.speed_ratio,
+                    g.ceiling_ratio > 0 ? fmt("%.2fx", g.ceiling_ratio).c_str() : "-",
+                    g.bound.empty() ? "-" : g.bound.c_str(), g.short_of_ceiling ? "SHORT of what the ceilings promise" : "");
+      out << line;
+    }
+  }
+  for (const auto& sp : c.speedups)
+    out << "  speedup " << sp.id << ": " << fmt("%.2fx", sp.base) << " -> " << fmt("%.2fx", sp.cand) << " ("
+        << fmt("%.2f", sp.cand / sp.base) << " of base)\n";
   out << "summary: " << n["faster"] << " faster, " << n["slower"] << " slower, " << n["same"] << " same, "
       << n["ambiguous"] << " ambiguous" << (c.different_hardware ? " (the reports come from different hardware)" : "")
       << "\n";
@@ -149,6 +223,80 @@ void write_comparison_markdown(const comparison& c, const compare_options& o, st
   for (const auto& id : c.only_in_base) out << "\nonly in base: `" << id << "`";
   for (const auto& id : c.only_in_candidate) out << "\nonly in candidate: `" << id << "`";
   out << "\n";
+  if (c.different_hardware) {
+    out << "\n### Hardware: " << c.base_hardware << " → " << c.cand_hardware << "\n\n"
+        << "speed = base / candidate median (> 1: the candidate machine is faster); ceilings = candidate / base "
+           "measured ceiling of the case's bound.\n\n| case | bound | speed | ceilings | |\n|---|---|---:|---:|---|\n";
+    for (const auto& g : c.generation)
+      out << "| " << g.id << " | " << (g.bound.empty() ? "–" : g.bound) << " | " << fmt("%.2f", g.speed_ratio) << "x | "
+          << (g.ceiling_ratio > 0 ? fmt("%.2f", g.ceiling_ratio) + "x" : "–") << " | "
+          << (g.short_of_ceiling ? "⚠️ short of the ceilings" : "") << " |\n";
+  }
+  if (!c.speedups.empty()) {
+    out << "\n| speedup | base | candidate | ratio |\n|---|---:|---:|---:|\n";
+    for (const auto& sp : c.speedups)
+      out << "| " << sp.id << " | " << fmt("%.2f", sp.base) << "x | " << fmt("%.2f", sp.cand) << "x | "
+          << fmt("%.2f", sp.cand / sp.base) << " |\n";
+  }
+}
+
+void write_comparison_html(const comparison& c, const compare_options& o, std::ostream& out) {
+  std::map<std::string, int> n;
+  for (const auto& ch : c.changes) ++n[ch.cls];
+  out << "<!DOCTYPE html>\n<html lang='en'><head><meta charset='utf-8'><title>accelbench compare</title>\n"
+      << "<style>body{font-family:sans-serif;margin:2em;max-width:1200px}table{border-collapse:collapse}"
+         "td,th{border:1px solid #ccc;padding:2px 6px;font-size:12px;text-align:left}.slower{color:#b00}"
+         ".faster{color:#070}</style></head><body>\n"
+      << "<h1>accelbench compare</h1>\n<p>base: " << xml_escape(c.base_hardware) << "<br>candidate: "
+      << xml_escape(c.cand_hardware) << "</p>\n<p>" << n["faster"] << " faster, " << n["slower"] << " slower, "
+      << n["same"] << " same, " << n["ambiguous"] << " ambiguous; ratio = candidate / base median, significant when p &lt; "
+      << o.alpha << " and the CI lies outside ±" << fmt("%.0f%%", 100 * o.noise) << ".</p>\n";
+  // Ratio per case on a log axis from 0.25 to 4, with its CI and the +-noise band.
+  const int row = 16, left = 420, width = 360;
+  const double height = double(row) * double(c.changes.size()) + 30;
+  const auto x = [&](double v) { return left + width * (std::log2(std::clamp(v, 0.25, 4.0)) + 2) / 4; };
+  out << "<svg xmlns='http://www.w3.org/2000/svg' width='" << left + width + 80 << "' height='" << height
+      << "' font-size='10'>\n<rect x='" << x(1 - o.noise) << "' y='0' width='" << x(1 + o.noise) - x(1 - o.noise)
+      << "' height='" << height - 20 << "' fill='#eee'/>\n<line x1='" << x(1) << "' x2='" << x(1)
+      << "' y1='0' y2='" << height - 20 << "' stroke='#888'/>\n";
+  for (double t : {0.25, 0.5, 1.0, 2.0, 4.0})
+    out << "<text x='" << x(t) << "' y='" << height - 6 << "' text-anchor='middle'>" << t << "</text>\n";
+  for (size_t i = 0; i < c.changes.size(); ++i) {
+    const auto& ch = c.changes[i];
+    const double y = double(row) * double(i) + 10;
+    const char* colour = ch.cls == "slower" ? "#b00" : ch.cls == "faster" ? "#070" : "#333";
+    out << "<text x='0' y='" << y + 4 << "'>" << xml_escape(ch.id.substr(0, 70)) << "</text>"
+        << "<line x1='" << x(ch.ratio_ci95.lo) << "' x2='" << x(ch.ratio_ci95.hi) << "' y1='" << y << "' y2='" << y
+        << "' stroke='" << colour << "'/><circle cx='" << x(ch.ratio) << "' cy='" << y << "' r='3' fill='" << colour
+        << "'/>\n";
+  }
+  out << "</svg>\n<table><tr><th>case</th><th>base</th><th>candidate</th><th>ratio [95% CI]</th><th>p</th><th>class</th></tr>\n";
+  for (const auto& ch : c.changes)
+    out << "<tr class='" << ch.cls << "'><td>" << xml_escape(ch.id) << "</td><td>" << format_ns(ch.base_median)
+        << "</td><td>" << format_ns(ch.cand_median) << "</td><td>" << fmt("%.3f", ch.ratio) << " ["
+        << fmt("%.3f", ch.ratio_ci95.lo) << ", " << fmt("%.3f", ch.ratio_ci95.hi) << "]</td><td>"
+        << fmt("%.2g", ch.p_value) << "</td><td>" << ch.cls << (ch.fail ? " (FAIL)" : ch.warn ? " (warn)" : "")
+        << "</td></tr>\n";
+  out << "</table>\n";
+  for (const auto& id : c.only_in_base) out << "<p>only in base: " << xml_escape(id) << "</p>\n";
+  for (const auto& id : c.only_in_candidate) out << "<p>only in candidate: " << xml_escape(id) << "</p>\n";
+  if (c.different_hardware) {
+    out << "<h2>Hardware generations</h2>\n<table><tr><th>case</th><th>bound</th><th>speed (base/candidate)</th>"
+           "<th>ceilings (candidate/base)</th><th></th></tr>\n";
+    for (const auto& g : c.generation)
+      out << "<tr><td>" << xml_escape(g.id) << "</td><td>" << g.bound << "</td><td>" << fmt("%.2fx", g.speed_ratio)
+          << "</td><td>" << (g.ceiling_ratio > 0 ? fmt("%.2fx", g.ceiling_ratio) : "–") << "</td><td>"
+          << (g.short_of_ceiling ? "short of the ceilings" : "") << "</td></tr>\n";
+    out << "</table>\n";
+  }
+  if (!c.speedups.empty()) {
+    out << "<h2>Speedups</h2>\n<table><tr><th>speedup</th><th>base</th><th>candidate</th><th>ratio</th></tr>\n";
+    for (const auto& sp : c.speedups)
+      out << "<tr><td>" << xml_escape(sp.id) << "</td><td>" << fmt("%.2fx", sp.base) << "</td><td>"
+          << fmt("%.2fx", sp.cand) << "</td><td>" << fmt("%.2f", sp.cand / sp.base) << "</td></tr>\n";
+    out << "</table>\n";
+  }
+  out << "</body></html>\n";
 }
 
 }  // namespace accel

@@ -32,11 +32,36 @@ struct case_change {
   bool warn = false, fail = false;
 };
 
+// Across hardware generations (the reports name different GPUs or CPUs): how
+// much faster the candidate machine ran each case, beside what the two
+// machines' measured ceilings promise for the case's bound.
+struct generation_row {
+  std::string id, workload, backend;
+  std::string bound;         // memory | compute | "" (no ceilings in one report)
+  double speed_ratio = 0;    // base median / candidate median (> 1: the candidate machine is faster)
+  double ceiling_ratio = 0;  // candidate ceiling / base ceiling of that bound; 0 when unknown
+  bool short_of_ceiling = false;  // speed_ratio < (1 - kShortfall) * ceiling_ratio
+};
+inline constexpr double kCeilingShortfall = 0.10;
+
+struct speedup_change {
+  std::string id;  // workload/params/variant/timing
+  double base = 0, cand = 0;  // speedups; their ratio cand / base
+};
+
 struct comparison {
   std::vector<case_change> changes;
   std::vector<std::string> only_in_base, only_in_candidate;
   bool different_hardware = false;
+  std::string base_hardware, cand_hardware;  // "CPU model / GPU name"
+  std::vector<generation_row> generation;    // filled when different_hardware
+  std::vector<speedup_change> speedups;      // every speedup measured in both
 };
+
+// The key two reports' cases are matched by: case_id, except that a CPU case
+// run on all of its machine's threads is "/all", so runs with different core
+// counts (or --cpu-threads 1 against all) still match.
+std::string compare_key(const report& r, const case_result& c);
 
 // same: CI inside +-noise. faster/slower: p < alpha and the CI wholly outside
 // +-noise on that side. ambiguous: anything else.
@@ -44,5 +69,6 @@ comparison compare_reports(const report& base, const report& cand, const compare
 json comparison_json(const comparison& c, const compare_options& o);
 void write_comparison_console(const comparison& c, const compare_options& o, std::ostream& out);
 void write_comparison_markdown(const comparison& c, const compare_options& o, std::ostream& out);
+void write_comparison_html(const comparison& c, const compare_options& o, std::ostream& out);
 
 }  // namespace accel

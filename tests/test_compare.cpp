@@ -2,7 +2,10 @@
 // synthetic sample sets.
 #include <gtest/gtest.h>
 
+#include <sstream>
+
 #include "compare.hpp"
+#include "trend.hpp"
 #include "rng.hpp"
 
 using namespace accel;
@@ -81,4 +84,91 @@ TEST(Compare, UnmatchedCasesAreListedOnBothSides) {
   EXPECT_NE(c.only_in_base[0].find("custom"), std::string::npos);
   const json j = comparison_json(c, {});
   EXPECT_EQ(j["only_in_candidate"].size(), 1u);
+}
+
+namespace {
+
+// One machine's report: a memory-bound GPU kernel case at `gpu_ns`, the CPU
+// case on all `threads` threads, and the machine's measured ceilings.
+report machine(const std::string& gpu, double d2d_gb_per_s, double gpu_ns, int threads, uint64_t seed) {
+  report r = with_case("custom", noisy(40, gpu_ns, seed));
+  r.cases[0].bound = "memory";
+  r.system.cpu_model = "Test CPU";
+  r.system.cpu_threads_used = threads;
+  r.system.gpus.push_back({gpu, "9.0", 132, 80ull << 30, 1980, 3352, ""});
+  r.system.peaks = {{"cpu", {{"triad_gb_per_s", 20.0}, {"fma_gflops", 200.0}}},
+                    {"gpu", {{"d2d_gb_per_s", d2d_gb_per_s}, {"fma_gflops", 50000.0}}}};
+  case_result cpu = r.cases[0];
+  cpu.backend = "cpu";
+  cpu.variant = "eigen";
+  cpu.timing = "cpu";
+  cpu.threads = threads;
+  cpu.samples_ns = noisy(40, 10 * gpu_ns, seed + 100);
+  cpu.stats = summarize(cpu.samples_ns);
+  r.cases.push_back(cpu);
+  r.speedups.push_back({"reduce", r.cases[0].params, "custom", "kernel", 10, {9.5, 10.5}, 4.22, "pass", ""});
+  return r;
+}
+
+}  // namespace
+
+TEST(Compare, HardwareGenerationsSetSpeedBesideTheCeilings) {
+  // The candidate GPU has 1.4x the bandwidth; its kernel got only 1.1x faster.
+  const report h100 = machine("H100", 3000, 1000, 16, 7), h200 = machine("H200", 4200, 1000 / 1.1, 16, 8);
+  const comparison c = compare_reports(h100, h200, {});
+  ASSERT_TRUE(c.different_hardware);
+  ASSERT_EQ(c.generation.size(), 2u);
+  const generation_row& g = c.generation[0].backend == "gpu" ? c.generation[0] : c.generation[1];
+  EXPECT_NEAR(g.speed_ratio, 1.1, 0.02);
+  EXPECT_NEAR(g.ceiling_ratio, 1.4, 1e-9);
+  EXPECT_TRUE(g.short_of_ceiling);
+  ASSERT_EQ(c.speedups.size(), 1u);
+  // One that keeps up with its ceilings is not flagged.
+  const report fast = machine("H200", 4200, 1000 / 1.38, 16, 9);
+  for (const auto& row : compare_reports(h100, fast, {}).generation)
+    if (row.backend == "gpu") {
+      EXPECT_FALSE(row.short_of_ceiling);
+    }
+  std::ostringstream md, html;
+  write_comparison_markdown(c, {}, md);
+  write_comparison_html(c, {}, html);
+  EXPECT_NE(md.str().find("short of the ceilings"), std::string::npos);
+  EXPECT_NE(html.str().find("Hardware generations"), std::string::npos);
+  EXPECT_EQ(comparison_json(c, {})["generation"].size(), 2u);
+}
+
+TEST(Compare, AllThreadsCpuCasesMatchAcrossThreadCounts) {
+  // --cpu-threads 1 against all cores: the planted change the self-check uses.
+  const report all = machine("H100", 3000, 1000, 16, 10), one = machine("H100", 3000, 1000, 1, 11);
+  const comparison c = compare_reports(all, one, {});
+  EXPECT_TRUE(c.only_in_base.empty());
+  EXPECT_TRUE(c.only_in_candidate.empty());
+  bool matched = false;
+  for (const auto& ch : c.changes) matched |= ch.id.find("/cpu/all") != std::string::npos;
+  EXPECT_TRUE(matched);
+}
+
+TEST(Trend, SeriesFollowTheReportOrder) {
+  const report a = machine("H100", 3000, 1000, 16, 12), b = machine("H200", 4200, 800, 16, 13);
+  report c = machine("B200", 8000, 500, 16, 14);
+  c.speedups[0].verdict = "not_measured";
+  const trend t = build_trend({a, b, c}, {"a.json", "b.json", "c.json"});
+  ASSERT_EQ(t.labels.size(), 3u);
+  ASSERT_EQ(t.speedups.size(), 1u);
+  EXPECT_FALSE(t.speedups[0].values[2].has_value());
+  const trend_series* gpu = nullptr;
+  for (const auto& s : t.medians_ns)
+    if (s.id.find("/gpu/") != std::string::npos) gpu = &s;
+  ASSERT_NE(gpu, nullptr);
+  EXPECT_GT(*gpu->values[0], *gpu->values[2]);
+  for (const char* f : {"console", "md", "html"}) {
+    std::ostringstream o;
+    write_trend(t, f, o);
+    EXPECT_NE(o.str().find("c.json"), std::string::npos) << f;
+  }
+  std::ostringstream js;
+  write_trend(t, "json", js);
+  EXPECT_TRUE(json::parse(js.str())["speedups"][0]["values"][2].is_null());
+  std::ostringstream sink;
+  EXPECT_THROW(write_trend(t, "pdf", sink), input_error);
 }

@@ -1,0 +1,171 @@
+#include "trend.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+
+#include "compare.hpp"
+#include "reporters/format_util.hpp"
+#include "reporters/reporters.hpp"
+
+namespace accel {
+
+namespace {
+
+// Adds value v of report i to the series `id`, keeping first-seen order.
+void put(std::vector<trend_series>& list, std::map<std::string, size_t>& index, const std::string& id, size_t i,
+         size_t n, double v) {
+  auto it = index.find(id);
+  if (it == index.end()) {
+    it = index.emplace(id, list.size()).first;
+    list.push_back({id, std::vector<std::optional<double>>(n)});
+  }
+  list[it->second].values[i] = v;
+}
+
+// Value relative to the series' first present value: "1.00", "0.83", "-".
+std::string relative(const trend_series& s, size_t i) {
+  const auto first = std::find_if(s.values.begin(), s.values.end(), [](const auto& v) { return v.has_value(); });
+  if (first == s.values.end() || !s.values[i]) return "-";
+  return fmt("%.2f", *s.values[i] / **first);
+}
+
+// One character per report on a 0..7 scale between the series' min and max.
+std::string sparkline(const trend_series& s) {
+  static const char levels[] = "_.-~=*#@";
+  double lo = INFINITY, hi = -INFINITY;
+  for (const auto& v : s.values)
+    if (v) {
+      lo = std::min(lo, *v);
+      hi = std::max(hi, *v);
+    }
+  std::string out;
+  for (const auto& v : s.values) {
+    if (!v) {
+      out += ' ';
+      continue;
+    }
+    const int k = hi > lo ? int(std::lround(7 * (*v - lo) / (hi - lo))) : 3;
+    out += levels[std::clamp(k, 0, 7)];
+  }
+  return out;
+}
+
+void svg_lines(const std::vector<trend_series>& list, size_t n, std::ostream& out) {
+  // Log axis of each value over the series' first: every line starts at 1.
+  const int w = 640, h = 240, pad = 40;
+  out << "<svg xmlns='http://www.w3.org/2000/svg' width='" << w + 2 * pad << "' height='" << h + 2 * pad
+      << "' font-size='10'><line x1='" << pad << "' x2='" << pad + w << "' y1='" << pad + h / 2 << "' y2='"
+      << pad + h / 2 << "' stroke='#888'/><text x='2' y='" << pad + h / 2 + 3 << "'>1x</text><text x='2' y='" << pad
+      << "'>4x</text><text x='2' y='" << pad + h << "'>0.25x</text>\n";
+  const char* colours[] = {"#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f"};
+  for (size_t k = 0; k < list.size(); ++k) {
+    std::string points;
+    std::optional<double> first;
+    for (size_t i = 0; i < n; ++i) {
+      if (!list[k].values[i]) continue;
+      if (!first) first = list[k].values[i];
+      const double r = std::clamp(std::log2(*list[k].values[i] / *first), -2.0, 2.0);
+      const double x = pad + (n > 1 ? double(w) * double(i) / double(n - 1) : 0.0);
+      const double y = pad + h / 2.0 - r * h / 4.0;
+      points += fmt("%.1f", x) + "," + fmt("%.1f", y) + " ";
+    }
+    out << "<polyline fill='none' stroke='" << colours[k % 8] << "' points='" << points << "'><title>"
+        << xml_escape(list[k].id) << "</title></polyline>\n";
+  }
+  out << "</svg>\n";
+}
+
+}  // namespace
+
+trend build_trend(const std::vector<report>& reports, const std::vector<std::string>& names) {
+  trend t;
+  std::map<std::string, size_t> mi, si;
+  const size_t n = reports.size();
+  for (size_t i = 0; i < n; ++i) {
+    const report& r = reports[i];
+    t.labels.push_back(names[i] + " (" + r.created_utc + ", " + r.system.cpu_model + " / " +
+                       (r.system.gpus.empty() ? std::string("no GPU") : r.system.gpus[0].name) + ")");
+    for (const auto& c : r.cases)
+      if (c.status == "ok" && !c.samples_ns.empty()) put(t.medians_ns, mi, compare_key(r, c), i, n, c.stats.median);
+    for (const auto& s : r.speedups)
+      if (s.verdict != "not_measured") put(t.speedups, si, speedup_id(s), i, n, s.value);
+  }
+  return t;
+}
+
+void write_trend(const trend& t, const std::string& format, std::ostream& out) {
+  const size_t n = t.labels.size();
+  if (format == "json") {
+    const auto series = [](const std::vector<trend_series>& list) {
+      json a = json::array();
+      for (const auto& s : list) {
+        json v = json::array();
+        for (const auto& x : s.values) v.push_back(x ? json(*x) : json(nullptr));
+        a.push_back({{"id", s.id}, {"values", v}});
+      }
+      return a;
+    };
+    out << json{{"reports", t.labels}, {"median_ns", series(t.medians_ns)}, {"speedups", series(t.speedups)}}.dump(2)
+        << "\n";
+    return;
+  }
+  if (format == "console" || format == "md") {
+    const bool md = format == "md";
+    out << (md ? "## accelbench trend over " : "trend over ") << n << " reports (values relative to the first)\n\n";
+    for (size_t i = 0; i < n; ++i) out << (md ? "- " : "  ") << "R" << i + 1 << ": " << t.labels[i] << "\n";
+    const auto table = [&](const char* title, const std::vector<trend_series>& list, bool is_time) {
+      if (list.empty()) return;
+      out << "\n" << (md ? "### " : "") << title << "\n\n";
+      if (md) {
+        out << "| " << (is_time ? "case" : "speedup");
+        for (size_t i = 0; i < n; ++i) out << " | R" << i + 1;
+        out << " | last |\n|---";
+        for (size_t i = 0; i <= n; ++i) out << "|---:";
+        out << "|\n";
+      }
+      for (const auto& s : list) {
+        const auto last = std::find_if(s.values.rbegin(), s.values.rend(), [](const auto& v) { return v.has_value(); });
+        const std::string shown = last == s.values.rend() ? "-" : is_time ? format_ns(**last) : fmt("%.2fx", **last);
+        if (md) {
+          out << "| " << s.id;
+          for (size_t i = 0; i < n; ++i) out << " | " << relative(s, i);
+          out << " | " << shown << " |\n";
+        } else {
+          std::string cols;
+          for (size_t i = 0; i < n; ++i) {
+            cols += ' ';
+            cols += relative(s, i);
+          }
+          out << "  [" << sparkline(s) << "] " << s.id << ":" << cols << "  (last " << shown << ")\n";
+        }
+      }
+    };
+    table(md ? "Median time per case (ratio to the first report; > 1 slower)"
+             : "median time per case (ratio to the first report; > 1 slower; [sparkline] low to high)",
+          t.medians_ns, true);
+    table(md ? "Speedup (ratio to the first report; > 1 better)" : "speedup (ratio to the first report; > 1 better)",
+          t.speedups, false);
+    return;
+  }
+  if (format != "html") throw input_error("--format: compare --trend writes console, md, json or html");
+  out << "<!DOCTYPE html>\n<html lang='en'><head><meta charset='utf-8'><title>accelbench trend</title>"
+      << "<style>body{font-family:sans-serif;margin:2em}table{border-collapse:collapse}"
+         "td,th{border:1px solid #ccc;padding:2px 6px;font-size:12px}</style></head><body>\n<h1>accelbench trend</h1>\n<ol>";
+  for (const auto& l : t.labels) out << "<li>" << xml_escape(l) << "</li>";
+  out << "</ol>\n<h2>Speedups over the reports (relative to the first)</h2>\n";
+  svg_lines(t.speedups, n, out);
+  out << "<h2>Median time per case over the reports (relative to the first)</h2>\n";
+  svg_lines(t.medians_ns, n, out);
+  out << "<table><tr><th>case</th>";
+  for (size_t i = 0; i < n; ++i) out << "<th>R" << i + 1 << "</th>";
+  out << "</tr>\n";
+  for (const auto& s : t.medians_ns) {
+    out << "<tr><td>" << xml_escape(s.id) << "</td>";
+    for (size_t i = 0; i < n; ++i) out << "<td>" << relative(s, i) << "</td>";
+    out << "</tr>\n";
+  }
+  out << "</table></body></html>\n";
+}
+
+}  // namespace accel
