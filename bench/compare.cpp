@@ -8,6 +8,7 @@
 #include "reporters/format_util.hpp"
 #include "reporters/reporters.hpp"
 #include "runner.hpp"
+#include "workload.hpp"
 #include "stats.hpp"
 
 namespace accel {
@@ -41,6 +42,11 @@ double mann_whitney_p(std::span<const double> a, std::span<const double> b) {
 
 std::string compare_key(const report& r, const case_result& c) {
   if (c.backend != "cpu" || c.threads != r.system.cpu_threads_used || c.threads <= 0) return case_id(c);
+  // A single-threaded variant (std::sort, ...) stays "/1t" whatever the machine.
+  bool parallel = false;
+  if (const workload* w = find_workload(c.workload))
+    for (const auto& v : w->cpu_variants) parallel |= v.name == c.variant && v.parallel;
+  if (!parallel) return case_id(c);
   return c.workload + "/" + params_label(c.params) + "/cpu/" + c.variant + "/cpu/all";
 }
 

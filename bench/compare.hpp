@@ -58,9 +58,9 @@ struct comparison {
   std::vector<speedup_change> speedups;      // every speedup measured in both
 };
 
-// The key two reports' cases are matched by: case_id, except that a CPU case
-// run on all of its machine's threads is "/all", so runs with different core
-// counts (or --cpu-threads 1 against all) still match.
+// The key two reports' cases are matched by: case_id, except that a parallel
+// CPU variant run on all of its run's threads is "/all", so runs with
+// different core counts (or --cpu-threads 1 against all) still match.
 std::string compare_key(const report& r, const case_result& c);
 
 // same: CI inside +-noise. faster/slower: p < alpha and the CI wholly outside
