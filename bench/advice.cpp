@@ -93,10 +93,10 @@ std::vector<std::string> start_warnings(const system_info& s, bool gpu_used) {
   if (!s.cpu_governor.empty() && s.cpu_governor != "performance")
     w.push_back("CPU frequency scaling is on (governor '" + s.cpu_governor +
                 "'): CPU times can drift; the 'performance' governor gives steadier numbers");
-  const int cores = s.cpu_cores > 0 ? s.cpu_cores : 1;
-  if (s.load_average_at_start > 0.25 * cores)
-    w.push_back("the machine was busy when the run started (load average " + fmt("%.2f", s.load_average_at_start) +
-                " on " + std::to_string(cores) + " CPUs): CPU cases compete for the cores");
+  if (s.other_load_at_start > kBusyAtStartShare)
+    w.push_back("other processes kept " + fmt("%.0f%%", 100 * s.other_load_at_start) +
+                " of the CPUs busy just before the run (load average " + fmt("%.2f", s.load_average_at_start) +
+                "): CPU cases compete for the cores");
   if (gpu_used && s.nvml != "available")
     w.push_back("GPU clocks and throttling not recorded: " + s.nvml);
   return w;

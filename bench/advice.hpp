@@ -13,6 +13,7 @@ namespace accel {
 inline constexpr double kTransferBoundShare = 0.50;  // transfers > 50 % of end-to-end
 inline constexpr double kNoHeadroomPct = 85.0;       // > 85 % of the bound's ceiling
 inline constexpr double kNoisyCiWidth = 0.05;        // median CI wider than 5 % of the median
+inline constexpr double kBusyAtStartShare = 0.25;    // others used > 25 % of the CPUs before the run
 
 struct advice {
   std::string case_id;  // reporters' case_id / speedup_id

@@ -4,6 +4,8 @@
 #include <cstdio>
 #include <filesystem>
 #include <sstream>
+#include <thread>
+#include <chrono>
 #include <iostream>
 #include <unistd.h>
 
@@ -65,6 +67,9 @@ system_info describe_system(int threads, const gpu_probe& gpu) {
   s.gpu_unavailable_reason = gpu.usable ? "" : gpu.reason;
   s.cpu_governor = cpu_governor();
   s.load_average_at_start = load_average_1min();
+  const host_snapshot before = take_host_snapshot();
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  s.other_load_at_start = activity_between(before, take_host_snapshot(), s.cpu_cores).other_busy_share;
   // NVML is the driver's library: loaded only when a GPU is used.
   if (!gpu.usable) s.nvml = "not loaded (no GPU in use)";
   else s.nvml = nvml::instance().available() ? "available" : nvml::instance().reason();

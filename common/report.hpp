@@ -32,6 +32,9 @@ struct system_info {
   std::string gpu_unavailable_reason;  // empty when a GPU is usable
   std::string cpu_governor;            // "" when the kernel exposes no cpufreq
   double load_average_at_start = -1;   // 1-minute load average; < 0 unknown
+  // Share of all CPUs other processes kept busy over a short window just
+  // before the run (the load average lags by a minute); < 0 unknown.
+  double other_load_at_start = -1;
   std::string nvml;                    // "available", or why GPU health was not read
   // This machine's ceilings (`accelbench peaks`, bench/peaks.hpp): measured and
   // datasheet-style figures, each labelled. null when not measured.

@@ -56,6 +56,7 @@ json system_json(const system_info& s) {
   j["peaks"] = s.peaks;
   j["cpu_governor"] = s.cpu_governor.empty() ? json(nullptr) : json(s.cpu_governor);
   j["load_average_at_start"] = s.load_average_at_start >= 0 ? json(s.load_average_at_start) : json(nullptr);
+  j["other_load_at_start"] = s.other_load_at_start >= 0 ? json(s.other_load_at_start) : json(nullptr);
   j["nvml"] = s.nvml;
   return j;
 }
@@ -187,6 +188,8 @@ system_info system_from(const json& j, const std::string& p) {
   if (j.contains("cpu_governor") && !j["cpu_governor"].is_null()) s.cpu_governor = str(j, p, "cpu_governor");
   if (j.contains("load_average_at_start") && !j["load_average_at_start"].is_null())
     s.load_average_at_start = num(j, p, "load_average_at_start");
+  if (j.contains("other_load_at_start") && !j["other_load_at_start"].is_null())
+    s.other_load_at_start = num(j, p, "other_load_at_start");
   if (j.contains("nvml")) s.nvml = str(j, p, "nvml");
   return s;
 }

@@ -8,7 +8,8 @@
 #   ACCEL_FUZZ_SECONDS=N      length of the fuzz run (default 60)
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
-ensure_deps
+# chromium and python3: the HTML outputs are checked in a real browser.
+ensure_deps chromium python3
 configure_and_build release
 (cd "$root/build/release" && ctest --output-on-failure -j"$(nproc)" --timeout 600)
 

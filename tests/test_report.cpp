@@ -60,6 +60,7 @@ report sample_report() {
   r.warnings = {"CPU frequency scaling is on (governor 'powersave')"};
   r.system.cpu_governor = "powersave";
   r.system.load_average_at_start = 0.42;
+  r.system.other_load_at_start = 0.07;
   r.system.nvml = "available";
   speedup_result s;
   s.workload = "mlp";
