@@ -43,6 +43,16 @@ std::string suite_file(const char* text = kSuite) {
   return path;
 }
 
+// Under ASan the parallel paths run up to 4x slower than one thread (the
+// instrumentation, not the code): timings of a sanitizer build prove nothing.
+bool sanitized() {
+#ifdef ACCELBENCH_SANITIZED
+  return true;
+#else
+  return false;
+#endif
+}
+
 json compare_json(const std::string& base, const std::string& cand, const std::string& options = "") {
   const auto r = cli_test::run_cli("compare " + base + " " + cand + " --format json" + options);
   EXPECT_TRUE(r.code == 0 || r.code == 1) << r.output;
@@ -61,6 +71,7 @@ json compare_json(const std::string& base, const std::string& cand, const std::s
 // compare calls same-build runs different beyond that. scripts/selfcheck.sh
 // measures a machine at the default threshold.
 TEST(SelfCheck, AaRunsDoNotDiffer) {
+  if (sanitized()) GTEST_SKIP() << "sanitizer build: its timings are the instrumentation's";
   const std::string suite = suite_file(kCachedSuite), a = cli_test::temp_path("aa1.json"), b = cli_test::temp_path("aa2.json");
   for (const auto& out : {a, b}) {
     const auto r = cli_test::run_cli("run --cpu-threads 1 --suite " + suite + " --out " + out + kRule);
@@ -82,6 +93,7 @@ TEST(SelfCheck, AaRunsDoNotDiffer) {
 
 TEST(SelfCheck, PlantedSingleThreadIsSlower) {
   if (std::thread::hardware_concurrency() < 2) GTEST_SKIP() << "one CPU: 1 thread against all plants no change";
+  if (sanitized()) GTEST_SKIP() << "sanitizer build: its timings are the instrumentation's";
   const std::string suite = suite_file(), all = cli_test::temp_path("all.json"), one = cli_test::temp_path("one.json");
   auto r = cli_test::run_cli("run --suite " + suite + " --out " + all + kRule);
   ASSERT_EQ(r.code, 0) << r.output;
