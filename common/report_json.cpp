@@ -305,6 +305,116 @@ case_result case_from(const json& j, const std::string& p) {
   return c;
 }
 
+// The free-form sections (peaks, fallback, cold start, capacity, crossovers)
+// are checked for the fields the reporters read, so a report that reads back
+// always renders. Each check names the field.
+enum class kind { number, integer, string, boolean, object, array };
+
+bool is(const json& v, kind k) {
+  switch (k) {
+    case kind::number: return v.is_number() && std::isfinite(v.get<double>());
+    case kind::integer: return v.is_number_integer();
+    case kind::string: return v.is_string();
+    case kind::boolean: return v.is_boolean();
+    case kind::object: return v.is_object();
+    case kind::array: return v.is_array();
+  }
+  return false;
+}
+
+const char* name_of(kind k) {
+  static const char* names[] = {"a finite number", "an integer", "a string", "true or false", "an object", "an array"};
+  return names[int(k)];
+}
+
+// Field `key` of `j` must be of kind `k` (or null when `nullable`).
+void need(const json& j, const std::string& path, const char* key, kind k, bool nullable = false) {
+  const json& v = field(j, path, key);
+  if (nullable && v.is_null()) return;
+  if (!is(v, k)) bad(join(path, key), std::string("expected ") + name_of(k) + (nullable ? " or null" : ""));
+}
+
+void check_peaks(const json& p) {
+  if (p.is_null()) return;
+  need(p, "system.peaks", "cpu", kind::object);
+  for (const char* k : {"triad_gb_per_s", "fma_gflops"}) need(p["cpu"], "system.peaks.cpu", k, kind::number);
+  need(p, "system.peaks", "gpu", kind::object, true);
+  if (p["gpu"].is_object())
+    for (const char* k : {"d2d_gb_per_s", "fma_gflops", "h2d_gb_per_s", "d2h_gb_per_s"})
+      need(p["gpu"], "system.peaks.gpu", k, kind::number);
+  need(p, "system.peaks", "gpu_datasheet", kind::object, true);
+  if (p["gpu_datasheet"].is_object())
+    for (const char* k : {"memory_gb_per_s", "fp32_gflops"}) need(p["gpu_datasheet"], "system.peaks.gpu_datasheet", k, kind::number);
+  if (p.contains("gpu_reason")) need(p, "system.peaks", "gpu_reason", kind::string, true);
+}
+
+void check_fallback(const json& f) {
+  if (f.is_null()) return;
+  need(f, "fallback", "entries", kind::array);
+  for (size_t i = 0; i < f["entries"].size(); ++i) {
+    const json& e = f["entries"][i];
+    const std::string p = "fallback.entries[" + std::to_string(i) + "]";
+    need(e, p, "trigger", kind::string);
+    need(e, p, "batch", kind::integer);
+    need(e, p, "answered_by", kind::string);
+    need(e, p, "answer_matches_direct_cpu", kind::boolean);
+    need(e, p, "overhead_ns", kind::number);
+    need(e, p, "overhead_pct", kind::number);
+    for (const char* k : {"steady_ns", "direct_cpu_ns", "first_request_ns"}) {
+      need(e, p, k, kind::object);
+      for (const char* q : {"p50", "p99"})
+        if (e[k].contains(q)) need(e[k], p + "." + k, q, kind::number);
+    }
+  }
+}
+
+void check_cold_start(const json& c) {
+  if (c.is_null()) return;
+  need(c, "cold_start", "measured", kind::boolean);
+  if (!c["measured"].get<bool>()) {
+    need(c, "cold_start", "reason", kind::string);
+    return;
+  }
+  for (const char* k : {"context_ns", "cublas_handle_ns"}) need(c, "cold_start", k, kind::number);
+  need(c, "cold_start", "first_launch_ns", kind::object);
+  for (const auto& [k, v] : c["first_launch_ns"].items())
+    if (!is(v, kind::number)) bad("cold_start.first_launch_ns." + k, "expected a finite number");
+}
+
+void check_capacity(const json& c) {
+  if (c.is_null()) return;
+  need(c, "capacity", "measured", kind::boolean);
+  if (!c["measured"].get<bool>()) return;
+  need(c, "capacity", "largest_batch", kind::integer);
+  need(c, "capacity", "basis_bytes", kind::number);
+  need(c, "capacity", "basis", kind::string);
+  need(c, "capacity", "checked_by_allocation", kind::boolean, true);
+}
+
+void check_crossovers(const json& xs) {
+  if (xs.is_null()) return;
+  for (size_t i = 0; i < xs.size(); ++i) {
+    const json& x = xs[i];
+    const std::string p = "crossovers[" + std::to_string(i) + "]";
+    for (const char* k : {"workload", "variant", "timing", "size_param"}) need(x, p, k, kind::string);
+    need(x, p, "series", kind::object);
+    need(x, p, "measured", kind::boolean);
+    need(x, p, "target", kind::number);
+    need(x, p, "break_even_size", kind::integer, true);
+    need(x, p, "target_size", kind::integer, true);
+    need(x, p, "sizes", kind::array);
+    need(x, p, "speedups", kind::array);
+    const json &sizes = x["sizes"], &speedups = x["speedups"];
+    if (sizes.empty() || speedups.size() != sizes.size()) bad(p + ".speedups", "expected one entry per size");
+    for (size_t k = 0; k < sizes.size(); ++k) {
+      if (!is(sizes[k], kind::number) || sizes[k].get<double>() < 1)
+        bad(p + ".sizes[" + std::to_string(k) + "]", "expected a size >= 1");
+      if (!speedups[k].is_null() && !is(speedups[k], kind::number))
+        bad(p + ".speedups[" + std::to_string(k) + "]", "expected a finite number or null");
+    }
+  }
+}
+
 speedup_result speedup_from(const json& j, const std::string& p) {
   speedup_result s;
   s.workload = str(j, p, "workload");
@@ -465,7 +575,11 @@ report report_from_json(const json& j) {
     if (j.contains(k) && !j[k].is_null() && !j[k].is_object()) bad(k, "expected an object or null");
   if (j.contains("crossovers") && !j["crossovers"].is_null() && !j["crossovers"].is_array())
     bad("crossovers", "expected an array or null");
-  if (j.contains("crossovers")) r.crossovers = j["crossovers"];
+  check_peaks(r.system.peaks);
+  if (j.contains("crossovers")) check_crossovers(r.crossovers = j["crossovers"]);
+  if (j.contains("fallback")) check_fallback(j["fallback"]);
+  if (j.contains("cold_start")) check_cold_start(j["cold_start"]);
+  if (j.contains("capacity")) check_capacity(j["capacity"]);
   if (j.contains("fallback")) r.fallback = j["fallback"];
   if (j.contains("cold_start")) r.cold_start = j["cold_start"];
   if (j.contains("capacity")) r.capacity = j["capacity"];

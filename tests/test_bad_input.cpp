@@ -78,6 +78,17 @@ std::vector<bad_case> report_corpus() {
       {"10^12 sample count", with("/cases/0/stats/n", int64_t(1'000'000'000'000'000)), "cases[0].stats.n': out of range"},
       {"int overflow of iterations", with("/cases/0/iterations_per_sample", int64_t(1) << 40),
        "iterations_per_sample': out of range"},
+      {"ceilings without their numbers", with("/system/peaks", {{"cpu", json::object()}}),
+       "system.peaks.cpu.triad_gb_per_s': missing"},
+      {"crossover with a string speedup", with("/crossovers", json::array({{{"workload", "mlp"}, {"variant", "x"},
+                                                                            {"timing", "kernel"}, {"size_param", "batch"},
+                                                                            {"series", json::object()}, {"measured", true},
+                                                                            {"target", 4.22}, {"break_even_size", nullptr},
+                                                                            {"target_size", nullptr}, {"sizes", {1, 2}},
+                                                                            {"speedups", {1.5, "fast"}}}})),
+       "crossovers[0].speedups[1]"},
+      {"fallback entry without its trigger", with("/fallback", {{"entries", json::array({json::object()})}}),
+       "fallback.entries[0].trigger"},
       {"verdict unknown", [] {
          json j = valid_report();
          j["speedups"] = json::array({{{"workload", "mlp"}, {"params", json::object()}, {"variant", "x"},
