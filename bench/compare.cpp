@@ -7,6 +7,7 @@
 
 #include "reporters/format_util.hpp"
 #include "reporters/reporters.hpp"
+#include "roofline.hpp"
 #include "runner.hpp"
 #include "workload.hpp"
 #include "stats.hpp"
@@ -50,27 +51,14 @@ std::string compare_key(const report& r, const case_result& c) {
   return c.workload + "/" + params_label(c.params) + "/cpu/" + c.variant + "/cpu/all";
 }
 
-namespace {
-
-std::string hardware(const report& r) {
+std::string hardware_label(const report& r) {
   return r.system.cpu_model + " / " + (r.system.gpus.empty() ? std::string("no GPU") : r.system.gpus[0].name);
 }
 
-double ceiling(const report& r, const std::string& backend, const std::string& bound) {
-  const json& p = r.system.peaks;
-  const char* side = backend == "cpu" ? "cpu" : "gpu";
-  const char* key = bound == "memory" ? (backend == "cpu" ? "triad_gb_per_s" : "d2d_gb_per_s") : "fma_gflops";
-  if (!p.is_object() || !p.contains(side) || !p[side].is_object() || !p[side].contains(key) || !p[side][key].is_number())
-    return 0;
-  return p[side][key].get<double>();
-}
-
-}  // namespace
-
 comparison compare_reports(const report& base, const report& cand, const compare_options& o) {
   comparison out;
-  out.base_hardware = hardware(base);
-  out.cand_hardware = hardware(cand);
+  out.base_hardware = hardware_label(base);
+  out.cand_hardware = hardware_label(cand);
   out.different_hardware = out.base_hardware != out.cand_hardware;
   std::map<std::string, const case_result*> b, c;
   for (const auto& x : base.cases)
@@ -110,7 +98,8 @@ comparison compare_reports(const report& base, const report& cand, const compare
       g.bound = x.bound == y.bound ? x.bound : "";
       g.speed_ratio = ch.base_median / ch.cand_median;
       // End-to-end GPU cases are bound by PCIe as much as by the GPU: no ceiling ratio for them.
-      const double cb = ceiling(base, x.backend, g.bound), cc = ceiling(cand, x.backend, g.bound);
+      const double cb = ceiling_of(base.system.peaks, x.backend, g.bound),
+                   cc = ceiling_of(cand.system.peaks, x.backend, g.bound);
       if (!g.bound.empty() && x.timing != "end_to_end" && cb > 0 && cc > 0) g.ceiling_ratio = cc / cb;
       g.short_of_ceiling = g.ceiling_ratio > 0 && g.speed_ratio < (1 - kCeilingShortfall) * g.ceiling_ratio;
       out.generation.push_back(g);

@@ -62,6 +62,8 @@ struct comparison {
 // CPU variant run on all of its run's threads is "/all", so runs with
 // different core counts (or --cpu-threads 1 against all) still match.
 std::string compare_key(const report& r, const case_result& c);
+// "CPU model / GPU name" ("no GPU" when none): what tells two machines apart.
+std::string hardware_label(const report& r);
 
 // same: CI inside +-noise. faster/slower: p < alpha and the CI wholly outside
 // +-noise on that side. ambiguous: anything else.

@@ -7,15 +7,13 @@
 
 namespace accel {
 
-namespace {
-
-double peak(const json& peaks, const char* side, const char* key) {
+double ceiling_of(const json& peaks, const std::string& backend, const std::string& bound) {
+  const char* side = backend == "cpu" ? "cpu" : "gpu";
+  const char* key = bound == "memory" ? (backend == "cpu" ? "triad_gb_per_s" : "d2d_gb_per_s") : "fma_gflops";
   if (!peaks.is_object() || !peaks.contains(side) || !peaks[side].is_object()) return 0;
   const json& s = peaks[side];
   return s.contains(key) && s[key].is_number() ? s[key].get<double>() : 0;
 }
-
-}  // namespace
 
 void apply_roofline(report& r) {
   const json& p = r.system.peaks;
@@ -29,9 +27,7 @@ void apply_roofline(report& r) {
           c.transfer_share = std::max(0.0, (c.stats.median - k.stats.median) / c.stats.median);
       continue;
     }
-    const bool cpu = c.backend == "cpu";
-    const double bw = cpu ? peak(p, "cpu", "triad_gb_per_s") : peak(p, "gpu", "d2d_gb_per_s");
-    const double fma = cpu ? peak(p, "cpu", "fma_gflops") : peak(p, "gpu", "fma_gflops");
+    const double bw = ceiling_of(p, c.backend, "memory"), fma = ceiling_of(p, c.backend, "compute");
     if (bw <= 0 || fma <= 0 || c.bytes_per_call <= 0) continue;
     const bool memory = c.flops_per_call / c.bytes_per_call < fma / bw;
     c.bound = memory ? "memory" : "compute";

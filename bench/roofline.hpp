@@ -12,6 +12,10 @@ namespace accel {
 // balance point (FMA rate / bandwidth).
 void apply_roofline(report& r);
 
+// The measured ceiling of a bound ("memory": triad or device-to-device GB/s;
+// "compute": fp32 FMA GFLOP/s) for a backend ("cpu" or "gpu"); 0 when unknown.
+double ceiling_of(const json& peaks, const std::string& backend, const std::string& bound);
+
 // Per workload, series (the parameters other than the swept size), GPU
 // variant and timing: the swept sizes with their speedups, the break-even
 // size (smallest swept size whose speedup point estimate exceeds 1) and the

@@ -84,8 +84,7 @@ trend build_trend(const std::vector<report>& reports, const std::vector<std::str
   const size_t n = reports.size();
   for (size_t i = 0; i < n; ++i) {
     const report& r = reports[i];
-    t.labels.push_back(names[i] + " (" + r.created_utc + ", " + r.system.cpu_model + " / " +
-                       (r.system.gpus.empty() ? std::string("no GPU") : r.system.gpus[0].name) + ")");
+    t.labels.push_back(names[i] + " (" + r.created_utc + ", " + hardware_label(r) + ")");
     for (const auto& c : r.cases)
       if (c.status == "ok" && !c.samples_ns.empty()) put(t.medians_ns, mi, compare_key(r, c), i, n, c.stats.median);
     for (const auto& s : r.speedups)

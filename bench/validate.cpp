@@ -28,11 +28,11 @@ target_rule parse_rule(const std::string& workload, const std::string& metric, c
   t.workload = workload;
   t.metric = metric;
   const char* bound = metric == "speedup" ? "min" : "max";
-  for (const auto& [k, v] : j.items()) {
+  for (const auto& item : j.items()) {
+    const std::string& k = item.key();
     if (k != bound && k != "severity" && k != "when_not_measured" && k != "timing" && k != "variant" && k != "backend")
       bad(path + "." + k, std::string("unknown key (expected ") + bound +
                               ", severity, when_not_measured, timing, variant or backend)");
-    (void)v;
   }
   if (!j.contains(bound)) bad(path + "." + bound, "missing");
   if (!j[bound].is_number()) bad(path + "." + bound, "expected a number");
@@ -84,8 +84,8 @@ std::string limit_text(const target_rule& t) {
 
 std::vector<target_rule> parse_targets(const json& j) {
   if (!j.is_object()) bad("(top level)", "expected an object with \"workloads\"");
-  for (const auto& [k, v] : j.items())
-    if (k != "workloads" && k != "comment") bad(k, "unknown key (expected workloads)");
+  for (const auto& item : j.items())
+    if (item.key() != "workloads" && item.key() != "comment") bad(item.key(), "unknown key (expected workloads)");
   if (!j.contains("workloads")) bad("workloads", "missing");
   const json& ws = j["workloads"];
   if (!ws.is_object() || ws.empty()) bad("workloads", "expected a non-empty object of workload names");

@@ -183,15 +183,8 @@ void write_chart(const report& r, std::ostream& out) {
 }
 
 void write_peaks(const report& r, std::ostream& out) {
-  const json& p = r.system.peaks;
-  if (!p.is_object()) return;
-  out << "ceilings: CPU " << fmt("%.1f GB/s", p["cpu"]["triad_gb_per_s"].get<double>()) << ", "
-      << fmt("%.1f GFLOP/s", p["cpu"]["fma_gflops"].get<double>());
-  if (p["gpu"].is_object())
-    out << "; GPU " << fmt("%.0f GB/s", p["gpu"]["d2d_gb_per_s"].get<double>()) << ", "
-        << fmt("%.0f GFLOP/s", p["gpu"]["fma_gflops"].get<double>()) << ", PCIe H2D "
-        << fmt("%.1f GB/s", p["gpu"]["h2d_gb_per_s"].get<double>());
-  out << "  (roof column: share of the ceiling of the case's bound)\n";
+  if (!r.system.peaks.is_object()) return;
+  out << "ceilings: " << ceilings_text(r.system.peaks) << "  (roof column: share of the ceiling of the case's bound)\n";
 }
 
 }  // namespace

@@ -32,6 +32,18 @@ std::string format_bytes(double b) {
   return fmt("%.2f GiB", b / (1024.0 * 1024 * 1024));
 }
 
+std::string ceilings_text(const json& p) {
+  if (!p.is_object()) return "not measured";
+  // report_from_json checked these fields; a report made in memory has them too.
+  std::string s = "CPU " + fmt("%.1f GB/s", p["cpu"]["triad_gb_per_s"].get<double>()) + ", " +
+                  fmt("%.1f GFLOP/s", p["cpu"]["fma_gflops"].get<double>());
+  if (p["gpu"].is_object())
+    s += "; GPU " + fmt("%.0f GB/s", p["gpu"]["d2d_gb_per_s"].get<double>()) + ", " +
+         fmt("%.0f GFLOP/s", p["gpu"]["fma_gflops"].get<double>()) + ", PCIe H2D " +
+         fmt("%.1f GB/s", p["gpu"]["h2d_gb_per_s"].get<double>());
+  return s;
+}
+
 const speedup_result* speedup_of(const report& r, const case_result& c) {
   if (c.backend != "gpu") return nullptr;
   for (const auto& s : r.speedups)

@@ -14,6 +14,9 @@ std::string fmt(const char* f, double v);
 std::string format_bytes(double b);
 // The speedup belonging to a GPU case (same workload, params, variant, timing), or null.
 const speedup_result* speedup_of(const report& r, const case_result& c);
+// "CPU 22.1 GB/s, 199.8 GFLOP/s; GPU 3012 GB/s, 51234 GFLOP/s, PCIe H2D 24.1 GB/s",
+// or "not measured".
+std::string ceilings_text(const json& peaks);
 // "reduce/op=sum n=1048576/gpu/custom/kernel" (CPU cases add "/2t")
 std::string case_id(const case_result& c);
 std::string speedup_id(const speedup_result& s);

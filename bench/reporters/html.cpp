@@ -151,7 +151,7 @@ void write_html(const report& r, std::ostream& o) {
     << "<tr><th>GPU</th><td>";
   for (const auto& g : r.system.gpus) o << e(g.name) << " (sm_" << e(g.compute_capability) << ", " << g.sm_count << " SMs) ";
   if (!r.system.gpu_unavailable_reason.empty()) o << "none usable: " << e(r.system.gpu_unavailable_reason);
-  o << "</td></tr><tr><th>ceilings</th><td>" << e(r.system.peaks.is_null() ? "not measured" : r.system.peaks.dump())
+  o << "</td></tr><tr><th>ceilings</th><td>" << e(ceilings_text(r.system.peaks))
     << "</td></tr></table>\n";
   o << "<h2>Speedup per case</h2>\n";
   speedup_chart(r, o);
