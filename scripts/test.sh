@@ -2,8 +2,9 @@
 # Installs what is missing (Debian, as root), builds, and runs the whole test
 # suite: the release build's tests (GPU tests skip with the driver's reason
 # where no GPU is usable), then the host code under AddressSanitizer +
-# UndefinedBehaviorSanitizer (clang, the `asan` preset) and a bounded libFuzzer
-# run over the file parsers.
+# UndefinedBehaviorSanitizer (clang, the `asan` preset), the parallel CPU
+# paths under ThreadSanitizer (the `tsan` preset), and a bounded libFuzzer run
+# over the file parsers.
 #   ACCEL_SKIP_SANITIZERS=1   only the release build's tests (e.g. on a GPU box without clang)
 #   ACCEL_FUZZ_SECONDS=N      length of the fuzz run (default 60)
 set -euo pipefail
@@ -21,5 +22,13 @@ echo "== sanitizers: the whole test suite under ASan + UBSan (build/asan) =="
 ensure_deps clang libclang-rt-14-dev libomp-dev
 configure_and_build asan
 (cd "$root/build/asan" && ctest --output-on-failure -j"$(nproc)" --timeout 900)
+echo "== ThreadSanitizer: the parallel CPU paths (build/tsan, OpenMP through libarcher) =="
+(cd "$root" && cmake --preset tsan >/dev/null)
+cmake --build "$root/build/tsan" -j"$(nproc)" --target test_batched_cpu test_mlp_cpu test_roofline
+archer=$(ls /usr/lib/llvm-*/lib/libarcher.so 2>/dev/null | head -1)
+[ -n "$archer" ] || { echo "test.sh: libarcher.so not found (libomp-dev): OpenMP would give false races" >&2; exit 2; }
+for t in test_batched_cpu test_mlp_cpu test_roofline; do
+  OMP_TOOL_LIBRARIES="$archer" TSAN_OPTIONS="halt_on_error=1" "$root/build/tsan/tests/$t" --gtest_brief=1
+done
 echo "== fuzzing: report, suite and targets parsers for ${ACCEL_FUZZ_SECONDS:-60} s =="
 "$root/scripts/fuzz.sh" "${ACCEL_FUZZ_SECONDS:-60}"
