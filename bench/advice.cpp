@@ -42,9 +42,19 @@ void case_rules(const case_result& c, std::vector<advice>& out) {
                            " ceiling: little headroom left; a faster result needs less " +
                            (c.bound == "memory" ? "data movement" : "arithmetic") + ", not a better kernel");
   const double width = (c.stats.median_ci95.hi - c.stats.median_ci95.lo) / c.stats.median;
-  if (c.stats.median > 0 && width > kNoisyCiWidth)
-    add("noisy", "noisy: the median's 95% CI spans " + fmt("%.1f%%", 100 * width) + " of the median over " +
-                     std::to_string(c.stats.n) + " samples; rerun on a quiet machine or raise --max-time");
+  if (c.stats.median > 0 && width > kNoisyCiWidth) {
+    std::string text = "noisy: the median's 95% CI spans " + fmt("%.1f%%", 100 * width) + " of the median over " +
+                       std::to_string(c.stats.n) + " samples";
+    // Most of the width from the rounds: the inputs' placement in memory
+    // decides, and more samples per round cannot narrow it.
+    if (c.stats.rounds > 1 && c.stats.round_spread > width / 2)
+      text += " in " + std::to_string(c.stats.rounds) + " rounds whose medians spread " +
+              fmt("%.1f%%", 100 * c.stats.round_spread) +
+              ": the time depends on where the inputs lie in memory; more --rounds narrow the CI, more samples do not";
+    else
+      text += "; rerun on a quiet machine or raise --max-time";
+    add("noisy", text);
+  }
   if (c.stats.outlier_share() > kOutlierWarnShare)
     add("outliers", fmt("%.0f%%", 100 * c.stats.outlier_share()) + " of samples are outliers (" +
                         std::to_string(c.stats.outliers_mild) + " beyond 1.5 IQR, " +

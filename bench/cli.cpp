@@ -436,6 +436,9 @@ int run_cli(int argc, char** argv) {
       ->capture_default_str();
   run->add_option("--max-time", cfg.rule.max_time_s, "Stopping rule: wall-clock limit per case, seconds; then 'noisy'")
       ->capture_default_str();
+  run->add_option("--rounds", cfg.rule.rounds,
+                  "CPU cases sample in this many rounds, inputs re-allocated between them (1: one round)")
+      ->capture_default_str();
   run->add_option("--target", cfg.target, "Speedup target for the verdict")->capture_default_str();
   run->add_option("--cpu-threads", threads, "CPU thread counts, e.g. 1,2,4,all: parallel CPU cases run once per count")
       ->capture_default_str();

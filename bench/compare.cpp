@@ -14,6 +14,37 @@
 
 namespace accel {
 
+namespace {
+
+// P(U <= u) under the null for n1, n2 values without ties: counts of the
+// orderings, by where the largest value comes from (from a: it beats all n2).
+double exact_u_cdf(size_t n1, size_t n2, size_t u) {
+  // count[i][j][k]: orderings of i a's and j b's with U = k.
+  std::vector<std::vector<std::vector<double>>> count(n1 + 1, std::vector<std::vector<double>>(n2 + 1));
+  for (size_t i = 0; i <= n1; ++i)
+    for (size_t j = 0; j <= n2; ++j) {
+      auto& c = count[i][j];
+      c.assign(i * j + 1, 0.0);
+      if (i == 0 || j == 0) {
+        c[0] = 1;
+        continue;
+      }
+      for (size_t k = 0; k <= i * j; ++k)
+        c[k] = (k >= j && k - j < count[i - 1][j].size() ? count[i - 1][j][k - j] : 0.0) +
+               (k < count[i][j - 1].size() ? count[i][j - 1][k] : 0.0);
+    }
+  double below = 0, all = 0;
+  for (size_t k = 0; k <= n1 * n2; ++k) {
+    all += count[n1][n2][k];
+    if (k <= u) below += count[n1][n2][k];
+  }
+  return below / all;
+}
+
+constexpr size_t kExactUMax = 20;
+
+}  // namespace
+
 double mann_whitney_p(std::span<const double> a, std::span<const double> b) {
   const double n1 = double(a.size()), n2 = double(b.size());
   if (n1 == 0 || n2 == 0) return 1;
@@ -34,6 +65,11 @@ double mann_whitney_p(std::span<const double> a, std::span<const double> b) {
     i = j;
   }
   const double u = rank_sum_a - n1 * (n1 + 1) / 2;
+  if (ties == 0 && a.size() <= kExactUMax && b.size() <= kExactUMax) {
+    const double mirrored = n1 * n2 - u;  // the distribution is symmetric
+    const double tail = exact_u_cdf(a.size(), b.size(), size_t(std::llround(std::min(u, mirrored))));
+    return std::min(1.0, 2 * tail);
+  }
   const double n = n1 + n2;
   const double var = n1 * n2 / 12 * ((n + 1) - ties / (n * (n - 1)));
   if (var <= 0) return 1;  // every value equal
@@ -78,10 +114,17 @@ comparison compare_reports(const report& base, const report& cand, const compare
     ch.workload = x.workload;
     ch.base_median = x.stats.median;
     ch.cand_median = y.stats.median;
-    const ratio_estimate r = bootstrap_median_ratio(y.samples_ns, x.samples_ns);
+    const sample_set xs{x.samples_ns, x.round_sizes}, ys{y.samples_ns, y.round_sizes};
+    const ratio_estimate r = bootstrap_median_ratio(ys, xs);
     ch.ratio = r.value;
     ch.ratio_ci95 = r.ci95;
-    ch.p_value = mann_whitney_p(x.samples_ns, y.samples_ns);
+    if (xs.rounds() > 1 && ys.rounds() > 1) {
+      ch.p_value = mann_whitney_p(round_medians(xs), round_medians(ys));
+      ch.p_over = "round medians";
+    } else {
+      ch.p_value = mann_whitney_p(x.samples_ns, y.samples_ns);
+      ch.p_over = "samples";
+    }
     const bool significant = ch.p_value < o.alpha;
     if (ch.ratio_ci95.lo >= 1 - o.noise && ch.ratio_ci95.hi <= 1 + o.noise) ch.cls = "same";
     else if (significant && ch.ratio_ci95.lo > 1 + o.noise) ch.cls = "slower";
@@ -137,6 +180,7 @@ json comparison_json(const comparison& c, const compare_options& o) {
                        {"ratio", ch.ratio},
                        {"ratio_ci95", {ch.ratio_ci95.lo, ch.ratio_ci95.hi}},
                        {"p_value", ch.p_value},
+                       {"p_value_over", ch.p_over},
                        {"class", ch.cls},
                        {"warn", ch.warn},
                        {"fail", ch.fail}});

@@ -17,8 +17,9 @@ struct compare_options {
   double fail = 0.10;   // --fail: exit 1 when a slower case is beyond 10 %
 };
 
-// Two-sided p-value of the Mann-Whitney U test (normal approximation with a
-// tie correction and continuity correction; exact enough for n >= 8 per side).
+// Two-sided p-value of the Mann-Whitney U test: exact for up to 20 values per
+// side without ties, else the normal approximation with tie and continuity
+// corrections.
 double mann_whitney_p(std::span<const double> a, std::span<const double> b);
 
 struct case_change {
@@ -28,6 +29,9 @@ struct case_change {
   double ratio = 0;      // candidate median / base median (> 1: slower)
   interval ratio_ci95;
   double p_value = 1;
+  // What the U test ranked: "round medians" when both cases ran in rounds
+  // (samples within a round are not independent), else "samples".
+  std::string p_over;
   std::string cls;       // faster | slower | same | ambiguous
   bool warn = false, fail = false;
 };

@@ -43,27 +43,36 @@ case_result new_case(const workload& w, const json& params, const workload_point
   return c;
 }
 
-// false when interrupted: the case is abandoned, not recorded. `pci_bus_id`
-// names the GPU whose clocks and throttling NVML reads around GPU cases.
-bool measure(case_result& c, const stopping_rule& rule, const timed_batch& run, const std::string& pci_bus_id = {}) {
+// One round of a case's sampling, appended to its samples; false when
+// interrupted (the case is abandoned, not recorded). `pci_bus_id` names the GPU
+// whose clocks and throttling NVML reads around GPU cases.
+bool sample_round(case_result& c, const stopping_rule& rule, const timed_batch& run,
+                  const std::string& pci_bus_id = {}) {
+  const bool first = c.round_sizes.empty();
   const host_snapshot before = take_host_snapshot();
-  if (!pci_bus_id.empty()) c.gpu_before = nvml::instance().read(pci_bus_id);
-  sampling_result s = sample_until_stable(rule, run);
+  if (!pci_bus_id.empty() && first) c.gpu_before = nvml::instance().read(pci_bus_id);
+  sampling_result s = sample_until_stable(rule, run, first ? 0 : c.iterations_per_sample);
   if (interrupted()) return false;
-  c.host = activity_between(before, take_host_snapshot(), int(std::thread::hardware_concurrency()));
+  const host_activity round = activity_between(before, take_host_snapshot(), int(std::thread::hardware_concurrency()));
+  c.host = first ? round : combined(*c.host, round);
   if (!pci_bus_id.empty()) {
     c.gpu_after = nvml::instance().read(pci_bus_id);
     const uint64_t bits = (c.gpu_before ? c.gpu_before->throttle_reasons : 0) |
                           (c.gpu_after ? c.gpu_after->throttle_reasons : 0);
     c.throttled = throttle_reason_names(bits & kThrottlingMask);
   }
-  c.samples_ns = std::move(s.samples_ns);
+  c.samples_ns.insert(c.samples_ns.end(), s.samples_ns.begin(), s.samples_ns.end());
+  c.round_sizes.push_back(s.samples_ns.size());
   c.iterations_per_sample = s.iterations_per_sample;
-  c.converged = s.converged;
-  c.stats = summarize(c.samples_ns);
+  c.converged = s.converged && (first || c.converged);
+  return true;
+}
+
+// The statistics once every round is in.
+void summarize_case(case_result& c) {
+  c.stats = summarize({c.samples_ns, c.round_sizes});
   c.gflops = c.flops_per_call / c.stats.median;  // FLOP per ns = GFLOP/s
   c.items_per_s = c.items_per_call / (c.stats.median * 1e-9);
-  return true;
 }
 
 uint64_t host_peak_rss_bytes() {
@@ -104,29 +113,57 @@ void run_cases(const run_config& cfg, const std::vector<suite_point>& points, co
     pt->run_cpu(0);  // the reference output every other result is checked against
     pt->keep_reference();
     if (interrupted()) return;
-    case_result cpu;  // the speedups' baseline: the first CPU variant on all threads
+    // Every CPU case of the point, checked on the first round's inputs.
+    struct cpu_case {
+      case_result c;
+      int variant;
+    };
+    std::vector<cpu_case> cpu_cases;
     for (size_t v = 0; v < w.cpu_variants.size(); ++v) {
       const cpu_variant& cv = w.cpu_variants[v];
       for (int threads : cv.parallel ? thread_counts : std::vector<int>{1}) {
         set_cpu_threads(threads);
         case_result c = new_case(w, params, *pt, "cpu", cv.name, "cpu");
         c.threads = threads;
-        if (hooks.progress) hooks.progress(label + " cpu/" + cv.name + " " + std::to_string(threads) + "t");
         pt->run_cpu(int(v));
         c.verification = pt->check(pt->cpu_output());
         c.status = c.verification->passed ? "ok" : "verify_failed";
-        const bool finished = measure(c, cfg.rule, [&](int iterations) {
+        cpu_cases.push_back({c, int(v)});
+      }
+    }
+    // Rounds: the cases take turns, and the point is made again from the seed
+    // between rounds: the same inputs at new addresses (README "Rounds").
+    const stopping_rule round_rule = round_share(cfg.rule);
+    for (int round = 0; round < std::max(cfg.rule.rounds, 1); ++round) {
+      if (round > 0) {
+        pt.reset();
+        pt = w.make_point(params, cfg.seed);
+      }
+      for (auto& [c, v] : cpu_cases) {
+        set_cpu_threads(c.threads);
+        if (hooks.progress)
+          hooks.progress(label + " cpu/" + c.variant + " " + std::to_string(c.threads) + "t round " +
+                         std::to_string(round + 1) + "/" + std::to_string(cfg.rule.rounds));
+        const bool finished = sample_round(c, round_rule, [&, v = v](int iterations) {
           const auto t0 = host_clock::now();
-          for (int i = 0; i < iterations; ++i) pt->run_cpu(int(v));
+          for (int i = 0; i < iterations; ++i) pt->run_cpu(v);
           return ns_since(t0);
         });
         if (!finished) return;
-        c.memory = case_memory{0, std::nullopt, std::nullopt, host_peak_rss_bytes()};
-        rep.cases.push_back(c);
-        if (v == 0 && threads == all_threads) cpu = c;
       }
     }
+    case_result cpu;  // the speedups' baseline: the first CPU variant on all threads
+    for (auto& [c, v] : cpu_cases) {
+      summarize_case(c);
+      c.memory = case_memory{0, std::nullopt, std::nullopt, host_peak_rss_bytes()};
+      rep.cases.push_back(c);
+      if (v == 0 && c.threads == all_threads) cpu = c;
+    }
     set_cpu_threads(all_threads);
+    if (cfg.rule.rounds > 1) {  // the GPU variants are checked against the reference
+      pt->run_cpu(0);
+      pt->keep_reference();
+    }
 
     for (const auto& variant : w.gpu_variants) {
       if (!no_gpu.empty()) {
@@ -169,15 +206,18 @@ void run_cases(const run_config& cfg, const std::vector<suite_point>& points, co
         c.status = v.passed ? "ok" : "verify_failed";
         try {
           if (hooks.progress) hooks.progress(label + " gpu/" + variant + " " + t);
+          // One round: the device buffers are made once per variant.
           const bool kernel = std::string(t) == "kernel";
-          if (!measure(c, cfg.rule, [&](int iterations) {
+          if (!sample_round(c, cfg.rule, [&](int iterations) {
                 return kernel ? run->time_kernel_ns(iterations) : run->time_end_to_end_ns(iterations);
               }, pci_bus_id))
             return;
+          summarize_case(c);
         } catch (const gpu_error& e) {
           c.status = "error";
           c.error = e.what();
           c.samples_ns.clear();
+          c.round_sizes.clear();
         }
         c.memory = mem;
         c.memory->device_peak_bytes = device_memory().peak_bytes();

@@ -15,7 +15,7 @@ speedup_result measure_speedup(const case_result& cpu, const case_result& gpu, d
   s.variant = gpu.variant;
   s.timing = gpu.timing;
   s.target = target;
-  const ratio_estimate r = bootstrap_median_ratio(cpu.samples_ns, gpu.samples_ns);
+  const ratio_estimate r = bootstrap_median_ratio({cpu.samples_ns, cpu.round_sizes}, {gpu.samples_ns, gpu.round_sizes});
   s.value = r.value;
   s.ci95 = r.ci95;
   s.verdict = verdict_for(r.ci95, target);

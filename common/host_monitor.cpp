@@ -77,6 +77,17 @@ host_activity activity_between(const host_snapshot& before, const host_snapshot&
   return a;
 }
 
+host_activity combined(const host_activity& earlier, const host_activity& later) {
+  host_activity a;
+  a.cpu_mhz_before = earlier.cpu_mhz_before;
+  a.cpu_mhz_after = later.cpu_mhz_after;
+  a.wall_s = earlier.wall_s + later.wall_s;
+  a.process_cpu_s = earlier.process_cpu_s + later.process_cpu_s;
+  if (a.wall_s > 0)
+    a.other_busy_share = (earlier.other_busy_share * earlier.wall_s + later.other_busy_share * later.wall_s) / a.wall_s;
+  return a;
+}
+
 std::string cpu_governor() {
   std::ifstream in("/sys/devices/system/cpu/cpu0/cpufreq/scaling_governor");
   std::string g;

@@ -22,6 +22,10 @@ struct host_activity {
   double other_busy_share = 0;
 };
 host_activity activity_between(const host_snapshot& before, const host_snapshot& after, int cpus);
+// One case's activity over two of its rounds (other cases ran in between):
+// times add up, the busy share is weighted by wall time, the clocks are the
+// first round's start and the last round's end.
+host_activity combined(const host_activity& earlier, const host_activity& later);
 
 // Shares above this earn a warning: another process competed for the cores.
 inline constexpr double kOtherLoadWarnShare = 0.10;

@@ -60,6 +60,7 @@ struct case_result {
   std::string error;          // why, when status is "error"
   int iterations_per_sample = 1;
   std::vector<double> samples_ns;
+  std::vector<size_t> round_sizes;  // samples per round, in order (README "Rounds"); sums to samples_ns.size()
   summary stats;
   bool converged = false;
   std::optional<accel::verification> verification;  // null for the CPU reference itself

@@ -18,7 +18,8 @@ json summary_json(const summary& s) {
           {"stdev_ns", s.stdev}, {"min_ns", s.min},       {"max_ns", s.max},
           {"p90_ns", s.p90},     {"p95_ns", s.p95},       {"p99_ns", s.p99},
           {"median_ci95_ns", interval_json(s.median_ci95)},
-          {"outliers", {{"mild", s.outliers_mild}, {"severe", s.outliers_severe}}}};
+          {"outliers", {{"mild", s.outliers_mild}, {"severe", s.outliers_severe}}},
+          {"rounds", s.rounds},          {"round_spread", s.round_spread}};
 }
 
 json verification_json(const std::optional<verification>& v) {
@@ -144,6 +145,11 @@ summary summary_from(const json& j, const std::string& p) {
     s.outliers_mild = static_cast<size_t>(integer(field(j, p, "outliers"), op, "mild", 0, int64_t(s.n)));
     s.outliers_severe = static_cast<size_t>(integer(j["outliers"], op, "severe", 0, int64_t(s.n)));
   }
+  if (j.contains("rounds")) {  // added with rounds; older reports took one
+    s.rounds = static_cast<size_t>(integer(j, p, "rounds", 1, std::max<int64_t>(int64_t(s.n), 1)));
+    s.round_spread = num(j, p, "round_spread");
+    if (s.round_spread < 0) bad(p + ".round_spread", "negative");
+  }
   return s;
 }
 
@@ -225,6 +231,22 @@ case_result case_from(const json& j, const std::string& p) {
     c.samples_ns.push_back(v);
   }
   if (c.status != "error" && c.samples_ns.empty()) bad(p + ".samples_ns", "empty for a measured case");
+  if (j.contains("round_sizes") && !j["round_sizes"].empty()) {  // added with rounds; absent or []: one round
+    const json& rounds = j["round_sizes"];
+    if (!rounds.is_array()) bad(p + ".round_sizes", "expected an array");
+    size_t total = 0;
+    for (size_t i = 0; i < rounds.size(); ++i) {
+      const std::string rp = p + ".round_sizes[" + std::to_string(i) + "]";
+      if (!rounds[i].is_number_integer() || rounds[i].get<int64_t>() < 1 ||
+          rounds[i].get<int64_t>() > int64_t(samples.size()))
+        bad(rp, "expected a sample count >= 1");
+      c.round_sizes.push_back(rounds[i].get<size_t>());
+      total += c.round_sizes.back();
+    }
+    if (total != c.samples_ns.size())
+      bad(p + ".round_sizes", "adds up to " + std::to_string(total) + ", not the " +
+                                  std::to_string(c.samples_ns.size()) + " samples");
+  }
   const json& stats = field(j, p, "stats");
   if (!stats.is_null()) c.stats = summary_from(stats, p + ".stats");
   c.converged = boolean(j, p, "converged");
@@ -449,6 +471,7 @@ json to_json(const report& r) {
     if (!c.error.empty()) j["error"] = c.error;
     j["iterations_per_sample"] = c.iterations_per_sample;
     j["samples_ns"] = c.samples_ns;
+    j["round_sizes"] = c.round_sizes;
     j["stats"] = c.samples_ns.empty() ? json(nullptr) : summary_json(c.stats);
     j["converged"] = c.converged;
     j["noisy"] = !c.converged && !c.samples_ns.empty();

@@ -36,20 +36,41 @@ double median(std::span<const double> data) {
   return median_in_place(v);
 }
 
-static std::vector<double> bootstrap_medians(std::span<const double> data, int resamples,
-                                             rng& r) {
+// Where each round starts in the samples, and where the last ends.
+static std::vector<size_t> round_starts(const sample_set& data) {
+  std::vector<size_t> start{0};
+  for (size_t k : data.round_sizes) {
+    if (k == 0) throw std::invalid_argument("a round without samples");
+    start.push_back(start.back() + k);
+  }
+  if (data.round_sizes.empty()) start.push_back(data.ns.size());
+  if (start.back() != data.ns.size()) throw std::invalid_argument("round sizes do not add up to the samples");
+  return start;
+}
+
+static std::vector<double> bootstrap_medians(const sample_set& data, int resamples, rng& r) {
+  const std::vector<size_t> start = round_starts(data);
+  const size_t rounds = start.size() - 1;
   std::vector<double> medians(static_cast<size_t>(resamples));
-  std::vector<double> scratch(data.size());
+  std::vector<double> scratch;
+  scratch.reserve(data.ns.size());
   for (auto& m : medians) {
-    for (auto& s : scratch) s = data[r.below(data.size())];
+    scratch.clear();
+    if (rounds == 1) {
+      for (size_t i = 0; i < data.ns.size(); ++i) scratch.push_back(data.ns[r.below(data.ns.size())]);
+    } else {
+      for (size_t k = 0; k < rounds; ++k) {
+        const size_t j = r.below(rounds), first = start[j], n = start[j + 1] - first;
+        for (size_t i = 0; i < n; ++i) scratch.push_back(data.ns[first + r.below(n)]);
+      }
+    }
     m = median_in_place(scratch);
   }
   return medians;
 }
 
-interval bootstrap_median_ci(std::span<const double> data, double level, int resamples,
-                             uint64_t seed) {
-  if (data.empty()) throw std::invalid_argument("confidence interval of an empty sample");
+interval bootstrap_median_ci(sample_set data, double level, int resamples, uint64_t seed) {
+  if (data.ns.empty()) throw std::invalid_argument("confidence interval of an empty sample");
   rng r(seed);
   auto medians = bootstrap_medians(data, resamples, r);
   std::sort(medians.begin(), medians.end());
@@ -57,9 +78,17 @@ interval bootstrap_median_ci(std::span<const double> data, double level, int res
   return {quantile_sorted(medians, tail), quantile_sorted(medians, 1.0 - tail)};
 }
 
-summary summarize(std::span<const double> samples) {
-  if (samples.empty()) throw std::invalid_argument("summary of an empty sample");
-  std::vector<double> s(samples.begin(), samples.end());
+std::vector<double> round_medians(sample_set data) {
+  const std::vector<size_t> start = round_starts(data);
+  std::vector<double> out;
+  for (size_t k = 0; k + 1 < start.size(); ++k)
+    if (start[k + 1] > start[k]) out.push_back(median(data.ns.subspan(start[k], start[k + 1] - start[k])));
+  return out;
+}
+
+summary summarize(sample_set samples) {
+  if (samples.ns.empty()) throw std::invalid_argument("summary of an empty sample");
+  std::vector<double> s(samples.ns.begin(), samples.ns.end());
   std::sort(s.begin(), s.end());
   summary out;
   out.n = s.size();
@@ -73,8 +102,26 @@ summary summarize(std::span<const double> samples) {
   double ss = 0;
   for (double x : s) ss += (x - out.mean) * (x - out.mean);
   out.stdev = s.size() > 1 ? std::sqrt(ss / static_cast<double>(s.size() - 1)) : 0.0;
-  out.median_ci95 = bootstrap_median_ci(s);
-  std::tie(out.outliers_mild, out.outliers_severe) = tukey_outliers(s);
+  // One round: resampling the sorted copy (what the first reports did) gives the same interval.
+  out.median_ci95 = bootstrap_median_ci(samples.rounds() == 1 ? sample_set(s) : samples);
+  const std::vector<double> rm = round_medians(samples);
+  out.rounds = rm.size();
+  const auto [lo, hi] = std::minmax_element(rm.begin(), rm.end());
+  out.round_spread = out.median > 0 ? (*hi - *lo) / out.median : 0.0;
+  // Fences per round: a round that sits at its own level is not an outlier.
+  if (out.rounds == 1) {
+    std::tie(out.outliers_mild, out.outliers_severe) = tukey_outliers(s);
+  } else {
+    size_t first = 0;
+    for (size_t n : samples.round_sizes) {
+      std::vector<double> round(samples.ns.begin() + std::ptrdiff_t(first), samples.ns.begin() + std::ptrdiff_t(first + n));
+      std::sort(round.begin(), round.end());
+      const auto [mild, severe] = tukey_outliers(round);
+      out.outliers_mild += mild;
+      out.outliers_severe += severe;
+      first += n;
+    }
+  }
   return out;
 }
 
@@ -91,11 +138,10 @@ std::pair<size_t, size_t> tukey_outliers(std::span<const double> sorted) {
   return {mild, severe};
 }
 
-ratio_estimate bootstrap_median_ratio(std::span<const double> num, std::span<const double> den,
-                                      int resamples, uint64_t seed) {
-  if (num.empty() || den.empty()) throw std::invalid_argument("ratio of an empty sample");
+ratio_estimate bootstrap_median_ratio(sample_set num, sample_set den, int resamples, uint64_t seed) {
+  if (num.ns.empty() || den.ns.empty()) throw std::invalid_argument("ratio of an empty sample");
   ratio_estimate out;
-  out.value = median(num) / median(den);
+  out.value = median(num.ns) / median(den.ns);
   rng r(seed);
   const auto mn = bootstrap_medians(num, resamples, r);
   const auto md = bootstrap_medians(den, resamples, r);

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cmath>
 
 #include "interrupt.hpp"
 #include "stats.hpp"
@@ -20,20 +21,39 @@ double relative_half_width(const std::vector<double>& samples) {
 }
 }  // namespace
 
-sampling_result sample_until_stable(const stopping_rule& rule, const timed_batch& run) {
+stopping_rule round_share(const stopping_rule& rule) {
+  stopping_rule r = rule;
+  const int n = std::max(rule.rounds, 1);
+  r.rounds = 1;
+  r.min_samples = std::max((rule.min_samples + n - 1) / n, std::min(rule.min_samples, 3));
+  r.min_time_s = rule.min_time_s / n;
+  r.max_time_s = rule.max_time_s / n;
+  // The median over n rounds is known about sqrt(n) times better than one
+  // round's, as far as the noise within rounds goes; asking each round for the
+  // whole --max-noise would cost about n times the samples.
+  r.max_noise = std::min(rule.max_noise * std::sqrt(double(n)), 0.5);
+  return r;
+}
+
+sampling_result sample_until_stable(const stopping_rule& rule, const timed_batch& run, int iterations) {
   const auto t0 = host_clock::now();
   sampling_result out;
 
-  // Warm-up: caches, clocks, lazy initialisation. Double the batch until one
-  // batch lasts kMinSampleNs; the last warm-up batch size becomes the sample size.
-  int iterations = 1;
-  for (;;) {
-    const double ns = run(iterations);
+  // Warm-up: caches, clocks, lazy initialisation. Unless given, double the
+  // batch until one batch lasts kMinSampleNs; the last warm-up batch size
+  // becomes the sample size. A given batch size warms up with one batch.
+  if (iterations > 0) {
+    run(iterations);
     if (interrupted()) return out;
-    if (ns >= kMinSampleNs || iterations >= (1 << 16) || seconds_since(t0) > rule.max_time_s / 4)
-      break;
-    const double grow = ns > 0 ? kMinSampleNs / ns : 2.0;
-    iterations = std::max(iterations + 1, static_cast<int>(iterations * std::min(grow * 1.2, 16.0)));
+  } else {
+    iterations = 1;
+    for (;;) {
+      const double ns = run(iterations);
+      if (interrupted()) return out;
+      if (ns >= kMinSampleNs || iterations >= (1 << 16) || seconds_since(t0) > rule.max_time_s / 4) break;
+      const double grow = ns > 0 ? kMinSampleNs / ns : 2.0;
+      iterations = std::max(iterations + 1, static_cast<int>(iterations * std::min(grow * 1.2, 16.0)));
+    }
   }
   out.iterations_per_sample = iterations;
 

@@ -10,7 +10,16 @@ struct stopping_rule {
   double min_time_s = 0.5; // --min-time: summed sample time before stopping
   double max_noise = 0.01; // --max-noise: relative half-width of the median's 95 % CI
   double max_time_s = 10;  // --max-time: wall-clock budget of one case; then "noisy"
+  // --rounds: a CPU case samples in this many rounds, its inputs re-allocated
+  // between them (README "Rounds"); each round gets its share of the budget.
+  int rounds = 5;
 };
+
+// One round's share of `rule`: min_time and max_time divided by the rounds,
+// min_samples too (at least 3 per round), max_noise times sqrt(rounds) (the
+// rounds' samples together meet --max-noise as far as the noise within rounds
+// goes; the spread between rounds is the two-stage CI's to show).
+stopping_rule round_share(const stopping_rule& rule);
 
 // One sample times `iterations` back-to-back calls and returns their total in ns.
 using timed_batch = std::function<double(int iterations)>;
@@ -27,10 +36,11 @@ struct sampling_result {
 // below 0.1 % (CUDA events resolve ~0.5 us, steady_clock ~20-50 ns).
 inline constexpr double kMinSampleNs = 1e6;
 
-// Warms up, picks iterations per sample, then samples until
+// Warms up, picks iterations per sample (or takes `iterations` when > 0, so
+// that later rounds of a case time the same batches), then samples until
 //   n >= min_samples  and  sum(samples) >= min_time  and  CI half-width <= max_noise,
 // or until max_time of wall-clock time has passed (then converged = false).
 // On SIGINT/SIGTERM (common/interrupt.hpp) it returns at once, converged = false.
-sampling_result sample_until_stable(const stopping_rule& rule, const timed_batch& run);
+sampling_result sample_until_stable(const stopping_rule& rule, const timed_batch& run, int iterations = 0);
 
 }  // namespace accel

@@ -14,6 +14,7 @@
 #include "cli_test_util.hpp"
 #include "gpu.hpp"
 #include "report.hpp"
+#include "reporters/format_util.hpp"
 
 using namespace accel;
 namespace fs = std::filesystem;
@@ -60,6 +61,8 @@ TEST(Cli, BadLayersAndNumbersAreUsageErrors) {
   EXPECT_EQ(run("run --out '' --max-noise 0 " + kFast).code, 2);
   EXPECT_EQ(run("run --out '' --cpu-threads zero " + kFast).code, 2);
   EXPECT_EQ(run("run --out '' --backend quantum " + kFast).code, 2);
+  EXPECT_EQ(run("run --out '' --rounds 0 " + kFast).code, 2);
+  EXPECT_EQ(run("run --out '' --rounds 101 " + kFast).code, 2);
 }
 
 TEST(Cli, UnknownWorkloadIsAUsageError) {
@@ -105,6 +108,34 @@ TEST(Cli, RunWritesAValidReport) {
     for (const auto& s : rep.speedups) EXPECT_NE(s.verdict, "not_measured") << s.reason;
   }
   fs::remove(out);
+}
+
+// CPU cases sample in --rounds rounds (the inputs re-made between them), GPU
+// cases in one; the sizes add up to the samples and the stats say so.
+TEST(Cli, CpuCasesSampleInRounds) {
+  for (int rounds : {1, 3}) {
+    const std::string out = temp_path("rounds.json");
+    const auto r = run("run --batch-sizes 2 --cpu-threads 1,all --force --no-fallback --rounds " +
+                       std::to_string(rounds) + " --out " + out + " " + kFast);
+    ASSERT_EQ(r.code, 0) << r.output;
+    const report rep = read_report(out);
+    EXPECT_EQ(rep.config["rounds"], rounds);
+    for (const auto& c : rep.cases) {
+      if (c.status != "ok") continue;
+      EXPECT_EQ(c.round_sizes.size(), c.backend == "cpu" ? size_t(rounds) : 1u) << case_id(c);
+      size_t total = 0;
+      for (size_t n : c.round_sizes) {
+        EXPECT_GE(n, 1u);
+        total += n;
+      }
+      EXPECT_EQ(total, c.samples_ns.size());
+      EXPECT_EQ(c.stats.rounds, c.round_sizes.size());
+      if (c.round_sizes.size() == 1) {
+        EXPECT_EQ(c.stats.round_spread, 0);
+      }
+    }
+    fs::remove(out);
+  }
 }
 
 // Every workload end to end at tiny, awkward sizes (1, primes, non-multiples

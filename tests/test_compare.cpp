@@ -35,17 +35,36 @@ report with_case(const std::string& variant, std::vector<double> samples) {
 
 }  // namespace
 
-TEST(MannWhitney, KnownAnswers) {
-  // By hand from the normal approximation with continuity correction
-  // (what scipy's mannwhitneyu(method="asymptotic") computes): n1 = n2 = 5,
-  // sd(U) = sqrt(25 * 11 / 12) = 4.7871.
-  // U = 0:  z = (12.5 - 0.5) / 4.7871 = 2.5067, p = erfc(z / sqrt 2) = 0.012186
+// Exact answers for small samples without ties: counted over every ordering
+// (scipy's mannwhitneyu(method="exact") gives the same).
+TEST(MannWhitney, ExactForSmallSamples) {
+  // Fully separated 5 vs 5: U = 0 in 1 of C(10,5) = 252 orderings, two-sided 2/252.
   const std::vector<double> a{1, 2, 3, 4, 5}, b{6, 7, 8, 9, 10};
-  EXPECT_NEAR(mann_whitney_p(a, b), 0.012186, 2e-6);
-  EXPECT_NEAR(mann_whitney_p(b, a), 0.012186, 2e-6);  // two-sided: symmetric
-  // U = 10: z = (2.5 - 0.5) / 4.7871 = 0.41779, p = 0.676103
+  EXPECT_NEAR(mann_whitney_p(a, b), 2.0 / 252, 1e-12);
+  EXPECT_NEAR(mann_whitney_p(b, a), 2.0 / 252, 1e-12);  // two-sided: symmetric
+  // Interleaved: U = 10, P(U <= 10) = 87/252.
   const std::vector<double> c{1, 3, 5, 7, 9}, d{2, 4, 6, 8, 10};
-  EXPECT_NEAR(mann_whitney_p(c, d), 0.676103, 2e-6);
+  EXPECT_NEAR(mann_whitney_p(c, d), 174.0 / 252, 1e-12);
+  // 3 vs 3 can never reach p < 0.05 (2/20); 4 vs 4 can (2/70).
+  EXPECT_NEAR(mann_whitney_p(std::vector<double>{1, 2, 3}, std::vector<double>{4, 5, 6}), 0.1, 1e-12);
+  EXPECT_NEAR(mann_whitney_p(std::vector<double>{1, 2, 3, 4}, std::vector<double>{5, 6, 7, 8}), 2.0 / 70, 1e-12);
+  // Unequal sizes, U = 5 of 42: 19/858 by enumeration of C(13,6) = 1716 orderings.
+  const std::vector<double> e{3.1, 1.2, 5.5, 2.0, 4.4, 0.3}, f{6.0, 2.5, 7.7, 8.1, 9.9, 10.2, 4.0};
+  EXPECT_NEAR(mann_whitney_p(e, f), 38.0 / 1716, 1e-12);
+}
+
+// Ties or more than 20 values a side: the normal approximation with
+// continuity correction (scipy's method="asymptotic").
+TEST(MannWhitney, NormalApproximationForTiesAndLargeSamples) {
+  // 21 vs 21 fully separated: U = 0, sd = sqrt(21 * 21 * 43 / 12) = 39.7524,
+  // z = (220.5 - 0.5) / 39.7524 = 5.53426, p = erfc(z / sqrt 2) = 3.1254e-8.
+  std::vector<double> lo(21), hi(21);
+  for (int i = 0; i < 21; ++i) lo[size_t(i)] = i, hi[size_t(i)] = 100 + i;
+  EXPECT_NEAR(mann_whitney_p(lo, hi) / 3.1254e-8, 1.0, 1e-3);
+  // {1,2,2} vs {2,3,4}: one tie group of three (t^3 - t = 24), U = 1 (ties
+  // count half), var = 9 / 12 * (7 - 24 / 30) = 4.65,
+  // z = (|1 - 4.5| - 0.5) / 2.15639 = 1.39122, p = 0.164160.
+  EXPECT_NEAR(mann_whitney_p(std::vector<double>{1, 2, 2}, std::vector<double>{2, 3, 4}), 0.164160, 2e-6);
   const std::vector<double> same{2, 2, 2}, same2{2, 2, 2};
   EXPECT_EQ(mann_whitney_p(same, same2), 1.0);  // all tied
 }

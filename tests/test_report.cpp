@@ -39,7 +39,8 @@ report sample_report() {
   cpu.variant = "eigen";
   cpu.timing = "cpu";
   cpu.samples_ns = {100, 110, 105, 101, 99};
-  cpu.stats = summarize(cpu.samples_ns);
+  cpu.round_sizes = {2, 3};
+  cpu.stats = summarize({cpu.samples_ns, cpu.round_sizes});
   cpu.converged = true;
   cpu.flops_per_call = 1024;
   cpu.gflops = 1024 / cpu.stats.median;
@@ -48,6 +49,7 @@ report sample_report() {
   gpu.variant = "custom";
   gpu.timing = "kernel";
   gpu.samples_ns = {10, 11, 10.5};
+  gpu.round_sizes = {3};
   gpu.stats = summarize(gpu.samples_ns);
   gpu.verification = verification{true, 1e-7, 2e-6, 0, ""};
   // Integrity fields: host activity, NVML health at both ends, throttling.
@@ -109,7 +111,7 @@ TEST(ReportJson, EveryDocumentedFieldIsPresent) {
   for (const char* k : {"name", "compute_capability", "sm_count", "memory_bytes", "clock_mhz", "memory_bandwidth_gbs"})
     EXPECT_TRUE(s["gpus"][0].contains(k)) << k;
   for (const json& c : j["cases"]) {
-    for (const char* k : {"workload", "params", "backend", "variant", "timing", "samples_ns", "stats", "converged",
+    for (const char* k : {"workload", "params", "backend", "variant", "timing", "samples_ns", "round_sizes", "stats", "converged",
                           "verification", "gflops", "items_per_s"})
       EXPECT_TRUE(c.contains(k)) << k;
     for (const char* k : {"median_ns", "mean_ns", "stdev_ns", "min_ns", "max_ns", "p90_ns", "p95_ns", "p99_ns",
@@ -176,4 +178,19 @@ TEST(ReportFile, FailedAtomicWriteLeavesNoPartialFile) {
   EXPECT_NE(check_writable((d / "no/such/folder/r.json").string()), "");
   EXPECT_EQ(check_writable((d / "fine.json").string()), "");
   fs::remove_all(d);
+}
+
+// Reports written before rounds existed read as one round per case.
+TEST(ReportJson, ReportsWithoutRoundsReadAsOneRound) {
+  json j = to_json(sample_report());
+  for (json& c : j["cases"]) {
+    c.erase("round_sizes");
+    if (c["stats"].is_object()) c["stats"].erase("rounds"), c["stats"].erase("round_spread");
+  }
+  const report back = report_from_json(j);
+  for (const auto& c : back.cases) {
+    EXPECT_TRUE(c.round_sizes.empty());
+    EXPECT_EQ(c.stats.rounds, 1u);
+    EXPECT_EQ(sample_set(c.samples_ns, c.round_sizes).rounds(), 1u);
+  }
 }

@@ -98,6 +98,8 @@ TEST(Reporters, CsvRoundTripsWithEscaping) {
   EXPECT_EQ(std::stod(rows[2][col("speedup")]), 10.0);
   EXPECT_EQ(rows[3][col("status")], "verify_failed");
   EXPECT_EQ(std::stod(rows[1][col("median_ns")]), 1000.0);
+  EXPECT_EQ(rows[1][col("rounds")], "1");
+  ASSERT_LT(col("round_spread"), rows[0].size());
 }
 
 TEST(Reporters, MarkdownPutsSummaryAndFailuresFirst) {

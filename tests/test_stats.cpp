@@ -90,3 +90,77 @@ TEST(Stats, RatioOfMediansAndItsCi) {
   EXPECT_GT(e.ci95.lo, 9.8);
   EXPECT_LT(e.ci95.hi, 10.2);
 }
+
+// Rounds (the inputs re-allocated between them) that each sit at their own
+// level: the spread between rounds is what the CI must carry.
+namespace {
+std::vector<double> rounds_at(const std::vector<double>& levels, size_t per_round, rng& r) {
+  std::vector<double> d;
+  for (double level : levels)
+    for (size_t i = 0; i < per_round; ++i) d.push_back(level * (1 + 0.002 * r.normal()));
+  return d;
+}
+}  // namespace
+
+TEST(Stats, OneRoundIsTheFlatBootstrap) {
+  rng r(11);
+  std::vector<double> d(150);
+  for (auto& x : d) x = 10 + r.normal();
+  const std::vector<size_t> one{150};
+  const interval flat = bootstrap_median_ci(d), rounded = bootstrap_median_ci({d, one});
+  EXPECT_EQ(flat.lo, rounded.lo);
+  EXPECT_EQ(flat.hi, rounded.hi);
+}
+
+TEST(Stats, RoundMediansAndSpread) {
+  const std::vector<double> d{1, 1.1, 0.9, 2, 2.1, 1.9};
+  const std::vector<size_t> sizes{3, 3};
+  EXPECT_EQ(round_medians({d, sizes}), (std::vector<double>{1, 2}));
+  const summary s = summarize({d, sizes});
+  EXPECT_EQ(s.rounds, 2u);
+  EXPECT_DOUBLE_EQ(s.median, 1.5);  // of all samples
+  EXPECT_NEAR(s.round_spread, (2 - 1) / 1.5, 1e-12);
+  EXPECT_EQ(summarize(d).rounds, 1u);
+  EXPECT_EQ(summarize(d).round_spread, 0);
+}
+
+TEST(Stats, RoundSizesMustAddUp) {
+  const std::vector<double> d{1, 2, 3};
+  const std::vector<size_t> short_by_one{1, 1}, empty_round{3, 0};
+  EXPECT_THROW(bootstrap_median_ci({d, short_by_one}), std::invalid_argument);
+  EXPECT_THROW(summarize({d, empty_round}), std::invalid_argument);
+}
+
+// Every round at a level of its own (5 % apart, as the VM's layouts put
+// them), tight within: the flat bootstrap believes the samples and misses the
+// true median most of the time; the two-stage one carries the rounds' spread.
+TEST(Stats, TwoStageCiCoversTheMedianAcrossRounds) {
+  rng r(99);
+  const double truth = 1000;  // the rounds' levels are drawn symmetric around it
+  const int trials = 200;
+  int covered_two_stage = 0, covered_flat = 0;
+  for (int t = 0; t < trials; ++t) {
+    std::vector<double> levels(8);
+    for (auto& l : levels) l = truth * (1 + 0.05 * r.normal());
+    const std::vector<double> d = rounds_at(levels, 40, r);
+    const std::vector<size_t> sizes(levels.size(), 40);
+    const interval two = bootstrap_median_ci({d, sizes}, 0.95, 500, 500 + t);
+    const interval flat = bootstrap_median_ci(d, 0.95, 500, 500 + t);
+    covered_two_stage += two.lo <= truth && truth <= two.hi;
+    covered_flat += flat.lo <= truth && truth <= flat.hi;
+  }
+  EXPECT_GE(covered_two_stage, trials * 85 / 100) << covered_two_stage << " of " << trials;
+  EXPECT_LE(covered_flat, trials / 2) << covered_flat << " of " << trials;
+}
+
+TEST(Stats, RatioCiWidensWithTheRounds) {
+  rng r(5);
+  const std::vector<double> levels{1000, 1060, 950, 1020, 980};
+  const std::vector<double> num = rounds_at(levels, 30, r), den = rounds_at({100, 100, 100, 100, 100}, 30, r);
+  const std::vector<size_t> sizes(5, 30);
+  const ratio_estimate flat = bootstrap_median_ratio(num, den), two = bootstrap_median_ratio({num, sizes}, {den, sizes});
+  EXPECT_EQ(flat.value, two.value);
+  EXPECT_GT(two.ci95.hi - two.ci95.lo, 3 * (flat.ci95.hi - flat.ci95.lo));
+  EXPECT_LT(two.ci95.lo, 9.8);  // the rounds span 9.5 .. 10.6
+  EXPECT_GT(two.ci95.hi, 10.2);
+}

@@ -49,3 +49,28 @@ TEST(StoppingRule, NoisyCaseStopsAtMaxTimeUnconverged) {
   EXPECT_GT(r.relative_ci_half_width, 0.001);
   EXPECT_LT(s, 2.0);
 }
+
+// Each round gets its share of the budget; the noise limit widens by sqrt(rounds)
+// because the rounds' samples together are what the median rests on.
+TEST(StoppingRule, RoundShareSplitsTheBudget) {
+  stopping_rule r;
+  r.min_samples = 10;
+  r.min_time_s = 0.5;
+  r.max_time_s = 10;
+  r.max_noise = 0.01;
+  r.rounds = 4;
+  const stopping_rule s = round_share(r);
+  EXPECT_EQ(s.rounds, 1);
+  EXPECT_EQ(s.min_samples, 3);  // ceil(10 / 4)
+  EXPECT_DOUBLE_EQ(s.min_time_s, 0.125);
+  EXPECT_DOUBLE_EQ(s.max_time_s, 2.5);
+  EXPECT_DOUBLE_EQ(s.max_noise, 0.02);
+  r.rounds = 1;
+  const stopping_rule one = round_share(r);
+  EXPECT_EQ(one.min_samples, 10);
+  EXPECT_DOUBLE_EQ(one.max_noise, 0.01);
+  EXPECT_DOUBLE_EQ(one.min_time_s, 0.5);
+  r.min_samples = 2;  // fewer than 3 asked: never more per round than asked in all
+  r.rounds = 5;
+  EXPECT_EQ(round_share(r).min_samples, 2);
+}

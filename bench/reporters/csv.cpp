@@ -27,7 +27,7 @@ void write_csv(const report& r, std::ostream& out) {
   std::vector<std::string> cols = {"workload", "backend", "variant", "timing", "threads", "status"};
   for (const auto& k : keys) cols.push_back("param." + k);
   for (const char* c : {"samples", "iterations_per_sample", "median_ns", "median_ci95_lo_ns", "median_ci95_hi_ns",
-                        "mean_ns", "stdev_ns", "min_ns", "max_ns", "p99_ns", "converged", "gflops", "gb_per_s",
+                        "mean_ns", "stdev_ns", "min_ns", "max_ns", "p99_ns", "converged", "rounds", "round_spread", "gflops", "gb_per_s",
                         "flop_per_byte", "bound", "pct_of_peak", "transfer_share", "scaling_efficiency",
                         "device_peak_bytes", "verified", "max_abs_err", "speedup", "speedup_ci95_lo",
                         "speedup_ci95_hi", "target", "verdict", "error"})
@@ -50,6 +50,8 @@ void write_csv(const report& r, std::ostream& out) {
                      c.stats.min, c.stats.max, c.stats.p99})
       f.push_back(t(v));
     f.push_back(timed ? (c.converged ? "true" : "false") : "");
+    f.push_back(timed ? std::to_string(c.stats.rounds) : "");
+    f.push_back(t(c.stats.round_spread));
     f.push_back(t(c.gflops));
     f.push_back(t(c.gb_per_s));
     f.push_back(c.bytes_per_call > 0 ? num(c.flops_per_call / c.bytes_per_call) : "");
