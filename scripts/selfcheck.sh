@@ -4,7 +4,8 @@
 #     find no case faster or slower beyond the noise threshold in >= 95 % of cases.
 #  2. Planted change: the CPU paths on all cores against --cpu-threads 1;
 #     every parallel CPU case (".../cpu/all") must be classified `slower`.
-# Usage: scripts/selfcheck.sh [OUTDIR] [SUITE]   (default out/selfcheck, quick)
+# Usage: scripts/selfcheck.sh [OUTDIR] [SUITE] [RUN OPTIONS...]
+#   (default out/selfcheck, quick; options go to every run, e.g. --rounds 1)
 # Writes the three reports and both comparisons (md, json) to OUTDIR.
 # Exit 0 when both checks hold, 1 when one does not.
 set -euo pipefail
@@ -14,11 +15,13 @@ configure_and_build release >/dev/null
 bin="$root/build/release/bench/accelbench"
 out=${1:-$root/out/selfcheck}
 suite=${2:-quick}
+shift $(( $# < 2 ? $# : 2 ))
+extra=("$@")
 mkdir -p "$out"
 if [ "$(nproc)" -lt 2 ]; then
   echo "selfcheck: one CPU: the planted change (1 thread vs all) plants nothing here" >&2
 fi
-run() { "$bin" run --suite "$suite" --no-fallback --force --format console,json "$@" >"$out/$name.log" 2>&1; }
+run() { "$bin" run --suite "$suite" --no-fallback --force --format console,json "${extra[@]}" "$@" >"$out/$name.log" 2>&1; }
 start=$(date +%s)
 name=a1 run --out "$out/a1.json"
 echo "selfcheck: run a1 took $(( $(date +%s) - start )) s"

@@ -13,7 +13,7 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
 # Real reports the tool wrote (results/selfcheck), rendered by each HTML writer.
-reports="$src/results/selfcheck/amd-epyc-2-vcpu"
+reports="$src/results/selfcheck/amd-epyc-2-vcpu/run2-rounds5"
 "$bin" report "$reports/a1.json" --format html --out "$work/report.html"
 "$bin" compare "$reports/a1.json" "$reports/one_thread.json" --format html >"$work/compare.html" || true
 "$bin" compare "$reports/a1.json" "$reports/a2.json" "$reports/one_thread.json" --trend --format html >"$work/trend.html"

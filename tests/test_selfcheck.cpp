@@ -9,6 +9,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <iostream>
 #include <thread>
 
 #include "cli_test_util.hpp"
@@ -61,33 +62,53 @@ json compare_json(const std::string& base, const std::string& cand, const std::s
 
 }  // namespace
 
-// On shared 2-core VMs like CI's, whole processes drift far beyond the
-// default 2 % noise threshold (README "Self-checks" has the numbers): here,
-// single-threaded in-cache cases come out bimodal per process, e.g.
-// std::inclusive_scan of 64 Ki ints at 21.0 or 24.5 us, whatever the ASLR
-// setting or the CPU the process is pinned to; tiny MLP and saxpy cases moved
-// by up to 35 %. That is the machine, not the statistics, so this test runs
-// single-threaded, in cache, and judges with --noise 0.5: it still fails when
-// compare calls same-build runs different beyond that. scripts/selfcheck.sh
-// measures a machine at the default threshold.
+// Up to this many attempts of a self-check. This VM's speed swings by up to
+// 2x for seconds at a time (README "Self-checks": a 16 Ki-int scan ran at
+// 7.6 us in one process and 13 us in the next, and moved from 7.7 to 13 us
+// between rounds of one run), so one attempt can meet a swing. A fault in
+// the statistics or in compare fails every attempt; a swing rarely three in a
+// row. Each failed attempt is printed.
+constexpr int kAttempts = 3;
+
+template <typename Attempt>  // returns "" when the check held, else what did not
+void check_with_attempts(const char* name, Attempt attempt) {
+  std::string failures;
+  for (int i = 1; i <= kAttempts; ++i) {
+    const std::string why = attempt();
+    if (why.empty()) {
+      if (!failures.empty()) std::cout << name << ": held on attempt " << i << " after:\n" << failures;
+      return;
+    }
+    failures += "attempt " + std::to_string(i) + ":\n" + why;
+  }
+  ADD_FAILURE() << name << " failed " << kAttempts << " attempts:\n" << failures;
+}
+
+// Whole processes drift on shared 2-core VMs like CI's far beyond the default
+// 2 % noise threshold (README "Self-checks" has the numbers), so this test
+// runs single-threaded, in cache, and judges with --noise 0.5: it still fails
+// when compare calls same-build runs different beyond that.
+// scripts/selfcheck.sh measures a machine at the default threshold.
 TEST(SelfCheck, AaRunsDoNotDiffer) {
   if (sanitized()) GTEST_SKIP() << "sanitizer build: its timings are the instrumentation's";
   const std::string suite = suite_file(kCachedSuite), a = cli_test::temp_path("aa1.json"), b = cli_test::temp_path("aa2.json");
-  for (const auto& out : {a, b}) {
-    const auto r = cli_test::run_cli("run --cpu-threads 1 --suite " + suite + " --out " + out + kRule);
-    ASSERT_EQ(r.code, 0) << r.output;
-  }
-  const json c = compare_json(a, b, " --noise 0.5");
-  ASSERT_EQ(c["changes"].size(), 20u);  // so that >= 95 % allows one case to move
-  EXPECT_TRUE(c["only_in_base"].empty());
-  size_t moved = 0;
-  std::string which;
-  for (const auto& ch : c["changes"])
-    if (ch["class"] == "faster" || ch["class"] == "slower") {
-      ++moved;
-      which += ch["case"].get<std::string>() + ' ' + ch["class"].get<std::string>() + ' ' + ch["ratio"].dump() + '\n';
+  check_with_attempts("A/A", [&]() -> std::string {
+    for (const auto& out : {a, b}) {
+      const auto r = cli_test::run_cli("run --cpu-threads 1 --suite " + suite + " --out " + out + kRule);
+      if (r.code != 0) return "run exited " + std::to_string(r.code) + ": " + r.output;
     }
-  EXPECT_LE(double(moved), 0.05 * double(c["changes"].size())) << which;
+    const json c = compare_json(a, b, " --noise 0.5");
+    if (c["changes"].size() != 20u || !c["only_in_base"].empty())  // 20: >= 95 % allows one case to move
+      return "expected 20 matched cases, got " + std::to_string(c["changes"].size()) + "\n";
+    size_t moved = 0;
+    std::string which;
+    for (const auto& ch : c["changes"])
+      if (ch["class"] == "faster" || ch["class"] == "slower") {
+        ++moved;
+        which += ch.dump() + '\n';
+      }
+    return double(moved) <= 0.05 * double(c["changes"].size()) ? "" : which;
+  });
   for (const auto& f : {suite, a, b}) fs::remove(f);
 }
 
@@ -95,18 +116,23 @@ TEST(SelfCheck, PlantedSingleThreadIsSlower) {
   if (std::thread::hardware_concurrency() < 2) GTEST_SKIP() << "one CPU: 1 thread against all plants no change";
   if (sanitized()) GTEST_SKIP() << "sanitizer build: its timings are the instrumentation's";
   const std::string suite = suite_file(), all = cli_test::temp_path("all.json"), one = cli_test::temp_path("one.json");
-  auto r = cli_test::run_cli("run --suite " + suite + " --out " + all + kRule);
-  ASSERT_EQ(r.code, 0) << r.output;
-  r = cli_test::run_cli("run --suite " + suite + " --cpu-threads 1 --out " + one + kRule);
-  ASSERT_EQ(r.code, 0) << r.output;
-  const json c = compare_json(all, one);
-  size_t parallel = 0;
-  for (const auto& ch : c["changes"]) {
-    const std::string id = ch["case"].get<std::string>();
-    if (id.size() < 8 || id.compare(id.size() - 8, 8, "/cpu/all") != 0) continue;
-    ++parallel;
-    EXPECT_EQ(ch["class"], "slower") << id << " ratio " << ch["ratio"].dump();
-  }
-  EXPECT_EQ(parallel, 5u) << "mlp, 2 batched_gemm, sort radix, elementwise";
+  check_with_attempts("planted change", [&]() -> std::string {
+    auto r = cli_test::run_cli("run --suite " + suite + " --out " + all + kRule);
+    if (r.code != 0) return "run exited " + std::to_string(r.code) + ": " + r.output;
+    r = cli_test::run_cli("run --suite " + suite + " --cpu-threads 1 --out " + one + kRule);
+    if (r.code != 0) return "run exited " + std::to_string(r.code) + ": " + r.output;
+    const json c = compare_json(all, one);
+    size_t parallel = 0;
+    std::string not_slower;
+    for (const auto& ch : c["changes"]) {
+      const std::string id = ch["case"].get<std::string>();
+      if (id.size() < 8 || id.compare(id.size() - 8, 8, "/cpu/all") != 0) continue;
+      ++parallel;
+      if (ch["class"] != "slower") not_slower += ch.dump() + '\n';
+    }
+    if (parallel != 5u) return "expected 5 parallel cases (mlp, 2 batched_gemm, sort radix, elementwise), got " +
+                               std::to_string(parallel) + "\n";
+    return not_slower;
+  });
   for (const auto& f : {suite, all, one}) fs::remove(f);
 }
