@@ -33,12 +33,10 @@
 #include "validate.hpp"
 #include "workload.hpp"
 #include "workloads/mlp.hpp"
+#include "git_sha.hpp"  // generated at every build (bench/git_sha.cmake)
 
 #ifndef ACCELBENCH_VERSION
 #define ACCELBENCH_VERSION "0.0.0"
-#endif
-#ifndef ACCELBENCH_GIT_SHA
-#define ACCELBENCH_GIT_SHA "unknown"
 #endif
 
 namespace accel {

@@ -1,0 +1,18 @@
+# Writes OUT = a header naming the commit the sources are at, marked -dirty
+# when tracked files differ from it. Run at every build (not only at
+# configure), and rewritten only when the name changes, so a report never
+# names a commit other than the one its binary was built from.
+execute_process(COMMAND git describe --always --dirty --abbrev=12
+                WORKING_DIRECTORY ${SRC}
+                OUTPUT_VARIABLE sha OUTPUT_STRIP_TRAILING_WHITESPACE
+                ERROR_QUIET RESULT_VARIABLE failed)
+if(failed OR NOT sha)
+  set(sha "unknown")
+endif()
+set(text "#define ACCELBENCH_GIT_SHA \"${sha}\"\n")
+if(EXISTS ${OUT})
+  file(READ ${OUT} old)
+endif()
+if(NOT old STREQUAL text)
+  file(WRITE ${OUT} "${text}")
+endif()
