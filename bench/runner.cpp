@@ -134,8 +134,9 @@ void run_cases(const run_config& cfg, const std::vector<suite_point>& points, co
     // Rounds: the cases take turns, and the point is made again from the seed
     // between rounds: the same inputs at new addresses (README "Rounds").
     const stopping_rule round_rule = round_share(cfg.rule);
+    const bool remake = w.host_bytes(params) <= kRemakeMaxBytes;
     for (int round = 0; round < std::max(cfg.rule.rounds, 1); ++round) {
-      if (round > 0) {
+      if (round > 0 && remake) {
         pt.reset();
         pt = w.make_point(params, cfg.seed);
       }
@@ -160,7 +161,7 @@ void run_cases(const run_config& cfg, const std::vector<suite_point>& points, co
       if (v == 0 && c.threads == all_threads) cpu = c;
     }
     set_cpu_threads(all_threads);
-    if (cfg.rule.rounds > 1) {  // the GPU variants are checked against the reference
+    if (cfg.rule.rounds > 1 && remake) {  // the GPU variants are checked against the reference
       pt->run_cpu(0);
       pt->keep_reference();
     }
