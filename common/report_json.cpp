@@ -19,7 +19,8 @@ json summary_json(const summary& s) {
           {"p90_ns", s.p90},     {"p95_ns", s.p95},       {"p99_ns", s.p99},
           {"median_ci95_ns", interval_json(s.median_ci95)},
           {"outliers", {{"mild", s.outliers_mild}, {"severe", s.outliers_severe}}},
-          {"rounds", s.rounds},          {"round_spread", s.round_spread}};
+          {"rounds", s.rounds},
+          {"round_spread", s.round_spread}};
 }
 
 json verification_json(const std::optional<verification>& v) {

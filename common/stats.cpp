@@ -114,7 +114,8 @@ summary summarize(sample_set samples) {
   } else {
     size_t first = 0;
     for (size_t n : samples.round_sizes) {
-      std::vector<double> round(samples.ns.begin() + std::ptrdiff_t(first), samples.ns.begin() + std::ptrdiff_t(first + n));
+      const auto start = samples.ns.begin() + std::ptrdiff_t(first);
+      std::vector<double> round(start, start + std::ptrdiff_t(n));
       std::sort(round.begin(), round.end());
       const auto [mild, severe] = tukey_outliers(round);
       out.outliers_mild += mild;

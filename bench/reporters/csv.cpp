@@ -27,8 +27,8 @@ void write_csv(const report& r, std::ostream& out) {
   std::vector<std::string> cols = {"workload", "backend", "variant", "timing", "threads", "status"};
   for (const auto& k : keys) cols.push_back("param." + k);
   for (const char* c : {"samples", "iterations_per_sample", "median_ns", "median_ci95_lo_ns", "median_ci95_hi_ns",
-                        "mean_ns", "stdev_ns", "min_ns", "max_ns", "p99_ns", "converged", "rounds", "round_spread", "gflops", "gb_per_s",
-                        "flop_per_byte", "bound", "pct_of_peak", "transfer_share", "scaling_efficiency",
+                        "mean_ns", "stdev_ns", "min_ns", "max_ns", "p99_ns", "converged", "rounds", "round_spread",
+                        "gflops", "gb_per_s", "flop_per_byte", "bound", "pct_of_peak", "transfer_share", "scaling_efficiency",
                         "device_peak_bytes", "verified", "max_abs_err", "speedup", "speedup_ci95_lo",
                         "speedup_ci95_hi", "target", "verdict", "error"})
     cols.push_back(c);
