@@ -138,13 +138,13 @@ void run_cases(const run_config& cfg, const std::vector<suite_point>& points, co
     const bool remake = w.host_bytes(params) <= kRemakeMaxBytes;
     for (int round = 0; round < std::max(cfg.rule.rounds, 1); ++round) {
       if (round > 0 && remake) {
-        // Made while the last round's point still holds its memory, after a
-        // spacer of random size: otherwise the allocator hands back the same
-        // addresses and every round sees the same placement.
+        // Made while the last round's point still holds its memory (the
+        // assignment frees it after), after a spacer of random size:
+        // otherwise the allocator hands back the same addresses and every
+        // round sees the same placement.
         rng r(derive_seed(cfg.seed, 0x5ACE0000u + uint64_t(round)));
         std::vector<char> spacer(64 * (1 + r.below(1024)));
-        std::unique_ptr<workload_point> next = w.make_point(params, cfg.seed);
-        pt = std::move(next);
+        pt = w.make_point(params, cfg.seed);
       }
       for (auto& [c, v] : cpu_cases) {
         set_cpu_threads(c.threads);

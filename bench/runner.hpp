@@ -14,8 +14,8 @@
 namespace accel {
 
 // Points whose host inputs and outputs exceed this keep them across rounds:
-// making 3 GB again (batched GEMM n=128 x 16384) took 5.8 s on the 2-vCPU VM,
-// mostly page faults, and arrays this large already span thousands of pages
+// making 3 GB again (batched GEMM n=128 x 16384) took 5.8 s on the 2-vCPU VM
+// (make_point timed in a throwaway program), mostly page faults, and arrays this large already span thousands of pages
 // wherever the kernel placed them. Their rounds still interleave in time.
 inline constexpr double kRemakeMaxBytes = 1024.0 * (1 << 20);
 

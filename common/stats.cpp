@@ -82,7 +82,7 @@ std::vector<double> round_medians(sample_set data) {
   const std::vector<size_t> start = round_starts(data);
   std::vector<double> out;
   for (size_t k = 0; k + 1 < start.size(); ++k)
-    if (start[k + 1] > start[k]) out.push_back(median(data.ns.subspan(start[k], start[k + 1] - start[k])));
+    out.push_back(median(data.ns.subspan(start[k], start[k + 1] - start[k])));
   return out;
 }
 
@@ -109,19 +109,14 @@ summary summarize(sample_set samples) {
   const auto [lo, hi] = std::minmax_element(rm.begin(), rm.end());
   out.round_spread = out.median > 0 ? (*hi - *lo) / out.median : 0.0;
   // Fences per round: a round that sits at its own level is not an outlier.
-  if (out.rounds == 1) {
-    std::tie(out.outliers_mild, out.outliers_severe) = tukey_outliers(s);
-  } else {
-    size_t first = 0;
-    for (size_t n : samples.round_sizes) {
-      const auto start = samples.ns.begin() + std::ptrdiff_t(first);
-      std::vector<double> round(start, start + std::ptrdiff_t(n));
-      std::sort(round.begin(), round.end());
-      const auto [mild, severe] = tukey_outliers(round);
-      out.outliers_mild += mild;
-      out.outliers_severe += severe;
-      first += n;
-    }
+  const std::vector<size_t> start = round_starts(samples);
+  for (size_t k = 0; k + 1 < start.size(); ++k) {
+    const std::span<const double> round = samples.ns.subspan(start[k], start[k + 1] - start[k]);
+    std::vector<double> sorted(round.begin(), round.end());
+    std::sort(sorted.begin(), sorted.end());
+    const auto [mild, severe] = tukey_outliers(sorted);
+    out.outliers_mild += mild;
+    out.outliers_severe += severe;
   }
   return out;
 }
