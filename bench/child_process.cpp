@@ -5,8 +5,11 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <csignal>
 #include <climits>
 #include <stdexcept>
+
+#include "interrupt.hpp"
 
 extern char** environ;
 
@@ -38,8 +41,14 @@ child_result run_self(const std::vector<std::string>& args) {
   }
   char buf[4096];
   ssize_t got;
-  while ((got = ::read(fds[0], buf, sizeof buf)) > 0 || (got < 0 && errno == EINTR))
+  while ((got = ::read(fds[0], buf, sizeof buf)) > 0 || (got < 0 && errno == EINTR)) {
     if (got > 0) r.out.append(buf, size_t(got));
+    if (got < 0 && interrupted()) {  // SIGINT/SIGTERM reached this process: the child's work is abandoned
+      ::kill(pid, SIGKILL);
+      r.interrupted = true;
+      break;
+    }
+  }
   ::close(fds[0]);
   int status = 0;
   while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {

@@ -1,5 +1,6 @@
 // Runs this same executable in a fresh child process: what "the first request
-// after start-up" and GPU cold start need, since both happen once per process.
+// after start-up" and GPU cold start need, since both happen once per process,
+// and CPU rounds, whose speed depends on the process they run in.
 #pragma once
 #include <string>
 #include <vector>
@@ -9,9 +10,11 @@ namespace accel {
 struct child_result {
   int exit_code = -1;
   std::string out;  // the child's stdout
+  bool interrupted = false;  // SIGINT/SIGTERM here: the child was killed
 };
 
-// Runs /proc/self/exe with `args`; stderr is discarded.
+// Runs /proc/self/exe with `args`; stderr is discarded. An interrupt of this
+// process (common/interrupt.hpp) kills the child.
 child_result run_self(const std::vector<std::string>& args);
 
 }  // namespace accel

@@ -17,6 +17,7 @@
 #include "interrupt.hpp"
 #include "memory_tracker.hpp"
 #include "config.hpp"
+#include "cpu_round.hpp"
 #include "cpu_threads.hpp"
 #include "gpu.hpp"
 #include "host_monitor.hpp"
@@ -437,6 +438,9 @@ int run_cli(int argc, char** argv) {
   run->add_option("--rounds", cfg.rule.rounds,
                   "CPU cases sample in this many rounds, inputs re-allocated between them (1: one round)")
       ->capture_default_str();
+  run->add_option("--rounds-in", cfg.rounds_in,
+                  "child_processes (each CPU round in a fresh process) or this_process")
+      ->capture_default_str();
   run->add_option("--target", cfg.target, "Speedup target for the verdict")->capture_default_str();
   run->add_option("--cpu-threads", threads, "CPU thread counts, e.g. 1,2,4,all: parallel CPU cases run once per count")
       ->capture_default_str();
@@ -499,7 +503,7 @@ int run_cli(int argc, char** argv) {
   peaks->add_option("--cpu-threads", peaks_threads, "CPU threads: a number or 'all'")->capture_default_str();
 
   // Hidden verbs: the child-process halves of the fallback and cold-start
-  // measurements (bench/fallback_latency.cpp).
+  // measurements (bench/fallback_latency.cpp) and of CPU rounds (bench/cpu_round.cpp).
   auto* internal = app.add_subcommand("internal")->group("");
   std::string in_layers = "[]", in_fault = "none";
   int in_batch = 1, in_threads = 1, in_device = 0;
@@ -513,6 +517,9 @@ int run_cli(int argc, char** argv) {
   first_request->add_option("--fault", in_fault);
   auto* cold_start = internal->add_subcommand("cold-start");
   cold_start->add_option("--device", in_device);
+  std::string in_request;
+  auto* cpu_round = internal->add_subcommand("cpu-round");  // bench/cpu_round.hpp
+  cpu_round->add_option("--request", in_request);
 
   try {
     app.parse(argc, argv);
@@ -532,6 +539,7 @@ int run_cli(int argc, char** argv) {
       return internal_first_request(json::parse(in_layers).get<std::vector<int64_t>>(), in_batch, in_seed, in_threads,
                                     in_device, in_fault);
     if (*cold_start) return internal_cold_start(in_device);
+    if (*cpu_round) return internal_cpu_round(in_request);
     if (!cfg.resume.empty() && !run->count("--out")) cfg.out = cfg.resume;
     if (run->count("--workloads")) cfg.workloads = split(workloads, ',');
     cfg.formats = split(run_formats, ',');

@@ -23,6 +23,7 @@ json config_json(const run_config& c) {
           {"max_noise", c.rule.max_noise},
           {"max_time_s", c.rule.max_time_s},
           {"rounds", c.rule.rounds},
+          {"rounds_in", c.rounds_in},
           {"target", c.target},
           {"cpu_threads", c.cpu_threads},
           {"backend", c.backend},
@@ -80,6 +81,8 @@ void validate(const run_config& c, uint64_t) {
   if (!(c.rule.min_time_s >= 0) || c.rule.min_time_s > 3600) throw input_error("--min-time: must be in [0, 3600] seconds");
   if (!(c.rule.max_time_s > 0) || c.rule.max_time_s > 86400) throw input_error("--max-time: must be in (0, 86400] seconds");
   if (c.rule.rounds < 1 || c.rule.rounds > 100) throw input_error("--rounds: must be in [1, 100]");
+  if (c.rounds_in != "child_processes" && c.rounds_in != "this_process")
+    throw input_error("--rounds-in: expected child_processes or this_process");
   if (!(c.rule.max_noise > 0) || c.rule.max_noise >= 1) throw input_error("--max-noise: must be in (0, 1), e.g. 0.01 for 1 %");
   if (!(c.target > 0) || !std::isfinite(c.target)) throw input_error("--target: must be a positive speedup, e.g. 4.22");
   if (c.cpu_threads.empty()) throw input_error("--cpu-threads: give at least one count, e.g. 1,2,all");

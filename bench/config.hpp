@@ -27,6 +27,10 @@ struct run_config {
   bool gate = false;  // exit 1 when a speedup verdict is "fail"
   uint64_t seed = 42;
   stopping_rule rule;
+  // --rounds-in: where each CPU round of a point runs, "child_processes" (a
+  // fresh one per round, the point made again there) or "this_process" (the
+  // point made again here); points past kRemakeMaxBytes always stay here.
+  std::string rounds_in = "child_processes";
   double target = 4.22;
   std::vector<int> cpu_threads{0};  // --cpu-threads 1,2,all: 0 = all cores; parallel CPU cases run once per value
   std::string backend = "auto";  // auto | gpu | cpu

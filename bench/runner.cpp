@@ -5,6 +5,7 @@
 #include <chrono>
 #include <thread>
 
+#include "cpu_round.hpp"
 #include "cpu_threads.hpp"
 #include "gpu.hpp"
 #include "host_monitor.hpp"
@@ -44,28 +45,34 @@ case_result new_case(const workload& w, const json& params, const workload_point
   return c;
 }
 
-// One round of a case's sampling, appended to its samples; false when
-// interrupted (the case is abandoned, not recorded). `pci_bus_id` names the GPU
-// whose clocks and throttling NVML reads around GPU cases.
-bool sample_round(case_result& c, const stopping_rule& rule, const timed_batch& run,
-                  const std::string& pci_bus_id = {}) {
+// Appends one round of a case's sampling to it.
+void add_round(case_result& c, const round_result& r) {
   const bool first = c.round_sizes.empty();
+  c.host = first ? r.host : combined(*c.host, r.host);
+  c.samples_ns.insert(c.samples_ns.end(), r.sampling.samples_ns.begin(), r.sampling.samples_ns.end());
+  c.round_sizes.push_back(r.sampling.samples_ns.size());
+  c.iterations_per_sample = r.sampling.iterations_per_sample;
+  c.converged = r.sampling.converged && (first || c.converged);
+}
+
+// A GPU case's sampling, in one round; false when interrupted (the case is
+// abandoned, not recorded). NVML reads the clocks and throttling of the GPU
+// `pci_bus_id` around it.
+bool sample_gpu_case(case_result& c, const stopping_rule& rule, const timed_batch& run,
+                     const std::string& pci_bus_id) {
   const host_snapshot before = take_host_snapshot();
-  if (!pci_bus_id.empty() && first) c.gpu_before = nvml::instance().read(pci_bus_id);
-  sampling_result s = sample_until_stable(rule, run, first ? 0 : c.iterations_per_sample);
+  if (!pci_bus_id.empty()) c.gpu_before = nvml::instance().read(pci_bus_id);
+  round_result r;
+  r.sampling = sample_until_stable(rule, run);
   if (interrupted()) return false;
-  const host_activity round = activity_between(before, take_host_snapshot(), int(std::thread::hardware_concurrency()));
-  c.host = first ? round : combined(*c.host, round);
+  r.host = activity_between(before, take_host_snapshot(), int(std::thread::hardware_concurrency()));
   if (!pci_bus_id.empty()) {
     c.gpu_after = nvml::instance().read(pci_bus_id);
     const uint64_t bits = (c.gpu_before ? c.gpu_before->throttle_reasons : 0) |
                           (c.gpu_after ? c.gpu_after->throttle_reasons : 0);
     c.throttled = throttle_reason_names(bits & kThrottlingMask);
   }
-  c.samples_ns.insert(c.samples_ns.end(), s.samples_ns.begin(), s.samples_ns.end());
-  c.round_sizes.push_back(s.samples_ns.size());
-  c.iterations_per_sample = s.iterations_per_sample;
-  c.converged = s.converged && (first || c.converged);
+  add_round(c, r);
   return true;
 }
 
@@ -132,31 +139,39 @@ void run_cases(const run_config& cfg, const std::vector<suite_point>& points, co
         cpu_cases.push_back({c, int(v)});
       }
     }
-    // Rounds: the cases take turns, and the point is made again from the seed
-    // between rounds: the same inputs at new addresses (README "Rounds").
+    // Rounds: the cases take turns; each round runs in a fresh child process
+    // that makes the point again from the seed, or here on inputs made again
+    // at new addresses, or (points past kRemakeMaxBytes) here on the same
+    // inputs (README "Rounds").
     const stopping_rule round_rule = round_share(cfg.rule);
     const bool remake = w.host_bytes(params) <= kRemakeMaxBytes;
+    const bool in_child = remake && cfg.rounds_in == "child_processes";
     for (int round = 0; round < std::max(cfg.rule.rounds, 1); ++round) {
-      if (round > 0 && remake) {
-        // Made while the last round's point still holds its memory (the
-        // assignment frees it after), after a spacer of random size:
-        // otherwise the allocator hands back the same addresses and every
-        // round sees the same placement.
-        rng r(derive_seed(cfg.seed, 0x5ACE0000u + uint64_t(round)));
-        std::vector<char> spacer(64 * (1 + r.below(1024)));
-        pt = w.make_point(params, cfg.seed);
+      if (hooks.progress)
+        hooks.progress(label + " cpu round " + std::to_string(round + 1) + "/" + std::to_string(cfg.rule.rounds) +
+                       (in_child ? " (child process)" : ""));
+      std::vector<round_case> todo;
+      for (const auto& [c, v] : cpu_cases)  // later rounds time the batches the first picked
+        todo.push_back({v, c.threads, c.round_sizes.empty() ? 0 : c.iterations_per_sample});
+      std::vector<round_result> done;
+      if (in_child) {
+        done = sample_cpu_round_in_child(w.name, params, cfg.seed, todo, round_rule);
+      } else {
+        if (round > 0 && remake) {
+          // Made while the last round's point still holds its memory (the
+          // assignment frees it after), after a spacer of random size:
+          // otherwise the allocator hands back the same addresses and every
+          // round sees the same placement.
+          rng r(derive_seed(cfg.seed, 0x5ACE0000u + uint64_t(round)));
+          std::vector<char> spacer(64 * (1 + r.below(1024)));
+          pt = w.make_point(params, cfg.seed);
+        }
+        done = sample_cpu_round(*pt, todo, round_rule);
       }
-      for (auto& [c, v] : cpu_cases) {
-        set_cpu_threads(c.threads);
-        if (hooks.progress)
-          hooks.progress(label + " cpu/" + c.variant + " " + std::to_string(c.threads) + "t round " +
-                         std::to_string(round + 1) + "/" + std::to_string(cfg.rule.rounds));
-        const bool finished = sample_round(c, round_rule, [&, v = v](int iterations) {
-          const auto t0 = host_clock::now();
-          for (int i = 0; i < iterations; ++i) pt->run_cpu(v);
-          return ns_since(t0);
-        });
-        if (!finished) return;
+      if (done.size() != cpu_cases.size()) return;  // interrupted
+      for (size_t i = 0; i < done.size(); ++i) {
+        add_round(cpu_cases[i].c, done[i]);
+        cpu_cases[i].c.rounds_in = in_child ? "child_processes" : "this_process";
       }
     }
     case_result cpu;  // the speedups' baseline: the first CPU variant on all threads
@@ -167,7 +182,7 @@ void run_cases(const run_config& cfg, const std::vector<suite_point>& points, co
       if (v == 0 && c.threads == all_threads) cpu = c;
     }
     set_cpu_threads(all_threads);
-    if (cfg.rule.rounds > 1 && remake) {  // the GPU variants are checked against the reference
+    if (cfg.rule.rounds > 1 && remake && !in_child) {  // the GPU variants are checked against the reference
       pt->run_cpu(0);
       pt->keep_reference();
     }
@@ -215,7 +230,7 @@ void run_cases(const run_config& cfg, const std::vector<suite_point>& points, co
           if (hooks.progress) hooks.progress(label + " gpu/" + variant + " " + t);
           // One round: the device buffers are made once per variant.
           const bool kernel = std::string(t) == "kernel";
-          if (!sample_round(c, cfg.rule, [&](int iterations) {
+          if (!sample_gpu_case(c, cfg.rule, [&](int iterations) {
                 return kernel ? run->time_kernel_ns(iterations) : run->time_end_to_end_ns(iterations);
               }, pci_bus_id))
             return;

@@ -61,6 +61,9 @@ struct case_result {
   int iterations_per_sample = 1;
   std::vector<double> samples_ns;
   std::vector<size_t> round_sizes;  // samples per round, in order (README "Rounds"); sums to samples_ns.size()
+  // Where a CPU case's rounds ran: "child_processes" (each in a fresh one) or
+  // "this_process"; "" for GPU cases and reports older than the field.
+  std::string rounds_in;
   summary stats;
   bool converged = false;
   std::optional<accel::verification> verification;  // null for the CPU reference itself

@@ -248,6 +248,11 @@ case_result case_from(const json& j, const std::string& p) {
       bad(p + ".round_sizes", "adds up to " + std::to_string(total) + ", not the " +
                                   std::to_string(c.samples_ns.size()) + " samples");
   }
+  if (j.contains("rounds_in") && !j["rounds_in"].is_null()) {  // added with child-process rounds
+    c.rounds_in = str(j, p, "rounds_in");
+    if (c.rounds_in != "child_processes" && c.rounds_in != "this_process")
+      bad(p + ".rounds_in", "expected \"child_processes\", \"this_process\" or null");
+  }
   const json& stats = field(j, p, "stats");
   if (!stats.is_null()) c.stats = summary_from(stats, p + ".stats");
   c.converged = boolean(j, p, "converged");
@@ -473,6 +478,7 @@ json to_json(const report& r) {
     j["iterations_per_sample"] = c.iterations_per_sample;
     j["samples_ns"] = c.samples_ns;
     j["round_sizes"] = c.round_sizes;
+    j["rounds_in"] = c.rounds_in.empty() ? json(nullptr) : json(c.rounds_in);
     j["stats"] = c.samples_ns.empty() ? json(nullptr) : summary_json(c.stats);
     j["converged"] = c.converged;
     j["noisy"] = !c.converged && !c.samples_ns.empty();

@@ -77,6 +77,7 @@ std::vector<bad_case> report_corpus() {
       {"rounds that do not add up", with("/cases/0/round_sizes", {2, 2}), "round_sizes': adds up to 4, not the 3 samples"},
       {"an empty round", with("/cases/0/round_sizes", {3, 0}), "round_sizes[1]': expected a sample count >= 1"},
       {"round sizes not an array", with("/cases/0/round_sizes", 3), "round_sizes': expected an array"},
+      {"rounds run nowhere known", with("/cases/0/rounds_in", "elsewhere"), "rounds_in': expected \"child_processes\""},
       {"duplicate cases", duplicated_case(), "duplicates cases[0]"},
       {"10^12 sample count", with("/cases/0/stats/n", int64_t(1'000'000'000'000'000)), "cases[0].stats.n': out of range"},
       {"int overflow of iterations", with("/cases/0/iterations_per_sample", int64_t(1) << 40),

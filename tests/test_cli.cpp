@@ -63,6 +63,7 @@ TEST(Cli, BadLayersAndNumbersAreUsageErrors) {
   EXPECT_EQ(run("run --out '' --backend quantum " + kFast).code, 2);
   EXPECT_EQ(run("run --out '' --rounds 0 " + kFast).code, 2);
   EXPECT_EQ(run("run --out '' --rounds 101 " + kFast).code, 2);
+  EXPECT_EQ(run("run --out '' --rounds-in elsewhere " + kFast).code, 2);
 }
 
 TEST(Cli, UnknownWorkloadIsAUsageError) {
@@ -110,19 +111,22 @@ TEST(Cli, RunWritesAValidReport) {
   fs::remove(out);
 }
 
-// CPU cases sample in --rounds rounds (the inputs re-made between them), GPU
-// cases in one; the sizes add up to the samples and the stats say so.
+// CPU cases sample in --rounds rounds (each in a fresh child process by
+// default, here with --rounds-in this_process), GPU cases in one; the sizes
+// add up to the samples and the stats say so.
 TEST(Cli, CpuCasesSampleInRounds) {
-  for (int rounds : {1, 3}) {
+  for (const auto& [rounds, where] : {std::pair{1, "child_processes"}, {3, "child_processes"}, {3, "this_process"}}) {
     const std::string out = temp_path("rounds.json");
     const auto r = run("run --batch-sizes 2 --cpu-threads 1,all --force --no-fallback --rounds " +
-                       std::to_string(rounds) + " --out " + out + " " + kFast);
+                       std::to_string(rounds) + " --rounds-in " + where + " --out " + out + " " + kFast);
     ASSERT_EQ(r.code, 0) << r.output;
     const report rep = read_report(out);
     EXPECT_EQ(rep.config["rounds"], rounds);
+    EXPECT_EQ(rep.config["rounds_in"], where);
     for (const auto& c : rep.cases) {
       if (c.status != "ok") continue;
       EXPECT_EQ(c.round_sizes.size(), c.backend == "cpu" ? size_t(rounds) : 1u) << case_id(c);
+      EXPECT_EQ(c.rounds_in, c.backend == "cpu" ? where : "") << case_id(c);
       size_t total = 0;
       for (size_t n : c.round_sizes) {
         EXPECT_GE(n, 1u);
@@ -136,6 +140,33 @@ TEST(Cli, CpuCasesSampleInRounds) {
     }
     fs::remove(out);
   }
+}
+
+// The child's half of a round: one JSON line with each case's samples, or an
+// error line and exit 3 for a request it cannot serve.
+TEST(Cli, CpuRoundChildAnswersInJson) {
+  const json request = {{"workload", "mlp"},
+                        {"params", {{"batch", 2}, {"layers", "16,32,4"}}},
+                        {"seed", 7},
+                        {"rule", {{"min_samples", 4}, {"min_time_s", 0}, {"max_noise", 0.5}, {"max_time_s", 1}}},
+                        {"cases", {{{"variant", 0}, {"threads", 1}, {"iterations", 3}}}}};
+  const auto ok = run("internal cpu-round --request '" + request.dump() + "'");
+  ASSERT_EQ(ok.code, 0) << ok.output;
+  const json j = json::parse(ok.output);
+  ASSERT_EQ(j["cases"].size(), 1u);
+  EXPECT_EQ(j["cases"][0]["iterations_per_sample"], 3) << "a later round times the first round's batches";
+  EXPECT_GE(j["cases"][0]["samples_ns"].size(), 4u);
+  for (const auto& t : j["cases"][0]["samples_ns"]) EXPECT_GT(t.get<double>(), 0);
+
+  json unknown = request;
+  unknown["workload"] = "nope";
+  const auto bad = run("internal cpu-round --request '" + unknown.dump() + "'");
+  EXPECT_EQ(bad.code, 3);
+  EXPECT_NE(bad.output.find("unknown workload"), std::string::npos) << bad.output;
+  json no_variant = request;
+  no_variant["cases"][0]["variant"] = 9;
+  EXPECT_EQ(run("internal cpu-round --request '" + no_variant.dump() + "'").code, 3);
+  EXPECT_EQ(run("internal cpu-round --request '{'").code, 3);
 }
 
 // Every workload end to end at tiny, awkward sizes (1, primes, non-multiples
