@@ -339,12 +339,26 @@ TEST(Cli, ReportHasFallbackCapacityAndColdStart) {
   fs::remove(out);
 }
 
+namespace {
+// The processes running a CPU round for a run with this seed.
+int cpu_round_children(const std::string& seed) {
+  int n = 0;
+  for (const auto& e : fs::directory_iterator("/proc")) {
+    std::ifstream f(e.path() / "cmdline");
+    std::string cmdline((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
+    n += cmdline.find("cpu-round") != std::string::npos && cmdline.find("\"seed\":" + seed) != std::string::npos;
+  }
+  return n;
+}
+}  // namespace
+
 // SIGINT mid-run: exit 130, and the report holds every finished case, marked
-// interrupted, reads back as a valid report, and --resume finishes it.
+// interrupted, reads back as a valid report, and --resume finishes it. The
+// signal reaches only the parent: the child running its CPU round goes too.
 TEST(Cli, InterruptedRunSavesFinishedCases) {
   const std::string out = temp_path("interrupted.json");
   const std::string cmd = std::string(ACCELBENCH_BIN) + " run --workloads mlp --batch-sizes 1,2,3,4,5,6,7,8 --layers 16,32,4 " +
-                          "--min-time 0.4 --max-noise 0.0001 --max-time 0.4 --no-fallback --out " + out +
+                          "--seed 90210 --min-time 0.4 --max-noise 0.0001 --max-time 0.4 --no-fallback --out " + out +
                           " >/dev/null 2>&1";
   const pid_t pid = ::fork();
   ASSERT_GE(pid, 0);
@@ -359,6 +373,7 @@ TEST(Cli, InterruptedRunSavesFinishedCases) {
   ::waitpid(pid, &status, 0);
   ASSERT_TRUE(WIFEXITED(status));
   EXPECT_EQ(WEXITSTATUS(status), 130);
+  EXPECT_EQ(cpu_round_children("90210"), 0) << "a CPU round's child outlived the interrupted run";
   const report rep = read_report(out);
   EXPECT_TRUE(rep.interrupted);
   EXPECT_FALSE(rep.cases.empty());
@@ -371,7 +386,7 @@ TEST(Cli, InterruptedRunSavesFinishedCases) {
   auto r = run(args + " --seed 7");
   EXPECT_EQ(r.code, 2) << r.output;
   EXPECT_NE(r.output.find("config 'seed' differs"), std::string::npos) << r.output;
-  r = run(args + " --min-time 0.4 --max-noise 0.0001 --max-time 0.4");
+  r = run(args + " --seed 90210 --min-time 0.4 --max-noise 0.0001 --max-time 0.4");
   ASSERT_EQ(r.code, 0) << r.output;
   const report done = read_report(out);
   EXPECT_FALSE(done.interrupted);
@@ -389,6 +404,7 @@ TEST(Cli, InterruptedRunSavesFinishedCases) {
     for (const auto& d : done.cases) kept |= d.params == c.params && d.variant == c.variant && d.samples_ns == c.samples_ns;
     EXPECT_TRUE(kept) << c.params.dump();
   }
-  EXPECT_EQ(run(args + " --min-time 0.4 --max-noise 0.0001 --max-time 0.4").code, 2) << "nothing left to resume";
+  EXPECT_EQ(run(args + " --seed 90210 --min-time 0.4 --max-noise 0.0001 --max-time 0.4").code, 2)
+      << "nothing left to resume";
   fs::remove(out);
 }
