@@ -3,6 +3,7 @@
 #include <CLI/CLI.hpp>
 #include <cstdio>
 #include <filesystem>
+#include <set>
 #include <sstream>
 #include <thread>
 #include <chrono>
@@ -176,13 +177,14 @@ int cmd_run(run_config cfg, const std::string& cmdline) {
   rep.command_line = cmdline;
   rep.config = config_json(cfg);
   rep.system = describe_system(threads, gpu);
-  std::vector<suite_point> todo = points;
   if (!cfg.resume.empty()) {
     check_resumable(partial, rep);
-    todo = resume_from(partial, points, rep);
+    const size_t finished = resume_from(partial, points, rep);
     rep.resumed_from = cfg.resume;
-    std::cerr << "accelbench: resuming " << cfg.resume << ": " << points.size() - todo.size() << " of "
-              << points.size() << " point(s) already finished\n";
+    std::set<std::string> begun;
+    for (const auto& c : rep.cases) begun.insert(c.workload + ' ' + c.params.dump());
+    std::cerr << "accelbench: resuming " << cfg.resume << ": " << finished << " of " << points.size()
+              << " point(s) already finished, " << begun.size() - finished << " more begun\n";
   }
   rep.warnings = start_warnings(rep.system, gpu.usable && cfg.backend != "cpu");
   for (const auto& w : rep.warnings) std::cerr << "accelbench: warning: " << w << "\n";
@@ -214,7 +216,7 @@ int cmd_run(run_config cfg, const std::string& cmdline) {
     if (hooks.progress) hooks.progress("ceilings (accelbench peaks)");
     rep.system.peaks = measure_peaks(gpu, cfg.device);
   }
-  run_cases(cfg, todo, gpu, rep, hooks);
+  run_cases(cfg, points, gpu, rep, hooks);
   add_scaling_efficiency(rep);
   apply_roofline(rep);
   rep.crossovers = compute_crossovers(rep);

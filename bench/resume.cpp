@@ -42,25 +42,20 @@ void check_resumable(const report& partial, const report& fresh) {
     refuse("the accelbench build", partial.tool_version + " " + partial.git_sha, fresh.tool_version + " " + fresh.git_sha);
 }
 
-std::vector<suite_point> resume_from(const report& partial, const std::vector<suite_point>& points, report& rep) {
-  std::set<std::string> done;
-  for (const auto& p : partial.completed_points)
-    done.insert(point_key(p["workload"].get<std::string>(), p["params"]));
-  for (const auto& c : partial.cases)
-    if (done.count(point_key(c.workload, c.params))) rep.cases.push_back(c);
-  for (const auto& s : partial.speedups)
-    if (done.count(point_key(s.workload, s.params))) rep.speedups.push_back(s);
-  rep.completed_points = json::array();
-  std::vector<suite_point> todo;
-  for (const auto& p : points) {
-    if (done.count(point_key(p.w->name, p.params)))
-      rep.completed_points.push_back({{"workload", p.w->name}, {"params", p.params}});
-    else
-      todo.push_back(p);
+size_t resume_from(const report& partial, const std::vector<suite_point>& points, report& rep) {
+  std::set<std::string> in_suite, done;
+  for (const auto& p : points) in_suite.insert(point_key(p.w->name, p.params));
+  for (const auto& p : partial.completed_points) {
+    const std::string key = point_key(p["workload"].get<std::string>(), p["params"]);
+    if (in_suite.count(key) && done.insert(key).second) rep.completed_points.push_back(p);
   }
+  for (const auto& c : partial.cases)
+    if (in_suite.count(point_key(c.workload, c.params))) rep.cases.push_back(c);
+  for (const auto& s : partial.speedups)
+    if (in_suite.count(point_key(s.workload, s.params))) rep.speedups.push_back(s);
   rep.system.peaks = partial.system.peaks;  // the same ceilings for every case of the run
   rep.created_utc = partial.created_utc;
-  return todo;
+  return done.size();
 }
 
 }  // namespace accel

@@ -103,161 +103,327 @@ std::string why_no_gpu(const run_config& cfg, const gpu_probe& gpu) {
 
 }  // namespace
 
+namespace {
+
+struct cpu_case {
+  case_result c;
+  int variant;  // index into workload::cpu_variants
+};
+
+// One speedup of a point: measured from an "ok" GPU case against the CPU
+// baseline, again whenever the CPU rounds grow, or fixed (not measured, and why).
+struct speedup_slot {
+  int gpu_case = -1;  // index into point_state::gpu_cases; -1: `fixed`
+  speedup_result fixed;
+};
+
+// A point across the passes over the suite.
+struct point_state {
+  const workload* w = nullptr;
+  json params;
+  bool spread = false;           // one round per pass, each in a child process; else every round in pass 1
+  bool finished_before = false;  // finished in the resumed report: kept as it was
+  int rounds_done = 0;           // 0: not started
+  std::vector<cpu_case> cpu;
+  std::vector<case_result> gpu_cases;
+  std::vector<speedup_slot> slots;
+  // What the report shows of it, rebuilt whenever it changes.
+  std::vector<case_result> cases_out;
+  std::vector<speedup_result> speedups_out;
+};
+
+bool same_point(const point_state& st, const std::string& workload, const json& params) {
+  return st.w->name == workload && st.params == params;
+}
+
+// Summarizes the point's cases and measures its speedups from the rounds so far.
+void refresh(point_state& st, int all_threads, double target) {
+  st.cases_out.clear();
+  st.speedups_out.clear();
+  case_result baseline;  // the first CPU variant on all threads
+  for (const auto& [c, v] : st.cpu) {
+    case_result out = c;
+    summarize_case(out);
+    out.memory = case_memory{0, std::nullopt, std::nullopt, host_peak_rss_bytes()};
+    if (v == 0 && out.threads == all_threads) baseline = out;
+    st.cases_out.push_back(std::move(out));
+  }
+  st.cases_out.insert(st.cases_out.end(), st.gpu_cases.begin(), st.gpu_cases.end());
+  for (const speedup_slot& s : st.slots)
+    st.speedups_out.push_back(s.gpu_case < 0 ? s.fixed : measure_speedup(baseline, st.gpu_cases[size_t(s.gpu_case)], target));
+}
+
+// A point the resumed report left unfinished: its CPU cases, GPU cases and
+// speedups as they were, when they are what this run would have made after
+// the same rounds; false otherwise (the point starts again).
+bool take_unfinished(point_state& st, const std::vector<case_result>& cases,
+                     const std::vector<speedup_result>& speedups, const std::vector<int>& thread_counts, int rounds) {
+  if (!st.spread) return false;
+  size_t k = 0;
+  for (const auto& c : cases) {
+    if (c.backend == "gpu") {
+      st.gpu_cases.push_back(c);
+      continue;
+    }
+    int v = -1;
+    for (size_t i = 0; i < st.w->cpu_variants.size(); ++i)
+      if (st.w->cpu_variants[i].name == c.variant) v = int(i);
+    const size_t r = std::max<size_t>(c.round_sizes.size(), 1);
+    if (v < 0 || (k != 0 && r != k) || c.rounds_in != "child_processes") return false;
+    k = r;
+    st.cpu.push_back({c, v});
+  }
+  size_t expected = 0;
+  for (const auto& cv : st.w->cpu_variants) expected += cv.parallel ? thread_counts.size() : 1;
+  if (st.cpu.size() != expected || k < 1 || k >= size_t(rounds)) return false;
+  for (const auto& s : speedups) {
+    speedup_slot slot;
+    if (s.verdict == "not_measured") {
+      slot.fixed = s;
+    } else {
+      for (size_t i = 0; i < st.gpu_cases.size(); ++i)
+        if (st.gpu_cases[i].variant == s.variant && st.gpu_cases[i].timing == s.timing && st.gpu_cases[i].status == "ok")
+          slot.gpu_case = int(i);
+      if (slot.gpu_case < 0) return false;
+    }
+    st.slots.push_back(slot);
+  }
+  st.rounds_done = int(k);
+  return true;
+}
+
+}  // namespace
+
 void run_cases(const run_config& cfg, const std::vector<suite_point>& points, const gpu_probe& gpu, report& rep,
                const run_hooks& hooks) {
   const std::string no_gpu = why_no_gpu(cfg, gpu);
   const char* gpu_timings[] = {"kernel", "end_to_end"};
   const std::vector<int> thread_counts = cpu_thread_counts(cfg);
   const int all_threads = thread_counts.back();
+  const int rounds = std::max(cfg.rule.rounds, 1);
   const std::string pci_bus_id =
       gpu.usable && size_t(cfg.device) < gpu.gpus.size() ? gpu.gpus[size_t(cfg.device)].pci_bus_id : std::string();
+  const stopping_rule round_rule = round_share(cfg.rule);
+
+  // Every point of the suite, with what the resumed report (already in `rep`) holds of it.
+  std::vector<point_state> states;
   for (const auto& [wp, params] : points) {
-    const workload& w = *wp;
-    const std::string label = w.name + " " + params_label(params);
-    auto pt = w.make_point(params, cfg.seed);
-
-    if (hooks.progress) hooks.progress(label + " cpu");
-    set_cpu_threads(all_threads);
-    pt->run_cpu(0);  // the reference output every other result is checked against
-    pt->keep_reference();
-    if (interrupted()) return;
-    // Every CPU case of the point, checked on the first round's inputs.
-    struct cpu_case {
-      case_result c;
-      int variant;
-    };
-    std::vector<cpu_case> cpu_cases;
-    for (size_t v = 0; v < w.cpu_variants.size(); ++v) {
-      const cpu_variant& cv = w.cpu_variants[v];
-      for (int threads : cv.parallel ? thread_counts : std::vector<int>{1}) {
-        set_cpu_threads(threads);
-        case_result c = new_case(w, params, *pt, "cpu", cv.name, "cpu");
-        c.threads = threads;
-        pt->run_cpu(int(v));
-        c.verification = pt->check(pt->cpu_output());
-        c.status = c.verification->passed ? "ok" : "verify_failed";
-        cpu_cases.push_back({c, int(v)});
-      }
+    point_state st;
+    st.w = wp;
+    st.params = params;
+    st.spread = wp->host_bytes(params) <= kRemakeMaxBytes && cfg.rounds_in == "child_processes";
+    std::vector<case_result> cases;
+    std::vector<speedup_result> speedups;
+    for (const auto& c : rep.cases)
+      if (same_point(st, c.workload, c.params)) cases.push_back(c);
+    for (const auto& s : rep.speedups)
+      if (same_point(st, s.workload, s.params)) speedups.push_back(s);
+    for (const auto& p : rep.completed_points)
+      st.finished_before |= same_point(st, p["workload"].get<std::string>(), p["params"]);
+    if (st.finished_before) {
+      st.cases_out = cases;
+      st.speedups_out = speedups;
+      st.rounds_done = rounds;
+    } else if (!cases.empty()) {
+      point_state fresh = st;
+      if (take_unfinished(st, cases, speedups, thread_counts, rounds))
+        refresh(st, all_threads, cfg.target);
+      else
+        st = fresh;
     }
-    // Rounds: the cases take turns; each round runs in a fresh child process
-    // that makes the point again from the seed, or here on inputs made again
-    // at new addresses, or (points past kRemakeMaxBytes) here on the same
-    // inputs (README "Rounds").
-    const stopping_rule round_rule = round_share(cfg.rule);
-    const bool remake = w.host_bytes(params) <= kRemakeMaxBytes;
-    const bool in_child = remake && cfg.rounds_in == "child_processes";
-    for (int round = 0; round < std::max(cfg.rule.rounds, 1); ++round) {
-      if (hooks.progress)
-        hooks.progress(label + " cpu round " + std::to_string(round + 1) + "/" + std::to_string(cfg.rule.rounds) +
-                       (in_child ? " (child process)" : ""));
-      std::vector<round_case> todo;
-      for (const auto& [c, v] : cpu_cases)  // later rounds time the batches the first picked
-        todo.push_back({v, c.threads, c.round_sizes.empty() ? 0 : c.iterations_per_sample});
-      std::vector<round_result> done;
-      if (in_child) {
-        done = sample_cpu_round_in_child(w.name, params, cfg.seed, todo, round_rule);
-      } else {
-        if (round > 0 && remake) {
-          // Made while the last round's point still holds its memory (the
-          // assignment frees it after), after a spacer of random size:
-          // otherwise the allocator hands back the same addresses and every
-          // round sees the same placement.
-          rng r(derive_seed(cfg.seed, 0x5ACE0000u + uint64_t(round)));
-          std::vector<char> spacer(64 * (1 + r.below(1024)));
-          pt = w.make_point(params, cfg.seed);
+    states.push_back(std::move(st));
+  }
+  // The report: every started point, in suite order.
+  const auto publish = [&] {
+    rep.cases.clear();
+    rep.speedups.clear();
+    rep.completed_points = json::array();
+    for (const auto& st : states) {
+      if (st.rounds_done == 0) continue;
+      rep.cases.insert(rep.cases.end(), st.cases_out.begin(), st.cases_out.end());
+      rep.speedups.insert(rep.speedups.end(), st.speedups_out.begin(), st.speedups_out.end());
+      if (st.rounds_done >= rounds) rep.completed_points.push_back({{"workload", st.w->name}, {"params", st.params}});
+    }
+  };
+  // Writing the whole report after every point of every pass would cost more
+  // than the rounds on a large suite: at most every kCheckpointEveryS (the
+  // first point always), and after the last.
+  constexpr double kCheckpointEveryS = 2.0;
+  auto last_checkpoint = host_clock::now() - std::chrono::hours(1);
+  const auto checkpoint = [&](bool always) {
+    if (!hooks.checkpoint || (!always && ns_since(last_checkpoint) < kCheckpointEveryS * 1e9)) return;
+    hooks.checkpoint(rep);
+    last_checkpoint = host_clock::now();
+  };
+
+  // Pass 1 makes each point, checks and times it (GPU cases in one round)
+  // with its first CPU round, or all of them where its rounds are not spread;
+  // pass k > 1 adds the spread points' round k, each in a fresh process, so a
+  // point's rounds fall minutes apart on a large suite (README "Rounds").
+  for (int pass = 1; pass <= rounds; ++pass) {
+    for (point_state& st : states) {
+      if (st.finished_before || st.rounds_done >= pass) continue;
+      const workload& w = *st.w;
+      const json& params = st.params;
+      const std::string label = w.name + " " + params_label(params);
+      const auto cpu_round = [&](std::vector<cpu_case>& cases, int round, std::unique_ptr<workload_point>* pt) {
+        if (hooks.progress)
+          hooks.progress(label + " cpu round " + std::to_string(round + 1) + "/" + std::to_string(rounds) +
+                         (st.spread ? " (child process)" : ""));
+        std::vector<round_case> todo;
+        for (const auto& [c, v] : cases)  // later rounds time the batches the first picked
+          todo.push_back({v, c.threads, c.round_sizes.empty() ? 0 : c.iterations_per_sample});
+        std::vector<round_result> done;
+        if (st.spread) {
+          done = sample_cpu_round_in_child(w.name, params, cfg.seed, todo, round_rule);
+        } else {
+          if (round > 0 && w.host_bytes(params) <= kRemakeMaxBytes) {
+            // Made while the last round's point still holds its memory (the
+            // assignment frees it after), after a spacer of random size:
+            // otherwise the allocator hands back the same addresses and every
+            // round sees the same placement.
+            rng r(derive_seed(cfg.seed, 0x5ACE0000u + uint64_t(round)));
+            std::vector<char> spacer(64 * (1 + r.below(1024)));
+            *pt = w.make_point(params, cfg.seed);
+          }
+          done = sample_cpu_round(**pt, todo, round_rule);
         }
-        done = sample_cpu_round(*pt, todo, round_rule);
-      }
-      if (done.size() != cpu_cases.size()) return;  // interrupted
-      for (size_t i = 0; i < done.size(); ++i) {
-        add_round(cpu_cases[i].c, done[i]);
-        cpu_cases[i].c.rounds_in = in_child ? "child_processes" : "this_process";
-      }
-    }
-    case_result cpu;  // the speedups' baseline: the first CPU variant on all threads
-    for (auto& [c, v] : cpu_cases) {
-      summarize_case(c);
-      c.memory = case_memory{0, std::nullopt, std::nullopt, host_peak_rss_bytes()};
-      rep.cases.push_back(c);
-      if (v == 0 && c.threads == all_threads) cpu = c;
-    }
-    set_cpu_threads(all_threads);
-    if (cfg.rule.rounds > 1 && remake && !in_child) {  // the GPU variants are checked against the reference
-      pt->run_cpu(0);
-      pt->keep_reference();
-    }
+        if (done.size() != cases.size()) return false;  // interrupted
+        for (size_t i = 0; i < done.size(); ++i) {
+          add_round(cases[i].c, done[i]);
+          cases[i].c.rounds_in = st.spread ? "child_processes" : "this_process";
+        }
+        return true;
+      };
 
-    for (const auto& variant : w.gpu_variants) {
-      if (!no_gpu.empty()) {
-        for (const char* t : gpu_timings)
-          rep.speedups.push_back(not_measured(w.name, params, variant, t, cfg.target, no_gpu));
+      if (st.rounds_done > 0) {  // a later pass: one more round
+        std::vector<cpu_case> cases = st.cpu;  // an interrupted round leaves the point as it was
+        if (!cpu_round(cases, st.rounds_done, nullptr)) return publish();
+        st.cpu = std::move(cases);
+        ++st.rounds_done;
+        refresh(st, all_threads, cfg.target);
+        publish();
+        checkpoint(false);
         continue;
       }
-      if (cpu.status != "ok") {
-        for (const char* t : gpu_timings)
-          rep.speedups.push_back(not_measured(w.name, params, variant, t, cfg.target,
-                                              "the CPU reference failed its own check"));
-        continue;
+
+      auto pt = w.make_point(params, cfg.seed);
+      if (hooks.progress) hooks.progress(label + " cpu");
+      set_cpu_threads(all_threads);
+      pt->run_cpu(0);  // the reference output every other result is checked against
+      pt->keep_reference();
+      if (interrupted()) return publish();
+      // Every CPU case of the point, checked on the first round's inputs.
+      std::vector<cpu_case> cpu_cases;
+      for (size_t v = 0; v < w.cpu_variants.size(); ++v) {
+        const cpu_variant& cv = w.cpu_variants[v];
+        for (int threads : cv.parallel ? thread_counts : std::vector<int>{1}) {
+          set_cpu_threads(threads);
+          case_result c = new_case(w, params, *pt, "cpu", cv.name, "cpu");
+          c.threads = threads;
+          pt->run_cpu(int(v));
+          c.verification = pt->check(pt->cpu_output());
+          c.status = c.verification->passed ? "ok" : "verify_failed";
+          cpu_cases.push_back({c, int(v)});
+        }
       }
-      std::unique_ptr<device_run> run;
-      verification v;
-      case_memory mem;
-      device_memory().reset_peak();
-      mem.device_used_before = device_used_bytes(cfg.device);
-      try {
-        if (hooks.progress) hooks.progress(label + " gpu/" + variant + " verify");
-        run = pt->make_gpu(variant, cfg.device);
-        mem.device_used_after = device_used_bytes(cfg.device);
-        run->run_once();
-        v = pt->check({run->output(), run->output_bytes()});
-      } catch (const gpu_error& e) {
+      const int rounds_now = st.spread ? 1 : rounds;
+      for (int round = 0; round < rounds_now; ++round)
+        if (!cpu_round(cpu_cases, round, &pt)) return publish();
+      set_cpu_threads(all_threads);
+      if (rounds_now > 1 && !st.spread) {  // re-made inputs: the GPU variants are checked against their reference
+        pt->run_cpu(0);
+        pt->keep_reference();
+      }
+      std::string cpu_status = "ok";
+      for (const auto& [c, v] : cpu_cases)
+        if (v == 0 && c.threads == all_threads) cpu_status = c.status;
+
+      std::vector<case_result> gpu_cases;
+      std::vector<speedup_slot> slots;
+      const auto fixed = [&](const std::string& variant, const char* timing, const std::string& reason) {
+        speedup_slot s;
+        s.fixed = not_measured(w.name, params, variant, timing, cfg.target, reason);
+        slots.push_back(s);
+      };
+      for (const auto& variant : w.gpu_variants) {
+        if (!no_gpu.empty()) {
+          for (const char* t : gpu_timings) fixed(variant, t, no_gpu);
+          continue;
+        }
+        if (cpu_status != "ok") {
+          for (const char* t : gpu_timings) fixed(variant, t, "the CPU reference failed its own check");
+          continue;
+        }
+        std::unique_ptr<device_run> run;
+        verification v;
+        case_memory mem;
+        device_memory().reset_peak();
+        mem.device_used_before = device_used_bytes(cfg.device);
+        try {
+          if (hooks.progress) hooks.progress(label + " gpu/" + variant + " verify");
+          run = pt->make_gpu(variant, cfg.device);
+          mem.device_used_after = device_used_bytes(cfg.device);
+          run->run_once();
+          v = pt->check({run->output(), run->output_bytes()});
+        } catch (const gpu_error& e) {
+          for (const char* t : gpu_timings) {
+            case_result c = new_case(w, params, *pt, "gpu", variant, t);
+            c.status = "error";
+            c.error = e.what();
+            c.memory = mem;
+            c.memory->device_peak_bytes = device_memory().peak_bytes();
+            gpu_cases.push_back(c);
+            fixed(variant, t, std::string("GPU error: ") + e.what());
+          }
+          continue;
+        }
         for (const char* t : gpu_timings) {
           case_result c = new_case(w, params, *pt, "gpu", variant, t);
-          c.status = "error";
-          c.error = e.what();
+          c.verification = v;
+          c.status = v.passed ? "ok" : "verify_failed";
+          try {
+            if (hooks.progress) hooks.progress(label + " gpu/" + variant + " " + t);
+            // One round: the device buffers are made once per variant.
+            const bool kernel = std::string(t) == "kernel";
+            if (!sample_gpu_case(c, cfg.rule, [&](int iterations) {
+                  return kernel ? run->time_kernel_ns(iterations) : run->time_end_to_end_ns(iterations);
+                }, pci_bus_id))
+              return publish();
+            summarize_case(c);
+          } catch (const gpu_error& e) {
+            c.status = "error";
+            c.error = e.what();
+            c.samples_ns.clear();
+            c.round_sizes.clear();
+          }
           c.memory = mem;
           c.memory->device_peak_bytes = device_memory().peak_bytes();
-          rep.cases.push_back(c);
-          rep.speedups.push_back(not_measured(w.name, params, variant, t, cfg.target, std::string("GPU error: ") + e.what()));
+          c.memory->host_peak_rss_bytes = host_peak_rss_bytes();
+          gpu_cases.push_back(c);
+          if (c.status == "ok") {
+            speedup_slot s;
+            s.gpu_case = int(gpu_cases.size() - 1);
+            slots.push_back(s);
+          } else if (c.status == "verify_failed") {
+            fixed(variant, t, "verification failed: " + v.first_mismatch + " (" + std::to_string(v.mismatches) +
+                                  " mismatches)");
+          } else {
+            fixed(variant, t, "GPU error: " + c.error);
+          }
         }
-        continue;
       }
-      for (const char* t : gpu_timings) {
-        case_result c = new_case(w, params, *pt, "gpu", variant, t);
-        c.verification = v;
-        c.status = v.passed ? "ok" : "verify_failed";
-        try {
-          if (hooks.progress) hooks.progress(label + " gpu/" + variant + " " + t);
-          // One round: the device buffers are made once per variant.
-          const bool kernel = std::string(t) == "kernel";
-          if (!sample_gpu_case(c, cfg.rule, [&](int iterations) {
-                return kernel ? run->time_kernel_ns(iterations) : run->time_end_to_end_ns(iterations);
-              }, pci_bus_id))
-            return;
-          summarize_case(c);
-        } catch (const gpu_error& e) {
-          c.status = "error";
-          c.error = e.what();
-          c.samples_ns.clear();
-          c.round_sizes.clear();
-        }
-        c.memory = mem;
-        c.memory->device_peak_bytes = device_memory().peak_bytes();
-        c.memory->host_peak_rss_bytes = host_peak_rss_bytes();
-        rep.cases.push_back(c);
-        if (c.status == "ok")
-          rep.speedups.push_back(measure_speedup(cpu, c, cfg.target));
-        else if (c.status == "verify_failed")
-          rep.speedups.push_back(not_measured(w.name, params, variant, t, cfg.target,
-                                              "verification failed: " + v.first_mismatch + " (" +
-                                                  std::to_string(v.mismatches) + " mismatches)"));
-        else
-          rep.speedups.push_back(not_measured(w.name, params, variant, t, cfg.target, "GPU error: " + c.error));
-      }
+      st.cpu = std::move(cpu_cases);
+      st.gpu_cases = std::move(gpu_cases);
+      st.slots = std::move(slots);
+      st.rounds_done = rounds_now;
+      refresh(st, all_threads, cfg.target);
+      publish();
+      checkpoint(false);
     }
-    rep.completed_points.push_back({{"workload", w.name}, {"params", params}});
-    if (hooks.checkpoint) hooks.checkpoint(rep);
   }
+  publish();
+  checkpoint(true);
 }
 
 void add_scaling_efficiency(report& rep) {

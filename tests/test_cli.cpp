@@ -355,56 +355,77 @@ int cpu_round_children(const std::string& seed) {
 // SIGINT mid-run: exit 130, and the report holds every finished case, marked
 // interrupted, reads back as a valid report, and --resume finishes it. The
 // signal reaches only the parent: the child running its CPU round goes too.
+// With rounds in child processes (spread over passes of the suite) a resumed
+// run keeps every round of the partial report and adds the rest; with
+// rounds in this process it keeps every completed point as it was.
 TEST(Cli, InterruptedRunSavesFinishedCases) {
-  const std::string out = temp_path("interrupted.json");
-  const std::string cmd = std::string(ACCELBENCH_BIN) + " run --workloads mlp --batch-sizes 1,2,3,4,5,6,7,8 --layers 16,32,4 " +
-                          "--seed 90210 --min-time 0.4 --max-noise 0.0001 --max-time 0.4 --no-fallback --out " + out +
-                          " >/dev/null 2>&1";
-  const pid_t pid = ::fork();
-  ASSERT_GE(pid, 0);
-  if (pid == 0) {
-    ::execl("/bin/sh", "sh", "-c", ("exec " + cmd).c_str(), (char*)nullptr);
-    ::_exit(127);
-  }
-  // Wait until the first point has been checkpointed, then interrupt.
-  for (int i = 0; i < 1200 && !fs::exists(out); ++i) ::usleep(50 * 1000);  // up to 60 s (sanitizer builds are slow)
-  ::kill(pid, SIGINT);
-  int status = 0;
-  ::waitpid(pid, &status, 0);
-  ASSERT_TRUE(WIFEXITED(status));
-  EXPECT_EQ(WEXITSTATUS(status), 130);
-  EXPECT_EQ(cpu_round_children("90210"), 0) << "a CPU round's child outlived the interrupted run";
-  const report rep = read_report(out);
-  EXPECT_TRUE(rep.interrupted);
-  EXPECT_FALSE(rep.cases.empty());
-  EXPECT_LT(rep.cases.size(), 8u) << "the run should not have finished";
-  for (const auto& c : rep.cases) EXPECT_FALSE(c.samples_ns.empty());
+  for (const std::string where : {"child_processes", "this_process"}) {
+    SCOPED_TRACE(where);
+    const std::string out = temp_path("interrupted.json");
+    const std::string opts = " --workloads mlp --batch-sizes 1,2,3,4,5,6,7,8 --layers 16,32,4 --rounds-in " + where +
+                             " --no-fallback";
+    const std::string rule = " --seed 90210 --min-time 0.4 --max-noise 0.0001 --max-time 0.4";
+    const std::string cmd = std::string(ACCELBENCH_BIN) + " run" + opts + rule + " --out " + out + " >/dev/null 2>&1";
+    const pid_t pid = ::fork();
+    ASSERT_GE(pid, 0);
+    if (pid == 0) {
+      ::execl("/bin/sh", "sh", "-c", ("exec " + cmd).c_str(), (char*)nullptr);
+      ::_exit(127);
+    }
+    // Wait until the first point has been checkpointed, then interrupt.
+    for (int i = 0; i < 1200 && !fs::exists(out); ++i) ::usleep(50 * 1000);  // up to 60 s (sanitizer builds are slow)
+    ::kill(pid, SIGINT);
+    int status = 0;
+    ::waitpid(pid, &status, 0);
+    ASSERT_TRUE(WIFEXITED(status));
+    EXPECT_EQ(WEXITSTATUS(status), 130);
+    EXPECT_EQ(cpu_round_children("90210"), 0) << "a CPU round's child outlived the interrupted run";
+    const report rep = read_report(out);
+    EXPECT_TRUE(rep.interrupted);
+    EXPECT_FALSE(rep.cases.empty());
+    EXPECT_LT(rep.completed_points.size(), 8u) << "the run should not have finished";
+    for (const auto& c : rep.cases) EXPECT_FALSE(c.samples_ns.empty());
 
-  // --resume: a different config is refused; the same one finishes the run,
-  // keeping the finished cases as they were and running only the rest.
-  const std::string args = " run --workloads mlp --batch-sizes 1,2,3,4,5,6,7,8 --layers 16,32,4 --no-fallback --resume " + out;
-  auto r = run(args + " --seed 7");
-  EXPECT_EQ(r.code, 2) << r.output;
-  EXPECT_NE(r.output.find("config 'seed' differs"), std::string::npos) << r.output;
-  r = run(args + " --seed 90210 --min-time 0.4 --max-noise 0.0001 --max-time 0.4");
-  ASSERT_EQ(r.code, 0) << r.output;
-  const report done = read_report(out);
-  EXPECT_FALSE(done.interrupted);
-  EXPECT_EQ(done.resumed_from, out);
-  EXPECT_EQ(done.completed_points.size(), 8u);
-  std::set<std::string> batches;
-  for (const auto& c : done.cases) batches.insert(c.params["batch"].dump());
-  EXPECT_EQ(batches.size(), 8u);
-  ASSERT_FALSE(rep.completed_points.empty());
-  for (const auto& c : rep.cases) {  // every case of a completed point survives unchanged
-    bool completed = false;
-    for (const auto& p : rep.completed_points) completed |= p["params"] == c.params;
-    if (!completed) continue;
-    bool kept = false;
-    for (const auto& d : done.cases) kept |= d.params == c.params && d.variant == c.variant && d.samples_ns == c.samples_ns;
-    EXPECT_TRUE(kept) << c.params.dump();
+    // --resume: a different config is refused; the same one finishes the run.
+    const std::string args = " run" + opts + " --resume " + out;
+    auto r = run(args + " --seed 7");
+    EXPECT_EQ(r.code, 2) << r.output;
+    EXPECT_NE(r.output.find("config 'seed' differs"), std::string::npos) << r.output;
+    r = run(args + rule);
+    ASSERT_EQ(r.code, 0) << r.output;
+    const report done = read_report(out);
+    EXPECT_FALSE(done.interrupted);
+    EXPECT_EQ(done.resumed_from, out);
+    EXPECT_EQ(done.completed_points.size(), 8u);
+    std::set<std::string> batches;
+    for (const auto& c : done.cases) {
+      batches.insert(c.params["batch"].dump());
+      EXPECT_EQ(c.round_sizes.size(), 5u) << case_id(c);
+    }
+    EXPECT_EQ(batches.size(), 8u);
+    for (const auto& c : rep.cases) {
+      bool completed = false;
+      for (const auto& p : rep.completed_points) completed |= p["params"] == c.params;
+      if (where == "this_process" && !completed) continue;  // an unfinished point starts again
+      const case_result* d = nullptr;
+      for (const auto& x : done.cases)
+        if (x.params == c.params && x.variant == c.variant && x.threads == c.threads) d = &x;
+      ASSERT_NE(d, nullptr) << case_id(c);
+      // The partial report's rounds, then the rest.
+      ASSERT_GE(d->round_sizes.size(), c.round_sizes.size()) << case_id(c);
+      EXPECT_TRUE(std::equal(c.round_sizes.begin(), c.round_sizes.end(), d->round_sizes.begin())) << case_id(c);
+      ASSERT_GE(d->samples_ns.size(), c.samples_ns.size()) << case_id(c);
+      EXPECT_TRUE(std::equal(c.samples_ns.begin(), c.samples_ns.end(), d->samples_ns.begin())) << case_id(c);
+      if (completed) {
+        EXPECT_EQ(d->samples_ns, c.samples_ns) << case_id(c);
+      }
+    }
+    if (where == "this_process") {
+      EXPECT_FALSE(rep.completed_points.empty());
+    } else {
+      EXPECT_TRUE(rep.completed_points.empty()) << "no point has all its rounds before the last pass";
+    }
+    EXPECT_EQ(run(args + rule).code, 2) << "nothing left to resume";
+    fs::remove(out);
   }
-  EXPECT_EQ(run(args + " --seed 90210 --min-time 0.4 --max-noise 0.0001 --max-time 0.4").code, 2)
-      << "nothing left to resume";
-  fs::remove(out);
 }
