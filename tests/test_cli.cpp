@@ -9,6 +9,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <set>
 
 #include "cli_test_util.hpp"
@@ -140,6 +141,54 @@ TEST(Cli, CpuCasesSampleInRounds) {
     }
     fs::remove(out);
   }
+}
+
+// --resume of a partial report that was edited: an unfinished point whose
+// rounds are what this run would have made goes on from them; one whose
+// rounds cannot be (here: said to have run in this process while this run's
+// ran in child processes) starts again instead of mixing the two.
+TEST(Cli, ResumeKeepsConsistentRoundsAndRedoesTheRest) {
+  const std::string out = temp_path("resume_edited.json");
+  const std::string opts = " run --workloads mlp --batch-sizes 1,2 --layers 16,32,4 --rounds 3 --no-fallback " +
+                           std::string("--min-time 0 --min-samples 3 --max-time 0.3 --out ") + out;
+  ASSERT_EQ(run(opts + " --force").code, 0);
+  json j;
+  {
+    std::ifstream in(out);
+    j = json::parse(in);
+  }
+  // An interrupted run after pass 1: both points with their first round only.
+  j["interrupted"] = true;
+  j["completed_points"] = json::array();
+  std::map<int64_t, std::vector<double>> first_round;  // batch -> samples of round 1
+  for (auto& c : j["cases"]) {
+    const size_t n = c["round_sizes"][0].get<size_t>();
+    const std::vector<double> all = c["samples_ns"].get<std::vector<double>>();
+    c["samples_ns"] = std::vector<double>(all.begin(), all.begin() + long(n));
+    c["round_sizes"] = {n};
+    c["stats"] = nullptr;
+    if (c["params"]["batch"] == 2) c["rounds_in"] = "this_process";
+    first_round[c["params"]["batch"].get<int64_t>()] = c["samples_ns"].get<std::vector<double>>();
+  }
+  {
+    std::ofstream o(out);
+    o << j.dump();
+  }
+  const auto r = run(opts + " --resume " + out);
+  ASSERT_EQ(r.code, 0) << r.output;
+  EXPECT_NE(r.output.find("0 of 2 point(s) already finished, 2 more begun"), std::string::npos) << r.output;
+  const report done = read_report(out);
+  ASSERT_EQ(done.completed_points.size(), 2u);
+  for (const auto& c : done.cases) {
+    ASSERT_EQ(c.round_sizes.size(), 3u) << case_id(c);
+    const auto& kept = first_round.at(c.params["batch"].get<int64_t>());
+    const bool prefix = c.samples_ns.size() >= kept.size() && std::equal(kept.begin(), kept.end(), c.samples_ns.begin());
+    if (c.params["batch"] == 1)
+      EXPECT_TRUE(prefix) << "batch 1 goes on from its first round";
+    else
+      EXPECT_FALSE(prefix) << "batch 2 starts again";
+  }
+  fs::remove(out);
 }
 
 // The child's half of a round: one JSON line with each case's samples, or an
