@@ -150,7 +150,8 @@ void refresh(point_state& st, int all_threads, double target) {
   }
   st.cases_out.insert(st.cases_out.end(), st.gpu_cases.begin(), st.gpu_cases.end());
   for (const speedup_slot& s : st.slots)
-    st.speedups_out.push_back(s.gpu_case < 0 ? s.fixed : measure_speedup(baseline, st.gpu_cases[size_t(s.gpu_case)], target));
+    st.speedups_out.push_back(s.gpu_case < 0 ? s.fixed
+                                             : measure_speedup(baseline, st.gpu_cases[size_t(s.gpu_case)], target));
 }
 
 // A point the resumed report left unfinished: its CPU cases, GPU cases and
@@ -182,7 +183,7 @@ bool take_unfinished(point_state& st, const std::vector<case_result>& cases,
       slot.fixed = s;
     } else {
       for (size_t i = 0; i < st.gpu_cases.size(); ++i)
-        if (st.gpu_cases[i].variant == s.variant && st.gpu_cases[i].timing == s.timing && st.gpu_cases[i].status == "ok")
+        if (const case_result& g = st.gpu_cases[i]; g.variant == s.variant && g.timing == s.timing && g.status == "ok")
           slot.gpu_case = int(i);
       if (slot.gpu_case < 0) return false;
     }
@@ -192,238 +193,285 @@ bool take_unfinished(point_state& st, const std::vector<case_result>& cases,
   return true;
 }
 
-}  // namespace
+// Runs the points of one suite in passes (see run_cases).
+class suite_runner {
+ public:
+  suite_runner(const run_config& cfg, const gpu_probe& gpu, report& rep, const run_hooks& hooks)
+      : cfg_(cfg),
+        rep_(rep),
+        hooks_(hooks),
+        no_gpu_(why_no_gpu(cfg, gpu)),
+        thread_counts_(cpu_thread_counts(cfg)),
+        all_threads_(thread_counts_.back()),
+        rounds_(std::max(cfg.rule.rounds, 1)),
+        round_rule_(round_share(cfg.rule)),
+        pci_bus_id_(gpu.usable && size_t(cfg.device) < gpu.gpus.size() ? gpu.gpus[size_t(cfg.device)].pci_bus_id
+                                                                        : std::string()) {}
 
-void run_cases(const run_config& cfg, const std::vector<suite_point>& points, const gpu_probe& gpu, report& rep,
-               const run_hooks& hooks) {
-  const std::string no_gpu = why_no_gpu(cfg, gpu);
-  const char* gpu_timings[] = {"kernel", "end_to_end"};
-  const std::vector<int> thread_counts = cpu_thread_counts(cfg);
-  const int all_threads = thread_counts.back();
-  const int rounds = std::max(cfg.rule.rounds, 1);
-  const std::string pci_bus_id =
-      gpu.usable && size_t(cfg.device) < gpu.gpus.size() ? gpu.gpus[size_t(cfg.device)].pci_bus_id : std::string();
-  const stopping_rule round_rule = round_share(cfg.rule);
+  void run(const std::vector<suite_point>& points) {
+    for (const auto& [w, params] : points) states_.push_back(resumed_state(w, params));
+    // Pass 1 makes each point, checks and times it (GPU cases in one round)
+    // with its first CPU round, or all of them where its rounds are not
+    // spread; pass k > 1 adds the spread points' round k, each in a fresh
+    // process, so a point's rounds fall a whole pass apart (README "Rounds").
+    for (int pass = 1; pass <= rounds_; ++pass) {
+      for (point_state& st : states_) {
+        if (st.finished_before || st.rounds_done >= pass) continue;
+        if (!(st.rounds_done == 0 ? start_point(st) : next_round(st))) return publish();  // interrupted
+        refresh(st, all_threads_, cfg_.target);
+        publish();
+        checkpoint(false);
+      }
+    }
+    publish();
+    checkpoint(true);
+  }
 
-  // Every point of the suite, with what the resumed report (already in `rep`) holds of it.
-  std::vector<point_state> states;
-  for (const auto& [wp, params] : points) {
+ private:
+  // A point of the suite with what the resumed report (already in `rep_`) holds of it.
+  point_state resumed_state(const workload* w, const json& params) const {
     point_state st;
-    st.w = wp;
+    st.w = w;
     st.params = params;
-    st.spread = wp->host_bytes(params) <= kRemakeMaxBytes && cfg.rounds_in == "child_processes";
+    st.spread = w->host_bytes(params) <= kRemakeMaxBytes && cfg_.rounds_in == "child_processes";
     std::vector<case_result> cases;
     std::vector<speedup_result> speedups;
-    for (const auto& c : rep.cases)
+    for (const auto& c : rep_.cases)
       if (same_point(st, c.workload, c.params)) cases.push_back(c);
-    for (const auto& s : rep.speedups)
+    for (const auto& s : rep_.speedups)
       if (same_point(st, s.workload, s.params)) speedups.push_back(s);
-    for (const auto& p : rep.completed_points)
+    for (const auto& p : rep_.completed_points)
       st.finished_before |= same_point(st, p["workload"].get<std::string>(), p["params"]);
     if (st.finished_before) {
       st.cases_out = cases;
       st.speedups_out = speedups;
-      st.rounds_done = rounds;
+      st.rounds_done = rounds_;
     } else if (!cases.empty()) {
-      point_state fresh = st;
-      if (take_unfinished(st, cases, speedups, thread_counts, rounds))
-        refresh(st, all_threads, cfg.target);
-      else
-        st = fresh;
+      point_state unfinished = st;
+      if (take_unfinished(unfinished, cases, speedups, thread_counts_, rounds_)) {
+        refresh(unfinished, all_threads_, cfg_.target);
+        return unfinished;
+      }
     }
-    states.push_back(std::move(st));
+    return st;
   }
+
   // The report: every started point, in suite order.
-  const auto publish = [&] {
-    rep.cases.clear();
-    rep.speedups.clear();
-    rep.completed_points = json::array();
-    for (const auto& st : states) {
+  void publish() {
+    rep_.cases.clear();
+    rep_.speedups.clear();
+    rep_.completed_points = json::array();
+    for (const auto& st : states_) {
       if (st.rounds_done == 0) continue;
-      rep.cases.insert(rep.cases.end(), st.cases_out.begin(), st.cases_out.end());
-      rep.speedups.insert(rep.speedups.end(), st.speedups_out.begin(), st.speedups_out.end());
-      if (st.rounds_done >= rounds) rep.completed_points.push_back({{"workload", st.w->name}, {"params", st.params}});
+      rep_.cases.insert(rep_.cases.end(), st.cases_out.begin(), st.cases_out.end());
+      rep_.speedups.insert(rep_.speedups.end(), st.speedups_out.begin(), st.speedups_out.end());
+      if (st.rounds_done >= rounds_)
+        rep_.completed_points.push_back({{"workload", st.w->name}, {"params", st.params}});
     }
-  };
+  }
+
   // Writing the whole report after every point of every pass would cost more
   // than the rounds on a large suite: at most every kCheckpointEveryS (the
   // first point always), and after the last.
-  constexpr double kCheckpointEveryS = 2.0;
-  auto last_checkpoint = host_clock::now() - std::chrono::hours(1);
-  const auto checkpoint = [&](bool always) {
-    if (!hooks.checkpoint || (!always && ns_since(last_checkpoint) < kCheckpointEveryS * 1e9)) return;
-    hooks.checkpoint(rep);
-    last_checkpoint = host_clock::now();
-  };
+  void checkpoint(bool always) {
+    constexpr double kCheckpointEveryS = 2.0;
+    if (!hooks_.checkpoint || (!always && ns_since(last_checkpoint_) < kCheckpointEveryS * 1e9)) return;
+    hooks_.checkpoint(rep_);
+    last_checkpoint_ = host_clock::now();
+  }
 
-  // Pass 1 makes each point, checks and times it (GPU cases in one round)
-  // with its first CPU round, or all of them where its rounds are not spread;
-  // pass k > 1 adds the spread points' round k, each in a fresh process, so a
-  // point's rounds fall minutes apart on a large suite (README "Rounds").
-  for (int pass = 1; pass <= rounds; ++pass) {
-    for (point_state& st : states) {
-      if (st.finished_before || st.rounds_done >= pass) continue;
-      const workload& w = *st.w;
-      const json& params = st.params;
-      const std::string label = w.name + " " + params_label(params);
-      const auto cpu_round = [&](std::vector<cpu_case>& cases, int round, std::unique_ptr<workload_point>* pt) {
-        if (hooks.progress)
-          hooks.progress(label + " cpu round " + std::to_string(round + 1) + "/" + std::to_string(rounds) +
-                         (st.spread ? " (child process)" : ""));
-        std::vector<round_case> todo;
-        for (const auto& [c, v] : cases)  // later rounds time the batches the first picked
-          todo.push_back({v, c.threads, c.round_sizes.empty() ? 0 : c.iterations_per_sample});
-        std::vector<round_result> done;
-        if (st.spread) {
-          done = sample_cpu_round_in_child(w.name, params, cfg.seed, todo, round_rule);
-        } else {
-          if (round > 0 && w.host_bytes(params) <= kRemakeMaxBytes) {
-            // Made while the last round's point still holds its memory (the
-            // assignment frees it after), after a spacer of random size:
-            // otherwise the allocator hands back the same addresses and every
-            // round sees the same placement.
-            rng r(derive_seed(cfg.seed, 0x5ACE0000u + uint64_t(round)));
-            std::vector<char> spacer(64 * (1 + r.below(1024)));
-            *pt = w.make_point(params, cfg.seed);
-          }
-          done = sample_cpu_round(**pt, todo, round_rule);
-        }
-        if (done.size() != cases.size()) return false;  // interrupted
-        for (size_t i = 0; i < done.size(); ++i) {
-          add_round(cases[i].c, done[i]);
-          cases[i].c.rounds_in = st.spread ? "child_processes" : "this_process";
-        }
-        return true;
-      };
+  static std::string label(const point_state& st) { return st.w->name + " " + params_label(st.params); }
 
-      if (st.rounds_done > 0) {  // a later pass: one more round
-        std::vector<cpu_case> cases = st.cpu;  // an interrupted round leaves the point as it was
-        if (!cpu_round(cases, st.rounds_done, nullptr)) return publish();
-        st.cpu = std::move(cases);
-        ++st.rounds_done;
-        refresh(st, all_threads, cfg.target);
-        publish();
-        checkpoint(false);
+  // Pass 1: makes the point, runs the reference, checks every CPU variant,
+  // samples its first CPU round (all of them when not spread) and its GPU
+  // cases. False when interrupted (the point is left unstarted).
+  bool start_point(point_state& st) {
+    const workload& w = *st.w;
+    auto pt = w.make_point(st.params, cfg_.seed);
+    if (hooks_.progress) hooks_.progress(label(st) + " cpu");
+    set_cpu_threads(all_threads_);
+    pt->run_cpu(0);  // the reference output every other result is checked against
+    pt->keep_reference();
+    if (interrupted()) return false;
+    // Every CPU case of the point, checked on the first round's inputs.
+    std::vector<cpu_case> cpu_cases;
+    for (size_t v = 0; v < w.cpu_variants.size(); ++v) {
+      const cpu_variant& cv = w.cpu_variants[v];
+      for (int threads : cv.parallel ? thread_counts_ : std::vector<int>{1}) {
+        set_cpu_threads(threads);
+        case_result c = new_case(w, st.params, *pt, "cpu", cv.name, "cpu");
+        c.threads = threads;
+        pt->run_cpu(int(v));
+        c.verification = pt->check(pt->cpu_output());
+        c.status = c.verification->passed ? "ok" : "verify_failed";
+        cpu_cases.push_back({c, int(v)});
+      }
+    }
+    const int rounds_now = st.spread ? 1 : rounds_;
+    for (int round = 0; round < rounds_now; ++round)
+      if (!cpu_round(st, cpu_cases, round, &pt)) return false;
+    set_cpu_threads(all_threads_);
+    if (rounds_now > 1 && w.host_bytes(st.params) <= kRemakeMaxBytes) {  // re-made inputs: check the GPU against them
+      pt->run_cpu(0);
+      pt->keep_reference();
+    }
+    std::string cpu_status = "ok";
+    for (const auto& [c, v] : cpu_cases)
+      if (v == 0 && c.threads == all_threads_) cpu_status = c.status;
+    std::vector<case_result> gpu_cases;
+    std::vector<speedup_slot> slots;
+    if (!time_gpu_variants(st, *pt, cpu_status, gpu_cases, slots)) return false;
+    st.cpu = std::move(cpu_cases);
+    st.gpu_cases = std::move(gpu_cases);
+    st.slots = std::move(slots);
+    st.rounds_done = rounds_now;
+    return true;
+  }
+
+  // A later pass: one more CPU round in a child process. False when
+  // interrupted (the point keeps the rounds it had).
+  bool next_round(point_state& st) {
+    std::vector<cpu_case> cases = st.cpu;
+    if (!cpu_round(st, cases, st.rounds_done, nullptr)) return false;
+    st.cpu = std::move(cases);
+    ++st.rounds_done;
+    return true;
+  }
+
+  // One round of every CPU case of the point: in a child process when
+  // spread, else here on `*pt`, made again from the seed after the first.
+  bool cpu_round(const point_state& st, std::vector<cpu_case>& cases, int round,
+                 std::unique_ptr<workload_point>* pt) {
+    const workload& w = *st.w;
+    if (hooks_.progress)
+      hooks_.progress(label(st) + " cpu round " + std::to_string(round + 1) + "/" + std::to_string(rounds_) +
+                      (st.spread ? " (child process)" : ""));
+    std::vector<round_case> todo;
+    for (const auto& [c, v] : cases)  // later rounds time the batches the first picked
+      todo.push_back({v, c.threads, c.round_sizes.empty() ? 0 : c.iterations_per_sample});
+    std::vector<round_result> done;
+    if (st.spread) {
+      done = sample_cpu_round_in_child(w.name, st.params, cfg_.seed, todo, round_rule_);
+    } else {
+      if (round > 0 && w.host_bytes(st.params) <= kRemakeMaxBytes) {
+        // Made while the last round's point still holds its memory (the
+        // assignment frees it after), after a spacer of random size:
+        // otherwise the allocator hands back the same addresses and every
+        // round sees the same placement.
+        rng r(derive_seed(cfg_.seed, 0x5ACE0000u + uint64_t(round)));
+        std::vector<char> spacer(64 * (1 + r.below(1024)));
+        *pt = w.make_point(st.params, cfg_.seed);
+      }
+      done = sample_cpu_round(**pt, todo, round_rule_);
+    }
+    if (done.size() != cases.size()) return false;
+    for (size_t i = 0; i < done.size(); ++i) {
+      add_round(cases[i].c, done[i]);
+      cases[i].c.rounds_in = st.spread ? "child_processes" : "this_process";
+    }
+    return true;
+  }
+
+  // Verifies and times every GPU variant of the point, kernel and end to
+  // end, and says which speedups they give. False when interrupted.
+  bool time_gpu_variants(const point_state& st, workload_point& pt, const std::string& cpu_status,
+                         std::vector<case_result>& gpu_cases, std::vector<speedup_slot>& slots) {
+    const workload& w = *st.w;
+    const json& params = st.params;
+    const char* timings[] = {"kernel", "end_to_end"};
+    const auto fixed = [&](const std::string& variant, const char* timing, const std::string& reason) {
+      speedup_slot s;
+      s.fixed = not_measured(w.name, params, variant, timing, cfg_.target, reason);
+      slots.push_back(s);
+    };
+    for (const auto& variant : w.gpu_variants) {
+      if (!no_gpu_.empty()) {
+        for (const char* t : timings) fixed(variant, t, no_gpu_);
         continue;
       }
-
-      auto pt = w.make_point(params, cfg.seed);
-      if (hooks.progress) hooks.progress(label + " cpu");
-      set_cpu_threads(all_threads);
-      pt->run_cpu(0);  // the reference output every other result is checked against
-      pt->keep_reference();
-      if (interrupted()) return publish();
-      // Every CPU case of the point, checked on the first round's inputs.
-      std::vector<cpu_case> cpu_cases;
-      for (size_t v = 0; v < w.cpu_variants.size(); ++v) {
-        const cpu_variant& cv = w.cpu_variants[v];
-        for (int threads : cv.parallel ? thread_counts : std::vector<int>{1}) {
-          set_cpu_threads(threads);
-          case_result c = new_case(w, params, *pt, "cpu", cv.name, "cpu");
-          c.threads = threads;
-          pt->run_cpu(int(v));
-          c.verification = pt->check(pt->cpu_output());
-          c.status = c.verification->passed ? "ok" : "verify_failed";
-          cpu_cases.push_back({c, int(v)});
-        }
+      if (cpu_status != "ok") {
+        for (const char* t : timings) fixed(variant, t, "the CPU reference failed its own check");
+        continue;
       }
-      const int rounds_now = st.spread ? 1 : rounds;
-      for (int round = 0; round < rounds_now; ++round)
-        if (!cpu_round(cpu_cases, round, &pt)) return publish();
-      set_cpu_threads(all_threads);
-      if (rounds_now > 1 && !st.spread) {  // re-made inputs: the GPU variants are checked against their reference
-        pt->run_cpu(0);
-        pt->keep_reference();
-      }
-      std::string cpu_status = "ok";
-      for (const auto& [c, v] : cpu_cases)
-        if (v == 0 && c.threads == all_threads) cpu_status = c.status;
-
-      std::vector<case_result> gpu_cases;
-      std::vector<speedup_slot> slots;
-      const auto fixed = [&](const std::string& variant, const char* timing, const std::string& reason) {
-        speedup_slot s;
-        s.fixed = not_measured(w.name, params, variant, timing, cfg.target, reason);
-        slots.push_back(s);
-      };
-      for (const auto& variant : w.gpu_variants) {
-        if (!no_gpu.empty()) {
-          for (const char* t : gpu_timings) fixed(variant, t, no_gpu);
-          continue;
-        }
-        if (cpu_status != "ok") {
-          for (const char* t : gpu_timings) fixed(variant, t, "the CPU reference failed its own check");
-          continue;
-        }
-        std::unique_ptr<device_run> run;
-        verification v;
-        case_memory mem;
-        device_memory().reset_peak();
-        mem.device_used_before = device_used_bytes(cfg.device);
-        try {
-          if (hooks.progress) hooks.progress(label + " gpu/" + variant + " verify");
-          run = pt->make_gpu(variant, cfg.device);
-          mem.device_used_after = device_used_bytes(cfg.device);
-          run->run_once();
-          v = pt->check({run->output(), run->output_bytes()});
-        } catch (const gpu_error& e) {
-          for (const char* t : gpu_timings) {
-            case_result c = new_case(w, params, *pt, "gpu", variant, t);
-            c.status = "error";
-            c.error = e.what();
-            c.memory = mem;
-            c.memory->device_peak_bytes = device_memory().peak_bytes();
-            gpu_cases.push_back(c);
-            fixed(variant, t, std::string("GPU error: ") + e.what());
-          }
-          continue;
-        }
-        for (const char* t : gpu_timings) {
-          case_result c = new_case(w, params, *pt, "gpu", variant, t);
-          c.verification = v;
-          c.status = v.passed ? "ok" : "verify_failed";
-          try {
-            if (hooks.progress) hooks.progress(label + " gpu/" + variant + " " + t);
-            // One round: the device buffers are made once per variant.
-            const bool kernel = std::string(t) == "kernel";
-            if (!sample_gpu_case(c, cfg.rule, [&](int iterations) {
-                  return kernel ? run->time_kernel_ns(iterations) : run->time_end_to_end_ns(iterations);
-                }, pci_bus_id))
-              return publish();
-            summarize_case(c);
-          } catch (const gpu_error& e) {
-            c.status = "error";
-            c.error = e.what();
-            c.samples_ns.clear();
-            c.round_sizes.clear();
-          }
+      std::unique_ptr<device_run> run;
+      verification v;
+      case_memory mem;
+      device_memory().reset_peak();
+      mem.device_used_before = device_used_bytes(cfg_.device);
+      try {
+        if (hooks_.progress) hooks_.progress(label(st) + " gpu/" + variant + " verify");
+        run = pt.make_gpu(variant, cfg_.device);
+        mem.device_used_after = device_used_bytes(cfg_.device);
+        run->run_once();
+        v = pt.check({run->output(), run->output_bytes()});
+      } catch (const gpu_error& e) {
+        for (const char* t : timings) {
+          case_result c = new_case(w, params, pt, "gpu", variant, t);
+          c.status = "error";
+          c.error = e.what();
           c.memory = mem;
           c.memory->device_peak_bytes = device_memory().peak_bytes();
-          c.memory->host_peak_rss_bytes = host_peak_rss_bytes();
           gpu_cases.push_back(c);
-          if (c.status == "ok") {
-            speedup_slot s;
-            s.gpu_case = int(gpu_cases.size() - 1);
-            slots.push_back(s);
-          } else if (c.status == "verify_failed") {
-            fixed(variant, t, "verification failed: " + v.first_mismatch + " (" + std::to_string(v.mismatches) +
-                                  " mismatches)");
-          } else {
-            fixed(variant, t, "GPU error: " + c.error);
-          }
+          fixed(variant, t, std::string("GPU error: ") + e.what());
+        }
+        continue;
+      }
+      for (const char* t : timings) {
+        case_result c = new_case(w, params, pt, "gpu", variant, t);
+        c.verification = v;
+        c.status = v.passed ? "ok" : "verify_failed";
+        try {
+          if (hooks_.progress) hooks_.progress(label(st) + " gpu/" + variant + " " + t);
+          // One round: the device buffers are made once per variant.
+          const bool kernel = std::string(t) == "kernel";
+          if (!sample_gpu_case(c, cfg_.rule, [&](int iterations) {
+                return kernel ? run->time_kernel_ns(iterations) : run->time_end_to_end_ns(iterations);
+              }, pci_bus_id_))
+            return false;
+          summarize_case(c);
+        } catch (const gpu_error& e) {
+          c.status = "error";
+          c.error = e.what();
+          c.samples_ns.clear();
+          c.round_sizes.clear();
+        }
+        c.memory = mem;
+        c.memory->device_peak_bytes = device_memory().peak_bytes();
+        c.memory->host_peak_rss_bytes = host_peak_rss_bytes();
+        gpu_cases.push_back(c);
+        if (c.status == "ok") {
+          speedup_slot s;
+          s.gpu_case = int(gpu_cases.size() - 1);
+          slots.push_back(s);
+        } else if (c.status == "verify_failed") {
+          fixed(variant, t, "verification failed: " + v.first_mismatch + " (" + std::to_string(v.mismatches) +
+                                " mismatches)");
+        } else {
+          fixed(variant, t, "GPU error: " + c.error);
         }
       }
-      st.cpu = std::move(cpu_cases);
-      st.gpu_cases = std::move(gpu_cases);
-      st.slots = std::move(slots);
-      st.rounds_done = rounds_now;
-      refresh(st, all_threads, cfg.target);
-      publish();
-      checkpoint(false);
     }
+    return true;
   }
-  publish();
-  checkpoint(true);
+
+  const run_config& cfg_;
+  report& rep_;
+  const run_hooks& hooks_;
+  const std::string no_gpu_;
+  const std::vector<int> thread_counts_;
+  const int all_threads_;
+  const int rounds_;
+  const stopping_rule round_rule_;
+  const std::string pci_bus_id_;
+  std::vector<point_state> states_;
+  host_clock::time_point last_checkpoint_ = host_clock::now() - std::chrono::hours(1);
+};
+
+}  // namespace
+
+void run_cases(const run_config& cfg, const std::vector<suite_point>& points, const gpu_probe& gpu, report& rep,
+               const run_hooks& hooks) {
+  suite_runner(cfg, gpu, rep, hooks).run(points);
 }
 
 void add_scaling_efficiency(report& rep) {
