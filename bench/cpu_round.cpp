@@ -1,7 +1,6 @@
 #include "cpu_round.hpp"
 
 #include <sys/prctl.h>
-#include <unistd.h>
 
 #include <csignal>
 #include <iostream>
@@ -33,16 +32,10 @@ stopping_rule rule_from(const json& j) {
 }
 
 json result_json(const round_result& r) {
-  const host_activity& h = r.host;
   return {{"samples_ns", r.sampling.samples_ns},
           {"iterations_per_sample", r.sampling.iterations_per_sample},
           {"converged", r.sampling.converged},
-          {"host",
-           {{"cpu_mhz_before", h.cpu_mhz_before},
-            {"cpu_mhz_after", h.cpu_mhz_after},
-            {"wall_s", h.wall_s},
-            {"process_cpu_s", h.process_cpu_s},
-            {"other_busy_share", h.other_busy_share}}}};
+          {"host", host_activity_json(r.host)}};
 }
 
 round_result result_from(const json& j) {
@@ -50,12 +43,7 @@ round_result result_from(const json& j) {
   r.sampling.samples_ns = j.at("samples_ns").get<std::vector<double>>();
   r.sampling.iterations_per_sample = j.at("iterations_per_sample").get<int>();
   r.sampling.converged = j.at("converged").get<bool>();
-  const json& h = j.at("host");
-  r.host.cpu_mhz_before = h.at("cpu_mhz_before").get<double>();
-  r.host.cpu_mhz_after = h.at("cpu_mhz_after").get<double>();
-  r.host.wall_s = h.at("wall_s").get<double>();
-  r.host.process_cpu_s = h.at("process_cpu_s").get<double>();
-  r.host.other_busy_share = h.at("other_busy_share").get<double>();
+  r.host = host_activity_from_json(j.at("host"), "host");
   if (r.sampling.samples_ns.empty() || r.sampling.iterations_per_sample < 1)
     throw std::runtime_error("a round without samples");
   return r;
@@ -63,20 +51,25 @@ round_result result_from(const json& j) {
 
 }  // namespace
 
+round_result sample_round(const stopping_rule& rule, const timed_batch& run, int iterations) {
+  const host_snapshot before = take_host_snapshot();
+  round_result r;
+  r.sampling = sample_until_stable(rule, run, iterations);
+  r.host = activity_between(before, take_host_snapshot(), int(std::thread::hardware_concurrency()));
+  return r;
+}
+
 std::vector<round_result> sample_cpu_round(workload_point& pt, const std::vector<round_case>& cases,
                                            const stopping_rule& rule) {
   std::vector<round_result> out;
   for (const round_case& c : cases) {
     set_cpu_threads(c.threads);
-    const host_snapshot before = take_host_snapshot();
-    round_result r;
-    r.sampling = sample_until_stable(rule, [&](int iterations) {
+    round_result r = sample_round(rule, [&](int iterations) {
       const auto t0 = host_clock::now();
       for (int i = 0; i < iterations; ++i) pt.run_cpu(c.variant);
       return ns_since(t0);
     }, c.iterations);
     if (interrupted()) break;
-    r.host = activity_between(before, take_host_snapshot(), int(std::thread::hardware_concurrency()));
     out.push_back(std::move(r));
   }
   return out;

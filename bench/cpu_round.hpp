@@ -26,6 +26,9 @@ struct round_result {
   host_activity host;
 };
 
+// Samples once under `rule` (common/stopping_rule.hpp), with what the host did meanwhile.
+round_result sample_round(const stopping_rule& rule, const timed_batch& run, int iterations = 0);
+
 // In this process, on `pt`. Returns fewer results than cases when interrupted.
 std::vector<round_result> sample_cpu_round(workload_point& pt, const std::vector<round_case>& cases,
                                            const stopping_rule& rule);

@@ -3,7 +3,6 @@
 #include <sys/resource.h>
 
 #include <chrono>
-#include <thread>
 
 #include "cpu_round.hpp"
 #include "cpu_threads.hpp"
@@ -60,12 +59,9 @@ void add_round(case_result& c, const round_result& r) {
 // `pci_bus_id` around it.
 bool sample_gpu_case(case_result& c, const stopping_rule& rule, const timed_batch& run,
                      const std::string& pci_bus_id) {
-  const host_snapshot before = take_host_snapshot();
   if (!pci_bus_id.empty()) c.gpu_before = nvml::instance().read(pci_bus_id);
-  round_result r;
-  r.sampling = sample_until_stable(rule, run);
+  const round_result r = sample_round(rule, run);
   if (interrupted()) return false;
-  r.host = activity_between(before, take_host_snapshot(), int(std::thread::hardware_concurrency()));
   if (!pci_bus_id.empty()) {
     c.gpu_after = nvml::instance().read(pci_bus_id);
     const uint64_t bits = (c.gpu_before ? c.gpu_before->throttle_reasons : 0) |

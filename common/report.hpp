@@ -121,6 +121,10 @@ struct report {
 };
 
 json to_json(const report& r);
+// A case's `host` object (also what a CPU round's child process sends back);
+// the reader throws input_error naming the field under `path`.
+json host_activity_json(const host_activity& h);
+host_activity host_activity_from_json(const json& h, const std::string& path);
 // Throws input_error naming the field when the document is not a valid report.
 report report_from_json(const json& j);
 

@@ -301,17 +301,7 @@ case_result case_from(const json& j, const std::string& p) {
     c.bound = str(j, p, "bound");
     if (c.bound != "memory" && c.bound != "compute") bad(p + ".bound", "expected \"memory\", \"compute\" or null");
   }
-  if (j.contains("host") && !j["host"].is_null()) {
-    const json& h = j["host"];
-    const std::string hp = p + ".host";
-    host_activity a;
-    a.cpu_mhz_before = num(h, hp, "cpu_mhz_before");
-    a.cpu_mhz_after = num(h, hp, "cpu_mhz_after");
-    a.wall_s = num(h, hp, "wall_s");
-    a.process_cpu_s = num(h, hp, "process_cpu_s");
-    a.other_busy_share = num(h, hp, "other_busy_share");
-    c.host = a;
-  }
+  if (j.contains("host") && !j["host"].is_null()) c.host = host_activity_from_json(j["host"], p + ".host");
   if (j.contains("gpu_health") && !j["gpu_health"].is_null()) {
     const std::string gp = p + ".gpu_health";
     const auto health = [&](const char* k) -> std::optional<gpu_health> {
@@ -465,6 +455,24 @@ speedup_result speedup_from(const json& j, const std::string& p) {
 
 }  // namespace
 
+json host_activity_json(const host_activity& h) {
+  return {{"cpu_mhz_before", h.cpu_mhz_before},
+          {"cpu_mhz_after", h.cpu_mhz_after},
+          {"wall_s", h.wall_s},
+          {"process_cpu_s", h.process_cpu_s},
+          {"other_busy_share", h.other_busy_share}};
+}
+
+host_activity host_activity_from_json(const json& h, const std::string& path) {
+  host_activity a;
+  a.cpu_mhz_before = num(h, path, "cpu_mhz_before");
+  a.cpu_mhz_after = num(h, path, "cpu_mhz_after");
+  a.wall_s = num(h, path, "wall_s");
+  a.process_cpu_s = num(h, path, "process_cpu_s");
+  a.other_busy_share = num(h, path, "other_busy_share");
+  return a;
+}
+
 json to_json(const report& r) {
   json cases = json::array();
   for (const auto& c : r.cases) {
@@ -504,12 +512,7 @@ json to_json(const report& r) {
     } else {
       j["memory"] = nullptr;
     }
-    j["host"] = c.host ? json{{"cpu_mhz_before", c.host->cpu_mhz_before},
-                              {"cpu_mhz_after", c.host->cpu_mhz_after},
-                              {"wall_s", c.host->wall_s},
-                              {"process_cpu_s", c.host->process_cpu_s},
-                              {"other_busy_share", c.host->other_busy_share}}
-                       : json(nullptr);
+    j["host"] = c.host ? host_activity_json(*c.host) : json(nullptr);
     j["gpu_health"] = c.gpu_before || c.gpu_after
                           ? json{{"before", health_json(c.gpu_before)}, {"after", health_json(c.gpu_after)}}
                           : json(nullptr);
