@@ -45,12 +45,14 @@ void case_rules(const case_result& c, std::vector<advice>& out) {
   if (c.stats.median > 0 && width > kNoisyCiWidth) {
     std::string text = "noisy: the median's 95% CI spans " + fmt("%.1f%%", 100 * width) + " of the median over " +
                        std::to_string(c.stats.n) + " samples";
-    // Most of the width from the rounds: the inputs' placement in memory
-    // decides, and more samples per round cannot narrow it.
+    // Most of the width from the rounds: the process, the inputs' placement
+    // or a spell of the machine decides, and more samples per round cannot
+    // narrow it.
     if (c.stats.rounds > 1 && c.stats.round_spread > width / 2)
       text += " in " + std::to_string(c.stats.rounds) + " rounds whose medians spread " +
               fmt("%.1f%%", 100 * c.stats.round_spread) +
-              ": the time depends on where the inputs lie in memory; more --rounds narrow the CI, more samples do not";
+              ": the time depends on the process, where the inputs lie and when the round ran; more --rounds "
+              "narrow the CI, more samples do not";
     else
       text += "; rerun on a quiet machine or raise --max-time";
     add("noisy", text);
