@@ -1,0 +1,258 @@
+// bench/runner.cpp: the path a GPU case takes through the runner (make,
+// verify, time kernel and end to end, speedup or the reason there is none),
+// run on every machine with a test workload whose "GPU" variants are fakes
+// computed on the host. Their timings are made up by the fakes and only ever
+// reach this test's report, never a real one.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <set>
+
+#include <sstream>
+
+#include "memory_tracker.hpp"
+#include "reporters/reporters.hpp"
+#include "runner.hpp"
+#include "workload.hpp"
+
+using namespace accel;
+
+namespace {
+
+// What each fake GPU variant does.
+//   fast:         right answer, 1 ns per call (any real CPU is slower: pass)
+//   slow:         right answer, 1 s per call (fail)
+//   wrong:        one element off (verify_failed: times kept, no speedup)
+//   no_memory:    set-up throws an allocation error
+//   kernel_fails: the kernel timing throws a launch error; end to end works
+const std::vector<std::string> kVariants{"fast", "slow", "wrong", "no_memory", "kernel_fails"};
+constexpr size_t kFakeDeviceBytes = 3 << 20;
+
+class fake_device_run final : public device_run {
+ public:
+  fake_device_run(std::string variant, std::vector<float> answer)
+      : variant_(std::move(variant)), out_(std::move(answer)) {
+    EXPECT_TRUE(device_memory().try_reserve(kFakeDeviceBytes));
+    if (variant_ == "wrong") out_[out_.size() / 2] += 1.f;
+  }
+  ~fake_device_run() override { device_memory().release(kFakeDeviceBytes); }
+  void run_once() override {}
+  void set_input(const void*) override {}
+  const void* output() const override { return out_.data(); }
+  size_t output_bytes() const override { return out_.size() * sizeof(float); }
+  double time_kernel_ns(int iterations) override {
+    if (variant_ == "kernel_fails") throw gpu_error("fake launch failure", gpu_error::kind::launch);
+    return made_up_ns(iterations);
+  }
+  double time_end_to_end_ns(int iterations) override { return 2 * made_up_ns(iterations); }
+
+ private:
+  double made_up_ns(int iterations) {
+    const double per_call = variant_ == "slow" ? 1e9 : 1.0;
+    return iterations * per_call * (1 + 0.001 * double(calls_++ % 3));
+  }
+  std::string variant_;
+  std::vector<float> out_;
+  int calls_ = 0;
+};
+
+// out = 2 x + 1 over n floats.
+class toy_point final : public workload_point {
+ public:
+  explicit toy_point(size_t n) : x_(n), out_(n) {
+    for (size_t i = 0; i < n; ++i) x_[i] = float(i % 7) - 3.f;
+    flops = 2.0 * double(n);
+    bytes = 8.0 * double(n);
+    items = double(n);
+  }
+  void run_cpu(int) override {
+    for (size_t i = 0; i < x_.size(); ++i) out_[i] = 2.f * x_[i] + 1.f;
+  }
+  output_view cpu_output() const override { return {out_.data(), out_.size() * sizeof(float)}; }
+  void keep_reference() override { ref_ = out_; }
+  verification check(output_view got) const override {
+    return verify_close(ref_, {static_cast<const float*>(got.data), got.bytes / sizeof(float)}, {1e-6, 1e-6});
+  }
+  std::unique_ptr<device_run> make_gpu(const std::string& variant, int) override {
+    if (variant == "no_memory") throw gpu_error("fake out of memory", gpu_error::kind::alloc);
+    return std::make_unique<fake_device_run>(variant, ref_);
+  }
+
+ private:
+  std::vector<float> x_, out_, ref_;
+};
+
+workload toy_workload() {
+  workload w;
+  w.name = "toy";
+  w.items_name = "elements";
+  w.cpu_variants = {{"loop", true}};
+  w.gpu_variants = kVariants;
+  w.parameters = {{"n", "elements", {}, 1, 1 << 20}};
+  w.size_param = "n";
+  w.check = [](const json&) {};
+  w.host_bytes = [](const json& p) { return 12.0 * double(int_param(p, "n")); };
+  w.make_point = [](const json& p, uint64_t) -> std::unique_ptr<workload_point> {
+    return std::make_unique<toy_point>(size_t(int_param(p, "n")));
+  };
+  return w;
+}
+
+run_config quick_config() {
+  run_config cfg;
+  cfg.rule.min_samples = 5;
+  cfg.rule.min_time_s = 0.01;
+  cfg.rule.max_noise = 0.05;
+  cfg.rule.max_time_s = 1;
+  cfg.rule.rounds = 2;
+  cfg.rounds_in = "this_process";  // a child process would not know the test workload
+  return cfg;
+}
+
+gpu_probe fake_gpu() {
+  gpu_probe p;
+  p.built_with_cuda = true;
+  p.usable = true;
+  gpu_info g;
+  g.name = "fake GPU";
+  p.gpus.push_back(g);
+  return p;
+}
+
+const case_result& find_case(const report& r, const std::string& variant, const std::string& timing) {
+  for (const auto& c : r.cases)
+    if (c.variant == variant && c.timing == timing) return c;
+  throw std::runtime_error("no case " + variant + "/" + timing);
+}
+
+const speedup_result& find_speedup(const report& r, const std::string& variant, const std::string& timing) {
+  for (const auto& s : r.speedups)
+    if (s.variant == variant && s.timing == timing) return s;
+  throw std::runtime_error("no speedup " + variant + "/" + timing);
+}
+
+struct toy_run {
+  workload w = toy_workload();
+  run_config cfg = quick_config();
+  report rep;
+  toy_run(const gpu_probe& gpu, std::vector<int64_t> sizes = {4096}) {
+    std::vector<suite_point> points;
+    for (int64_t n : sizes) points.push_back({&w, json{{"n", n}}});
+    run_cases(cfg, points, gpu, rep, {});
+  }
+};
+
+}  // namespace
+
+TEST(RunnerGpuPath, EveryVariantGetsItsTwoCasesAndSpeedups) {
+  const toy_run t(fake_gpu());
+  EXPECT_EQ(t.rep.cases.size(), 1 + 2 * kVariants.size());
+  EXPECT_EQ(t.rep.speedups.size(), 2 * kVariants.size());
+  std::set<std::string> seen;
+  for (const auto& s : t.rep.speedups) seen.insert(s.variant + "/" + s.timing);
+  EXPECT_EQ(seen.size(), 2 * kVariants.size()) << "one speedup per variant and timing";
+  ASSERT_EQ(t.rep.completed_points.size(), 1u);
+  EXPECT_EQ(t.rep.cases.front().backend, "cpu");
+  EXPECT_EQ(t.rep.cases.front().round_sizes.size(), 2u) << "the CPU case samples in --rounds rounds";
+}
+
+TEST(RunnerGpuPath, VerifiedVariantsAreTimedAndJudged) {
+  const toy_run t(fake_gpu());
+  const case_result& cpu = t.rep.cases.front();
+  for (const char* timing : {"kernel", "end_to_end"}) {
+    const case_result& fast = find_case(t.rep, "fast", timing);
+    EXPECT_EQ(fast.status, "ok");
+    ASSERT_TRUE(fast.verification.has_value());
+    EXPECT_TRUE(fast.verification->passed);
+    EXPECT_FALSE(fast.samples_ns.empty());
+    EXPECT_EQ(fast.round_sizes.size(), 1u) << "a GPU case samples in one round";
+    EXPECT_GT(fast.stats.median, 0);
+    ASSERT_TRUE(fast.memory.has_value());
+    EXPECT_EQ(fast.memory->device_peak_bytes, kFakeDeviceBytes) << "the tracker's peak during the case";
+    EXPECT_GT(fast.items_per_s, 0);
+
+    const speedup_result& s = find_speedup(t.rep, "fast", timing);
+    EXPECT_EQ(s.verdict, "pass") << s.value;
+    EXPECT_NEAR(s.value, cpu.stats.median / fast.stats.median, 1e-9 * s.value) << "CPU median / GPU median";
+    EXPECT_LE(s.ci95.lo, s.value);
+    EXPECT_GE(s.ci95.hi, s.value);
+    EXPECT_EQ(find_speedup(t.rep, "slow", timing).verdict, "fail");
+  }
+  EXPECT_EQ(device_memory().current_bytes(), 0u) << "every fake device run was destroyed";
+}
+
+TEST(RunnerGpuPath, AFailedVerificationKeepsTheTimesButPublishesNoSpeed) {
+  const toy_run t(fake_gpu());
+  for (const char* timing : {"kernel", "end_to_end"}) {
+    const case_result& c = find_case(t.rep, "wrong", timing);
+    EXPECT_EQ(c.status, "verify_failed");
+    ASSERT_TRUE(c.verification.has_value());
+    EXPECT_FALSE(c.verification->passed);
+    EXPECT_EQ(c.verification->mismatches, 1u);
+    EXPECT_NEAR(c.verification->max_abs_err, 1.0, 1e-6);
+    EXPECT_FALSE(c.samples_ns.empty()) << "its times are reported";
+    const speedup_result& s = find_speedup(t.rep, "wrong", timing);
+    EXPECT_EQ(s.verdict, "not_measured");
+    EXPECT_EQ(s.value, 0);
+    EXPECT_EQ(s.reason.rfind("verification failed: index 2048", 0), 0u) << s.reason;
+  }
+}
+
+TEST(RunnerGpuPath, GpuErrorsAreRecordedPerCaseAndTheRunGoesOn) {
+  const toy_run t(fake_gpu());
+  for (const char* timing : {"kernel", "end_to_end"}) {
+    const case_result& c = find_case(t.rep, "no_memory", timing);
+    EXPECT_EQ(c.status, "error");
+    EXPECT_NE(c.error.find("fake out of memory"), std::string::npos);
+    EXPECT_TRUE(c.samples_ns.empty());
+    EXPECT_EQ(find_speedup(t.rep, "no_memory", timing).reason, "GPU error: fake out of memory");
+  }
+  const case_result& k = find_case(t.rep, "kernel_fails", "kernel");
+  EXPECT_EQ(k.status, "error");
+  EXPECT_TRUE(k.samples_ns.empty());
+  EXPECT_EQ(find_speedup(t.rep, "kernel_fails", "kernel").verdict, "not_measured");
+  EXPECT_EQ(find_case(t.rep, "kernel_fails", "end_to_end").status, "ok") << "the other timing still runs";
+  EXPECT_EQ(find_speedup(t.rep, "kernel_fails", "end_to_end").verdict, "pass");
+  EXPECT_EQ(find_case(t.rep, "fast", "kernel").status, "ok") << "variants after a failing one still run";
+}
+
+TEST(RunnerGpuPath, WithoutAUsableGpuEverySpeedupSaysWhy) {
+  gpu_probe none;
+  none.built_with_cuda = true;
+  none.reason = "fake: no device";
+  const toy_run t(none);
+  ASSERT_EQ(t.rep.cases.size(), 1u) << "only the CPU case";
+  ASSERT_EQ(t.rep.speedups.size(), 2 * kVariants.size());
+  for (const auto& s : t.rep.speedups) {
+    EXPECT_EQ(s.verdict, "not_measured");
+    EXPECT_EQ(s.reason, "no GPU: fake: no device");
+  }
+}
+
+TEST(RunnerGpuPath, AReportWithGpuCasesSurvivesItsJsonForm) {
+  const toy_run t(fake_gpu(), {1000, 4096});
+  const report back = report_from_json(to_json(t.rep));
+  ASSERT_EQ(back.cases.size(), t.rep.cases.size());
+  ASSERT_EQ(back.speedups.size(), t.rep.speedups.size());
+  for (size_t i = 0; i < back.cases.size(); ++i) {
+    EXPECT_EQ(back.cases[i].status, t.rep.cases[i].status) << i;
+    EXPECT_EQ(back.cases[i].samples_ns, t.rep.cases[i].samples_ns) << i;
+  }
+  for (size_t i = 0; i < back.speedups.size(); ++i) {
+    EXPECT_EQ(back.speedups[i].verdict, t.rep.speedups[i].verdict) << i;
+    EXPECT_EQ(back.speedups[i].reason, t.rep.speedups[i].reason) << i;
+  }
+  EXPECT_EQ(back.completed_points.size(), 2u);
+}
+
+TEST(RunnerGpuPath, EveryFormatRendersARunWithGpuCases) {
+  const toy_run t(fake_gpu());
+  for (const auto& f : known_formats()) {
+    std::ostringstream o;
+    ASSERT_NO_THROW(write_format(f, t.rep, o)) << f;
+    EXPECT_GT(o.str().size(), 100u) << f;
+    if (f == "md" || f == "html" || f == "junit") {
+      EXPECT_NE(o.str().find("verification failed"), std::string::npos) << f << " hides why a speedup is missing";
+    }
+  }
+}
