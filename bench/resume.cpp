@@ -6,8 +6,6 @@ namespace accel {
 
 namespace {
 
-std::string point_key(const std::string& workload, const json& params) { return workload + ' ' + params.dump(); }
-
 std::string gpu_names(const system_info& s) {
   std::string names;
   for (const auto& g : s.gpus) {

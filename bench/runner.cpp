@@ -128,10 +128,6 @@ struct point_state {
   std::vector<speedup_result> speedups_out;
 };
 
-bool same_point(const point_state& st, const std::string& workload, const json& params) {
-  return st.w->name == workload && st.params == params;
-}
-
 // Summarizes the point's cases and measures its speedups from the rounds so far.
 void refresh(point_state& st, int all_threads, double target) {
   st.cases_out.clear();
@@ -215,11 +211,9 @@ class suite_runner {
         if (st.finished_before || st.rounds_done >= pass) continue;
         if (!(st.rounds_done == 0 ? start_point(st) : next_round(st))) return publish();  // interrupted
         refresh(st, all_threads_, cfg_.target);
-        publish();
         checkpoint(false);
       }
     }
-    publish();
     checkpoint(true);
   }
 
@@ -230,14 +224,15 @@ class suite_runner {
     st.w = w;
     st.params = params;
     st.spread = w->host_bytes(params) <= kRemakeMaxBytes && cfg_.rounds_in == "child_processes";
+    const std::string key = point_key(w->name, params);
     std::vector<case_result> cases;
     std::vector<speedup_result> speedups;
     for (const auto& c : rep_.cases)
-      if (same_point(st, c.workload, c.params)) cases.push_back(c);
+      if (point_key(c.workload, c.params) == key) cases.push_back(c);
     for (const auto& s : rep_.speedups)
-      if (same_point(st, s.workload, s.params)) speedups.push_back(s);
+      if (point_key(s.workload, s.params) == key) speedups.push_back(s);
     for (const auto& p : rep_.completed_points)
-      st.finished_before |= same_point(st, p["workload"].get<std::string>(), p["params"]);
+      st.finished_before |= point_key(p["workload"].get<std::string>(), p["params"]) == key;
     if (st.finished_before) {
       st.cases_out = cases;
       st.speedups_out = speedups;
@@ -266,12 +261,16 @@ class suite_runner {
     }
   }
 
-  // Writing the whole report after every point of every pass would cost more
-  // than the rounds on a large suite: at most every kCheckpointEveryS (the
-  // first point always), and after the last.
-  void checkpoint(bool always) {
+  // Publishes the report and hands it to the checkpoint hook. Copying every
+  // case and writing the whole file after every point of every pass would
+  // cost more than the rounds on a large suite: at most every
+  // kCheckpointEveryS (the first point always), and at the end (`last`).
+  void checkpoint(bool last) {
     constexpr double kCheckpointEveryS = 2.0;
-    if (!hooks_.checkpoint || (!always && ns_since(last_checkpoint_) < kCheckpointEveryS * 1e9)) return;
+    const bool due = hooks_.checkpoint && (last || ns_since(last_checkpoint_) >= kCheckpointEveryS * 1e9);
+    if (!due && !last) return;
+    publish();
+    if (!due) return;
     hooks_.checkpoint(rep_);
     last_checkpoint_ = host_clock::now();
   }

@@ -20,6 +20,11 @@ struct suite_point {
   json params;
 };
 
+// What names a point in a report, its resumption and the runner's passes.
+inline std::string point_key(const std::string& workload, const json& params) {
+  return workload + ' ' + params.dump();
+}
+
 std::vector<std::string> builtin_suite_names();
 
 // A built-in suite's name, or a path to a suite file; throws input_error.
