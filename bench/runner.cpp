@@ -128,16 +128,22 @@ struct point_state {
   std::vector<speedup_result> speedups_out;
 };
 
+// The speedup's CPU side: the first CPU variant (the reference), on all
+// threads unless it is single-threaded.
+bool is_baseline(const workload& w, int variant, int threads, int all_threads) {
+  return variant == 0 && (threads == all_threads || !w.cpu_variants[0].parallel);
+}
+
 // Summarizes the point's cases and measures its speedups from the rounds so far.
 void refresh(point_state& st, int all_threads, double target) {
   st.cases_out.clear();
   st.speedups_out.clear();
-  case_result baseline;  // the first CPU variant on all threads
+  case_result baseline;
   for (const auto& [c, v] : st.cpu) {
     case_result out = c;
     summarize_case(out);
     out.memory = case_memory{0, std::nullopt, std::nullopt, host_peak_rss_bytes()};
-    if (v == 0 && out.threads == all_threads) baseline = out;
+    if (is_baseline(*st.w, v, out.threads, all_threads)) baseline = out;
     st.cases_out.push_back(std::move(out));
   }
   st.cases_out.insert(st.cases_out.end(), st.gpu_cases.begin(), st.gpu_cases.end());
@@ -312,7 +318,7 @@ class suite_runner {
     }
     std::string cpu_status = "ok";
     for (const auto& [c, v] : cpu_cases)
-      if (v == 0 && c.threads == all_threads_) cpu_status = c.status;
+      if (is_baseline(w, v, c.threads, all_threads_)) cpu_status = c.status;
     std::vector<case_result> gpu_cases;
     std::vector<speedup_slot> slots;
     if (!time_gpu_variants(st, *pt, cpu_status, gpu_cases, slots)) return false;

@@ -56,17 +56,19 @@ class fake_device_run final : public device_run {
   int calls_ = 0;
 };
 
-// out = 2 x + 1 over n floats.
+// out = 2 x + 1 over n floats; with `drift`, each call's answer moves a little
+// (a CPU path that disagrees with itself).
 class toy_point final : public workload_point {
  public:
-  explicit toy_point(size_t n) : x_(n), out_(n) {
+  toy_point(size_t n, bool drift) : drift_(drift), x_(n), out_(n) {
     for (size_t i = 0; i < n; ++i) x_[i] = float(i % 7) - 3.f;
     flops = 2.0 * double(n);
     bytes = 8.0 * double(n);
     items = double(n);
   }
   void run_cpu(int) override {
-    for (size_t i = 0; i < x_.size(); ++i) out_[i] = 2.f * x_[i] + 1.f;
+    const float moved = drift_ ? 0.01f * float(++calls_) : 0.f;
+    for (size_t i = 0; i < x_.size(); ++i) out_[i] = 2.f * x_[i] + 1.f + moved;
   }
   output_view cpu_output() const override { return {out_.data(), out_.size() * sizeof(float)}; }
   void keep_reference() override { ref_ = out_; }
@@ -79,21 +81,23 @@ class toy_point final : public workload_point {
   }
 
  private:
+  bool drift_;
+  int calls_ = 0;
   std::vector<float> x_, out_, ref_;
 };
 
-workload toy_workload() {
+workload toy_workload(bool parallel_reference = true) {
   workload w;
   w.name = "toy";
   w.items_name = "elements";
-  w.cpu_variants = {{"loop", true}};
+  w.cpu_variants = {{"loop", parallel_reference}};
   w.gpu_variants = kVariants;
-  w.parameters = {{"n", "elements", {}, 1, 1 << 20}};
+  w.parameters = {{"n", "elements", {}, 1, 1 << 20}, {"drift", "0 or 1", {}, 0, 1, true}};
   w.size_param = "n";
   w.check = [](const json&) {};
   w.host_bytes = [](const json& p) { return 12.0 * double(int_param(p, "n")); };
   w.make_point = [](const json& p, uint64_t) -> std::unique_ptr<workload_point> {
-    return std::make_unique<toy_point>(size_t(int_param(p, "n")));
+    return std::make_unique<toy_point>(size_t(int_param(p, "n")), p.value("drift", 0) == 1);
   };
   return w;
 }
@@ -132,12 +136,14 @@ const speedup_result& find_speedup(const report& r, const std::string& variant, 
 }
 
 struct toy_run {
-  workload w = toy_workload();
+  workload w;
   run_config cfg = quick_config();
   report rep;
-  toy_run(const gpu_probe& gpu, std::vector<int64_t> sizes = {4096}) {
+  explicit toy_run(const gpu_probe& gpu, std::vector<int64_t> sizes = {4096}, bool parallel_reference = true,
+                   bool drift = false)
+      : w(toy_workload(parallel_reference)) {
     std::vector<suite_point> points;
-    for (int64_t n : sizes) points.push_back({&w, json{{"n", n}}});
+    for (int64_t n : sizes) points.push_back({&w, drift ? json{{"n", n}, {"drift", 1}} : json{{"n", n}}});
     run_cases(cfg, points, gpu, rep, {});
   }
 };
@@ -226,6 +232,26 @@ TEST(RunnerGpuPath, WithoutAUsableGpuEverySpeedupSaysWhy) {
   for (const auto& s : t.rep.speedups) {
     EXPECT_EQ(s.verdict, "not_measured");
     EXPECT_EQ(s.reason, "no GPU: fake: no device");
+  }
+}
+
+TEST(RunnerGpuPath, ASingleThreadedReferenceIsTheBaseline) {
+  const toy_run t(fake_gpu(), {4096}, false);
+  const case_result& cpu = t.rep.cases.front();
+  EXPECT_EQ(cpu.threads, 1);
+  const speedup_result& s = find_speedup(t.rep, "fast", "kernel");
+  EXPECT_EQ(s.verdict, "pass") << s.reason;
+  EXPECT_NEAR(s.value, cpu.stats.median / find_case(t.rep, "fast", "kernel").stats.median, 1e-9 * s.value);
+}
+
+TEST(RunnerGpuPath, ACpuReferenceThatDisagreesWithItselfJudgesNoGpu) {
+  const toy_run t(fake_gpu(), {4096}, true, true);
+  ASSERT_EQ(t.rep.cases.size(), 1u) << "no GPU variant is set up against a reference that moves";
+  EXPECT_EQ(t.rep.cases.front().status, "verify_failed");
+  ASSERT_EQ(t.rep.speedups.size(), 2 * kVariants.size());
+  for (const auto& s : t.rep.speedups) {
+    EXPECT_EQ(s.verdict, "not_measured");
+    EXPECT_EQ(s.reason, "the CPU reference failed its own check");
   }
 }
 
