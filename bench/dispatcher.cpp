@@ -30,8 +30,9 @@ gpu_backend real_gpu_backend(int device) {
           }};
 }
 
-mlp_dispatcher::mlp_dispatcher(const mlp_model& m, backend_mode mode, gpu_backend gpu)
-    : model_(m), mode_(mode), gpu_(std::move(gpu)) {}
+mlp_dispatcher::mlp_dispatcher(const mlp_model& m, backend_mode mode, gpu_backend gpu,
+                               std::chrono::nanoseconds retry_after)
+    : model_(m), mode_(mode), gpu_(std::move(gpu)), retry_after_(retry_after) {}
 
 answer mlp_dispatcher::from_cpu(const float* x, int batch, float* out, std::string trigger, std::string reason) {
   mlp_forward_cpu(model_, x, batch, out, ws_);
@@ -46,6 +47,9 @@ answer mlp_dispatcher::predict(const float* x, int batch, float* out) {
     if (mode_ == backend_mode::gpu_only) throw gpu_error("no usable GPU: " + probe_->reason);
     return from_cpu(x, batch, out, trigger, probe_->reason);
   }
+  if (failure_ && host_clock::now() - failed_at_ < retry_after_)
+    return from_cpu(x, batch, out, failure_->trigger, failure_->reason);
+  failure_.reset();
   try {
     if (!session_ || session_batch_ != batch) {
       session_.reset();  // frees the old batch's buffers before allocating new ones
@@ -64,7 +68,9 @@ answer mlp_dispatcher::predict(const float* x, int batch, float* out) {
     session_.reset();
     session_batch_ = 0;
     if (mode_ == backend_mode::gpu_only) throw;
-    return from_cpu(x, batch, out, trigger_name(e.where), e.what());
+    failure_ = answer{false, trigger_name(e.where), e.what()};
+    failed_at_ = host_clock::now();
+    return from_cpu(x, batch, out, failure_->trigger, failure_->reason);
   }
 }
 

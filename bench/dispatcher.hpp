@@ -3,6 +3,7 @@
 //   gpu:  strict, a clear error instead of falling back
 //   cpu:  never touch the GPU
 #pragma once
+#include <chrono>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -11,6 +12,7 @@
 #include "device_run.hpp"
 #include "gpu_info.hpp"
 #include "mlp_cpu.hpp"
+#include "timer.hpp"
 
 namespace accel {
 
@@ -34,9 +36,16 @@ struct answer {
   std::string reason;
 };
 
+// In auto mode a failed GPU request is remembered for this long: requests
+// meanwhile go straight to the CPU with the failure's trigger and reason
+// (detection cached, so a persistent fault does not cost a GPU set-up per
+// request); the first request after it tries the GPU again.
+inline constexpr std::chrono::milliseconds kGpuRetryAfter{100};
+
 class mlp_dispatcher {
  public:
-  mlp_dispatcher(const mlp_model& m, backend_mode mode, gpu_backend gpu);
+  mlp_dispatcher(const mlp_model& m, backend_mode mode, gpu_backend gpu,
+                 std::chrono::nanoseconds retry_after = kGpuRetryAfter);
   // out: batch x output width. Throws gpu_error in gpu_only mode when the GPU fails.
   answer predict(const float* x, int batch, float* out);
 
@@ -49,6 +58,9 @@ class mlp_dispatcher {
   std::optional<gpu_probe> probe_;  // detection runs once, on the first request
   std::unique_ptr<device_run> session_;  // weights stay on the device between requests
   int session_batch_ = 0;
+  std::chrono::nanoseconds retry_after_;
+  std::optional<answer> failure_;  // the last GPU failure, while it is remembered
+  host_clock::time_point failed_at_;
   mlp_cpu_workspace ws_;
 };
 

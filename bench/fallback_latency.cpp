@@ -3,6 +3,7 @@
 #include <chrono>
 #include <cstring>
 #include <iostream>
+#include <thread>
 
 #include "child_process.hpp"
 #include "cpu_threads.hpp"
@@ -94,7 +95,9 @@ json measure_fallback(const run_config& cfg, const gpu_probe& gpu) {
 
         gpu::set_fault(gpu::fault::none);
         if (injected) {
-          // The fault is gone: the next request must be the GPU's again.
+          // The fault is gone: once the failure is no longer remembered, the
+          // next request must be the GPU's again.
+          std::this_thread::sleep_for(kGpuRetryAfter);
           const answer after = d.predict(x.data(), batch, viafb.data());
           e["recovered_after_fault"] = after.by_gpu;
         }
@@ -117,6 +120,7 @@ json measure_fallback(const run_config& cfg, const gpu_probe& gpu) {
   }
   return {{"requests_min", kMinRequests},
           {"budget_s_per_measurement", kBudgetS},
+          {"gpu_retry_after_ms", kGpuRetryAfter.count()},
           {"first_request_runs", kFirstRequestRuns},
           {"entries", entries}};
 }

@@ -2,6 +2,8 @@
 // so the paths run on machines without a GPU, and the real one on this machine.
 #include <gtest/gtest.h>
 
+#include <chrono>
+#include <thread>
 #include <vector>
 
 #include "cpu_threads.hpp"
@@ -87,7 +89,7 @@ TEST_P(DispatcherFault, FallsBackWithTheTriggerAndRecovers) {
   s.failing = true;
   s.fail_at = GetParam();
   {
-    mlp_dispatcher d(f.m, backend_mode::automatic, fake_backend(s));
+    mlp_dispatcher d(f.m, backend_mode::automatic, fake_backend(s), std::chrono::nanoseconds(0));
     const answer a = d.predict(f.x.data(), f.batch, f.got.data());
     EXPECT_FALSE(a.by_gpu);
     EXPECT_EQ(a.trigger, trigger_name(GetParam()));
@@ -97,6 +99,36 @@ TEST_P(DispatcherFault, FallsBackWithTheTriggerAndRecovers) {
     EXPECT_TRUE(d.predict(f.x.data(), f.batch, f.got.data()).by_gpu);
   }
   EXPECT_EQ(s.alive, 0);
+}
+
+// A persistent fault costs one GPU attempt per retry interval, not one per
+// request: meanwhile the CPU answers with the remembered trigger and reason.
+TEST_P(DispatcherFault, AFailureIsRememberedUntilTheRetryInterval) {
+  fixture f;
+  fake_state s;
+  s.failing = true;
+  s.fail_at = GetParam();
+  mlp_dispatcher d(f.m, backend_mode::automatic, fake_backend(s), std::chrono::hours(1));
+  const answer first = d.predict(f.x.data(), f.batch, f.got.data());
+  const int attempts = s.made;
+  s.failing = false;  // gone, but not retried within the hour
+  for (int i = 0; i < 5; ++i) {
+    const answer a = d.predict(f.x.data(), f.batch, f.got.data());
+    EXPECT_FALSE(a.by_gpu) << i;
+    EXPECT_EQ(a.trigger, first.trigger);
+    EXPECT_EQ(a.reason, first.reason);
+    EXPECT_EQ(f.got, f.direct);
+  }
+  EXPECT_EQ(s.made, attempts) << "the GPU was tried again within the retry interval";
+
+  const auto interval = std::chrono::milliseconds(5);
+  s.failing = true;
+  mlp_dispatcher brief(f.m, backend_mode::automatic, fake_backend(s), interval);
+  EXPECT_FALSE(brief.predict(f.x.data(), f.batch, f.got.data()).by_gpu);
+  s.failing = false;
+  std::this_thread::sleep_for(2 * interval);
+  EXPECT_TRUE(brief.predict(f.x.data(), f.batch, f.got.data()).by_gpu) << "no retry after the interval";
+  EXPECT_TRUE(brief.predict(f.x.data(), f.batch, f.got.data()).by_gpu);
 }
 
 INSTANTIATE_TEST_SUITE_P(Triggers, DispatcherFault,
@@ -152,7 +184,7 @@ TEST(Dispatcher, NoDeviceIsDetectedOnceAndCached) {
 TEST(Dispatcher, RealBackendOnThisMachine) {
   fixture f;
   const gpu_probe p = gpu::probe();
-  mlp_dispatcher d(f.m, backend_mode::automatic, real_gpu_backend(0));
+  mlp_dispatcher d(f.m, backend_mode::automatic, real_gpu_backend(0), std::chrono::nanoseconds(0));
   if (!p.usable) {
     const answer a = d.predict(f.x.data(), f.batch, f.got.data());
     EXPECT_FALSE(a.by_gpu);
