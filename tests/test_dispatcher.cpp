@@ -23,6 +23,13 @@ struct fake_state {
   int made = 0;
 };
 
+fake_state failing_at(gpu_error::kind k) {
+  fake_state s;
+  s.failing = true;
+  s.fail_at = k;
+  return s;
+}
+
 class fake_run final : public device_run {
  public:
   fake_run(fake_state& s, size_t n) : s_(s), out_(n, 0.5f) { ++s_.alive; }
@@ -85,9 +92,7 @@ class DispatcherFault : public ::testing::TestWithParam<gpu_error::kind> {};
 
 TEST_P(DispatcherFault, FallsBackWithTheTriggerAndRecovers) {
   fixture f;
-  fake_state s;
-  s.failing = true;
-  s.fail_at = GetParam();
+  fake_state s = failing_at(GetParam());
   {
     mlp_dispatcher d(f.m, backend_mode::automatic, fake_backend(s), std::chrono::nanoseconds(0));
     const answer a = d.predict(f.x.data(), f.batch, f.got.data());
@@ -105,9 +110,7 @@ TEST_P(DispatcherFault, FallsBackWithTheTriggerAndRecovers) {
 // request: meanwhile the CPU answers with the remembered trigger and reason.
 TEST_P(DispatcherFault, AFailureIsRememberedUntilTheRetryInterval) {
   fixture f;
-  fake_state s;
-  s.failing = true;
-  s.fail_at = GetParam();
+  fake_state s = failing_at(GetParam());
   mlp_dispatcher d(f.m, backend_mode::automatic, fake_backend(s), std::chrono::hours(1));
   const answer first = d.predict(f.x.data(), f.batch, f.got.data());
   const int attempts = s.made;
@@ -136,9 +139,7 @@ INSTANTIATE_TEST_SUITE_P(Triggers, DispatcherFault,
 
 TEST(Dispatcher, StrictGpuModeRaisesInsteadOfFallingBack) {
   fixture f;
-  fake_state s;
-  s.failing = true;
-  s.fail_at = gpu_error::kind::launch;
+  fake_state s = failing_at(gpu_error::kind::launch);
   mlp_dispatcher d(f.m, backend_mode::gpu_only, fake_backend(s));
   EXPECT_THROW(d.predict(f.x.data(), f.batch, f.got.data()), gpu_error);
   mlp_dispatcher none(f.m, backend_mode::gpu_only, fake_backend(s, false));
