@@ -415,9 +415,14 @@ class suite_runner {
           gpu_cases.push_back(c);
           fixed(variant, t, std::string("GPU error: ") + e.what());
         }
+        note_context_loss(e, st, variant);
         continue;
       }
       for (const char* t : timings) {
+        if (!no_gpu_.empty()) {  // lost with the other timing
+          fixed(variant, t, no_gpu_);
+          continue;
+        }
         case_result c = new_case(w, params, pt, "gpu", variant, t);
         c.verification = v;
         c.status = v.passed ? "ok" : "verify_failed";
@@ -435,6 +440,7 @@ class suite_runner {
           c.error = e.what();
           c.samples_ns.clear();
           c.round_sizes.clear();
+          note_context_loss(e, st, variant);
         }
         c.memory = mem;
         c.memory->device_peak_bytes = device_memory().peak_bytes();
@@ -455,10 +461,19 @@ class suite_runner {
     return true;
   }
 
+  // A sticky error poisons the CUDA context: every later GPU call in this
+  // process would fail the same way, so the GPU cases after it are not
+  // measured, with this reason, and the report warns.
+  void note_context_loss(const gpu_error& e, const point_state& st, const std::string& variant) {
+    if (!e.context_lost || !no_gpu_.empty()) return;
+    no_gpu_ = "GPU context lost at " + label(st) + " gpu/" + variant + " (" + e.what() + ")";
+    rep_.warnings.push_back(no_gpu_ + "; the GPU cases after it were not measured");
+  }
+
   const run_config& cfg_;
   report& rep_;
   const run_hooks& hooks_;
-  const std::string no_gpu_;
+  std::string no_gpu_;  // why GPU cases are not measured ("" while the GPU is usable)
   const std::vector<int> thread_counts_;
   const int all_threads_;
   const int rounds_;

@@ -14,6 +14,9 @@ struct gpu_error : std::runtime_error {
   enum class kind { alloc, launch, sync, other };
   explicit gpu_error(const std::string& what, kind k = kind::other) : std::runtime_error(what), where(k) {}
   kind where;
+  // A sticky error (an illegal address, a fault inside a kernel) poisons the
+  // CUDA context: every later call in this process fails the same way.
+  bool context_lost = false;
 };
 
 class device_run {

@@ -12,12 +12,20 @@
 
 namespace accel::gpu {
 
+// Clears the "last error" of a non-sticky failure, so that the next request
+// starts clean, and marks `e` when the CUDA context is lost: a sticky error
+// cannot be cleared and is still there to peek at.
+inline gpu_error with_context_state(gpu_error e) {
+  cudaGetLastError();
+  e.context_lost = cudaPeekAtLastError() != cudaSuccess;
+  return e;
+}
+
 [[noreturn]] inline void throw_cuda(cudaError_t e, const char* what, const char* file, int line,
                                     gpu_error::kind k = gpu_error::kind::other) {
-  // Clear the "last error" of non-sticky errors so the next request starts clean.
-  cudaGetLastError();
   if (e == cudaErrorMemoryAllocation) k = gpu_error::kind::alloc;
-  throw gpu_error(std::string(what) + ": " + cudaGetErrorString(e) + " (" + file + ":" + std::to_string(line) + ")", k);
+  throw with_context_state(
+      gpu_error(std::string(what) + ": " + cudaGetErrorString(e) + " (" + file + ":" + std::to_string(line) + ")", k));
 }
 
 #define ACCEL_CUDA(call)                                                      \

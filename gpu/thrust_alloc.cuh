@@ -43,8 +43,7 @@ class thrust_allocator {
     try {                                                                               \
       call;                                                                             \
     } catch (const thrust::system_error& e_) {                                          \
-      cudaGetLastError();                                                               \
-      throw gpu_error(std::string("thrust: ") + e_.what(), gpu_error::kind::launch);    \
+      throw with_context_state(gpu_error(std::string("thrust: ") + e_.what(), gpu_error::kind::launch)); \
     }                                                                                   \
   } while (0)
 

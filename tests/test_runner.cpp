@@ -25,6 +25,7 @@ namespace {
 //   wrong:        one element off (verify_failed: times kept, no speedup)
 //   no_memory:    set-up throws an allocation error
 //   kernel_fails: the kernel timing throws a launch error; end to end works
+//   poisons:      (not in kVariants) the kernel timing loses the CUDA context
 const std::vector<std::string> kVariants{"fast", "slow", "wrong", "no_memory", "kernel_fails"};
 constexpr size_t kFakeDeviceBytes = 3 << 20;
 
@@ -42,6 +43,11 @@ class fake_device_run final : public device_run {
   size_t output_bytes() const override { return out_.size() * sizeof(float); }
   double time_kernel_ns(int iterations) override {
     if (variant_ == "kernel_fails") throw gpu_error("fake launch failure", gpu_error::kind::launch);
+    if (variant_ == "poisons") {
+      gpu_error e("fake illegal address", gpu_error::kind::sync);
+      e.context_lost = true;
+      throw e;
+    }
     return made_up_ns(iterations);
   }
   double time_end_to_end_ns(int iterations) override { return 2 * made_up_ns(iterations); }
@@ -86,12 +92,12 @@ class toy_point final : public workload_point {
   std::vector<float> x_, out_, ref_;
 };
 
-workload toy_workload(bool parallel_reference = true) {
+workload toy_workload(bool parallel_reference = true, std::vector<std::string> gpu_variants = kVariants) {
   workload w;
   w.name = "toy";
   w.items_name = "elements";
   w.cpu_variants = {{"loop", parallel_reference}};
-  w.gpu_variants = kVariants;
+  w.gpu_variants = std::move(gpu_variants);
   w.parameters = {{"n", "elements", {}, 1, 1 << 20}, {"drift", "0 or 1", {}, 0, 1, true}};
   w.size_param = "n";
   w.check = [](const json&) {};
@@ -253,6 +259,27 @@ TEST(RunnerGpuPath, ACpuReferenceThatDisagreesWithItselfJudgesNoGpu) {
     EXPECT_EQ(s.verdict, "not_measured");
     EXPECT_EQ(s.reason, "the CPU reference failed its own check");
   }
+}
+
+TEST(RunnerGpuPath, ALostContextStopsTheGpuCasesAfterItWithTheReason) {
+  const workload w = toy_workload(true, {"fast", "poisons", "slow"});
+  std::vector<suite_point> points{{&w, json{{"n", 64}}}, {&w, json{{"n", 128}}}};
+  report rep;
+  run_cases(quick_config(), points, fake_gpu(), rep, {});
+  EXPECT_EQ(find_case(rep, "fast", "kernel").status, "ok") << "cases before the loss are kept";
+  EXPECT_EQ(find_case(rep, "poisons", "kernel").status, "error");
+  size_t gpu_cases = 0;
+  for (const auto& c : rep.cases) gpu_cases += c.backend == "gpu";
+  EXPECT_EQ(gpu_cases, 3u) << "fast x 2 and the poisoning case; nothing after it";
+  const std::string why = "GPU context lost at toy n=64 gpu/poisons (fake illegal address)";
+  ASSERT_EQ(rep.speedups.size(), 12u);
+  for (size_t i = 2; i < rep.speedups.size(); ++i) {
+    const speedup_result& s = rep.speedups[i];
+    EXPECT_EQ(s.verdict, "not_measured") << i;
+    EXPECT_EQ(s.reason, i == 2 ? "GPU error: fake illegal address" : why) << i;
+  }
+  ASSERT_EQ(rep.warnings.size(), 1u);
+  EXPECT_EQ(rep.warnings[0].rfind(why, 0), 0u) << rep.warnings[0];
 }
 
 TEST(RunnerGpuPath, AReportWithGpuCasesSurvivesItsJsonForm) {
