@@ -2,10 +2,14 @@
 # The HTML outputs in a real browser: headless Chromium loads each one with no
 # console message (our pages have no scripts, so any message is an error), and
 # its screenshot is not blank. Exit 77 (ctest: skipped) without chromium or python3.
-# Usage: html_in_chromium.sh ACCELBENCH_BIN SOURCE_DIR
+# Usage: html_in_chromium.sh ACCELBENCH_BIN SOURCE_DIR [FAKE_GPU_REPORT_BIN]
+# With the third argument, also the pages of two reports whose GPU cases are
+# fakes (tests/fake_gpu_report.cpp), so the GPU sections are drawn from data
+# on machines without a GPU.
 set -euo pipefail
 bin=$1
 src=$2
+fake=${3:-}
 browser=$(command -v chromium || command -v chromium-browser || command -v google-chrome || true)
 [ -n "$browser" ] || { echo "SKIP: no chromium (apt-get install chromium)"; exit 77; }
 command -v python3 >/dev/null || { echo "SKIP: no python3 to read the screenshot"; exit 77; }
@@ -17,9 +21,18 @@ reports="$src/results/selfcheck/amd-epyc-2-vcpu/run2-rounds5"
 "$bin" report "$reports/a1.json" --format html --out "$work/report.html"
 "$bin" compare "$reports/a1.json" "$reports/one_thread.json" --format html >"$work/compare.html" || true
 "$bin" compare "$reports/a1.json" "$reports/a2.json" "$reports/one_thread.json" --trend --format html >"$work/trend.html"
+pages="report compare trend"
+if [ -n "$fake" ]; then
+  "$fake" "$work/gpu1.json" 42 >/dev/null
+  "$fake" "$work/gpu2.json" 43 >/dev/null
+  "$bin" report "$work/gpu1.json" --format html --out "$work/gpu_report.html"
+  "$bin" compare "$work/gpu1.json" "$work/gpu2.json" --format html >"$work/gpu_compare.html" || true
+  "$bin" compare "$work/gpu1.json" "$work/gpu2.json" --trend --format html >"$work/gpu_trend.html"
+  pages="$pages gpu_report gpu_compare gpu_trend"
+fi
 
 status=0
-for page in report compare trend; do
+for page in $pages; do
   # A fresh profile per page; no network is needed or allowed (the pages are self-contained).
   "$browser" --headless --no-sandbox --disable-gpu --hide-scrollbars --user-data-dir="$work/profile-$page" \
     --enable-logging=stderr --v=0 --window-size=1280,1600 --screenshot="$work/$page.png" \

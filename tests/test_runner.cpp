@@ -7,60 +7,23 @@
 
 #include <cmath>
 #include <set>
-
 #include <sstream>
 
+#include "fake_gpu.hpp"
 #include "memory_tracker.hpp"
 #include "reporters/reporters.hpp"
 #include "runner.hpp"
 #include "workload.hpp"
 
 using namespace accel;
+using accel::fakes::fake_device_run;
+using accel::fakes::kFakeDeviceBytes;
 
 namespace {
 
-// What each fake GPU variant does.
-//   fast:         right answer, 1 ns per call (any real CPU is slower: pass)
-//   slow:         right answer, 1 s per call (fail)
-//   wrong:        one element off (verify_failed: times kept, no speedup)
-//   no_memory:    set-up throws an allocation error
-//   kernel_fails: the kernel timing throws a launch error; end to end works
-//   poisons:      (not in kVariants) the kernel timing loses the CUDA context
+// The fake GPU variants (fake_gpu.hpp) the toy workload offers; "poisons"
+// only where a test asks for it.
 const std::vector<std::string> kVariants{"fast", "slow", "wrong", "no_memory", "kernel_fails"};
-constexpr size_t kFakeDeviceBytes = 3 << 20;
-
-class fake_device_run final : public device_run {
- public:
-  fake_device_run(std::string variant, std::vector<float> answer)
-      : variant_(std::move(variant)), out_(std::move(answer)) {
-    EXPECT_TRUE(device_memory().try_reserve(kFakeDeviceBytes));
-    if (variant_ == "wrong") out_[out_.size() / 2] += 1.f;
-  }
-  ~fake_device_run() override { device_memory().release(kFakeDeviceBytes); }
-  void run_once() override {}
-  void set_input(const void*) override {}
-  const void* output() const override { return out_.data(); }
-  size_t output_bytes() const override { return out_.size() * sizeof(float); }
-  double time_kernel_ns(int iterations) override {
-    if (variant_ == "kernel_fails") throw gpu_error("fake launch failure", gpu_error::kind::launch);
-    if (variant_ == "poisons") {
-      gpu_error e("fake illegal address", gpu_error::kind::sync);
-      e.context_lost = true;
-      throw e;
-    }
-    return made_up_ns(iterations);
-  }
-  double time_end_to_end_ns(int iterations) override { return 2 * made_up_ns(iterations); }
-
- private:
-  double made_up_ns(int iterations) {
-    const double per_call = variant_ == "slow" ? 1e9 : 1.0;
-    return iterations * per_call * (1 + 0.001 * double(calls_++ % 3));
-  }
-  std::string variant_;
-  std::vector<float> out_;
-  int calls_ = 0;
-};
 
 // out = 2 x + 1 over n floats; with `drift`, each call's answer moves a little
 // (a CPU path that disagrees with itself).
@@ -82,8 +45,7 @@ class toy_point final : public workload_point {
     return verify_close(ref_, {static_cast<const float*>(got.data), got.bytes / sizeof(float)}, {1e-6, 1e-6});
   }
   std::unique_ptr<device_run> make_gpu(const std::string& variant, int) override {
-    if (variant == "no_memory") throw gpu_error("fake out of memory", gpu_error::kind::alloc);
-    return std::make_unique<fake_device_run>(variant, ref_);
+    return std::make_unique<fake_device_run>(variant, output_view{ref_.data(), ref_.size() * sizeof(float)});
   }
 
  private:
