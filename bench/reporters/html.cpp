@@ -73,6 +73,15 @@ void crossover_charts(const report& r, std::ostream& o) {
     o << "<line x1='" << pad << "' x2='" << w - pad << "' y1='" << py(1) << "' y2='" << py(1) << "' stroke='#999'/>"
       << "<line x1='" << pad << "' x2='" << w - pad << "' y1='" << py(c["target"].get<double>()) << "' y2='"
       << py(c["target"].get<double>()) << "' stroke='#c00' stroke-dasharray='4 2'/>";
+    // The speedup axis (log, clamped to 0.01x..1000x): its ends, 1x and the target.
+    const auto y_label = [&](double v, const std::string& text, const char* colour) {
+      o << "<text x='" << pad - 3 << "' y='" << fmt("%.1f", py(v) + 3) << "' font-size='9' text-anchor='end' fill='"
+        << colour << "'>" << text << "</text>";
+    };
+    y_label(1000, "1000x", "#666");
+    y_label(1, "1x", "#666");
+    y_label(0.01, "0.01x", "#666");
+    y_label(c["target"].get<double>(), fmt("%.3g", c["target"].get<double>()) + "x", "#c00");
     std::string path;
     for (size_t i = 0; i < sizes.size(); ++i) {
       if (c["speedups"][i].is_null()) continue;
