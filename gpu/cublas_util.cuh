@@ -8,12 +8,13 @@
 
 namespace accel::gpu {
 
-#define ACCEL_CUBLAS(call)                                                                          \
-  do {                                                                                              \
-    const cublasStatus_t st_ = (call);                                                              \
-    if (st_ != CUBLAS_STATUS_SUCCESS)                                                               \
-      throw with_context_state(gpu_error(std::string(#call) + ": " + cublasGetStatusString(st_),     \
-                      st_ == CUBLAS_STATUS_ALLOC_FAILED ? gpu_error::kind::alloc : gpu_error::kind::other)); \
+#define ACCEL_CUBLAS(call)                                                                                 \
+  do {                                                                                                     \
+    const cublasStatus_t st_ = (call);                                                                     \
+    if (st_ != CUBLAS_STATUS_SUCCESS)                                                                      \
+      throw with_context_state(                                                                            \
+          gpu_error(std::string(#call) + ": " + cublasGetStatusString(st_),                                \
+                    st_ == CUBLAS_STATUS_ALLOC_FAILED ? gpu_error::kind::alloc : gpu_error::kind::other)); \
   } while (0)
 
 // One handle on one stream. Its workspace is ours (cublasSetWorkspace), so the

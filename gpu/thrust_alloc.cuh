@@ -38,13 +38,13 @@ class thrust_allocator {
 };
 
 // Thrust reports CUDA failures as thrust::system_error; the harness expects gpu_error.
-#define ACCEL_THRUST(call)                                                              \
-  do {                                                                                  \
-    try {                                                                               \
-      call;                                                                             \
-    } catch (const thrust::system_error& e_) {                                          \
+#define ACCEL_THRUST(call)                                                                               \
+  do {                                                                                                   \
+    try {                                                                                                \
+      call;                                                                                              \
+    } catch (const thrust::system_error& e_) {                                                           \
       throw with_context_state(gpu_error(std::string("thrust: ") + e_.what(), gpu_error::kind::launch)); \
-    }                                                                                   \
+    }                                                                                                    \
   } while (0)
 
 }  // namespace accel::gpu
