@@ -414,7 +414,8 @@ TEST(Cli, InterruptedRunSavesFinishedCases) {
     const std::string opts = " --workloads mlp --batch-sizes 1,2,3,4,5,6,7,8 --layers 16,32,4 --rounds-in " + where +
                              " --no-fallback";
     const std::string rule = " --seed 90210 --min-time 0.4 --max-noise 0.0001 --max-time 0.4";
-    const std::string cmd = std::string(ACCELBENCH_BIN) + " run" + opts + rule + " --out " + out + " >/dev/null 2>&1";
+    const std::string log = out + ".log";  // shown with any failure below
+    const std::string cmd = std::string(ACCELBENCH_BIN) + " run" + opts + rule + " --out " + out + " >" + log + " 2>&1";
     const pid_t pid = ::fork();
     ASSERT_GE(pid, 0);
     if (pid == 0) {
@@ -426,6 +427,8 @@ TEST(Cli, InterruptedRunSavesFinishedCases) {
     ::kill(pid, SIGINT);
     int status = 0;
     ::waitpid(pid, &status, 0);
+    std::ifstream log_in(log);
+    SCOPED_TRACE("the interrupted run's output:\n" + std::string(std::istreambuf_iterator<char>(log_in), {}));
     ASSERT_TRUE(WIFEXITED(status));
     EXPECT_EQ(WEXITSTATUS(status), 130);
     EXPECT_EQ(cpu_round_children("90210"), 0) << "a CPU round's child outlived the interrupted run";
@@ -476,5 +479,6 @@ TEST(Cli, InterruptedRunSavesFinishedCases) {
     }
     EXPECT_EQ(run(args + rule).code, 2) << "nothing left to resume";
     fs::remove(out);
+    fs::remove(log);
   }
 }
