@@ -182,7 +182,7 @@ int cmd_run(run_config cfg, const std::string& cmdline) {
     const size_t finished = resume_from(partial, points, rep);
     rep.resumed_from = cfg.resume;
     std::set<std::string> begun;
-    for (const auto& c : rep.cases) begun.insert(c.workload + ' ' + c.params.dump());
+    for (const auto& c : rep.cases) begun.insert(point_key(c.workload, c.params));
     std::cerr << "accelbench: resuming " << cfg.resume << ": " << finished << " of " << points.size()
               << " point(s) already finished, " << begun.size() - finished << " more begun\n";
   }

@@ -97,10 +97,6 @@ std::string why_no_gpu(const run_config& cfg, const gpu_probe& gpu) {
   return "";
 }
 
-}  // namespace
-
-namespace {
-
 struct cpu_case {
   case_result c;
   int variant;  // index into workload::cpu_variants

@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "device_run.hpp"
+#include "gpu_info.hpp"
 #include "memory_tracker.hpp"
 #include "workload.hpp"
 
@@ -88,6 +89,18 @@ class fake_gpu_point final : public workload_point {
   std::unique_ptr<workload_point> real_;
   std::vector<char> answer_;
 };
+
+// A probe that finds one usable GPU, `name` (no PCI bus id: NVML is not read).
+inline gpu_probe fake_probe(const std::string& name) {
+  gpu_probe p;
+  p.built_with_cuda = true;
+  p.usable = true;
+  gpu_info g;
+  g.name = name;
+  g.memory_bytes = uint64_t(1) << 30;
+  p.gpus.push_back(g);
+  return p;
+}
 
 // `real` (its name, parameters and CPU paths) with fake GPU `variants`. Its CPU
 // rounds must run in this process (`rounds_in` this_process): a child process

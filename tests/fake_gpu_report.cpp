@@ -37,13 +37,7 @@ int main(int argc, char** argv) {
   for (int64_t n : {1000, 100000, 1000000}) points.push_back({&elementwise, json{{"op", "saxpy"}, {"n", n}}});
   for (int64_t batch : {1, 64, 256}) points.push_back({&mlp, json{{"batch", batch}, {"layers", "64,128,10"}}});
 
-  gpu_probe gpu;
-  gpu.built_with_cuda = true;
-  gpu.usable = true;
-  gpu_info g;
-  g.name = "fake GPU (test fixture)";
-  g.memory_bytes = uint64_t(1) << 30;
-  gpu.gpus.push_back(g);
+  const gpu_probe gpu = fakes::fake_probe("fake GPU (test fixture)");
 
   report rep;
   rep.tool_version = "test fixture";

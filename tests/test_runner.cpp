@@ -81,15 +81,7 @@ run_config quick_config() {
   return cfg;
 }
 
-gpu_probe fake_gpu() {
-  gpu_probe p;
-  p.built_with_cuda = true;
-  p.usable = true;
-  gpu_info g;
-  g.name = "fake GPU";
-  p.gpus.push_back(g);
-  return p;
-}
+gpu_probe fake_gpu() { return accel::fakes::fake_probe("fake GPU"); }
 
 const case_result& find_case(const report& r, const std::string& variant, const std::string& timing) {
   for (const auto& c : r.cases)
