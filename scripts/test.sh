@@ -27,8 +27,13 @@ echo "== ThreadSanitizer: the parallel CPU paths (build/tsan, OpenMP through lib
 cmake --build "$root/build/tsan" -j"$(nproc)" --target test_batched_cpu test_mlp_cpu test_roofline
 archer=$(ls /usr/lib/llvm-*/lib/libarcher.so 2>/dev/null | head -1)
 [ -n "$archer" ] || { echo "test.sh: libarcher.so not found (libomp-dev): OpenMP would give false races" >&2; exit 2; }
+# ignore_noninstrumented_modules: the OpenMP runtime itself is not built with
+# TSan, and its own start-up (a mutex made in a worker, locked by the main
+# thread) was once reported as a race inside libomp, failing CI; races in our
+# code are still reported (a planted race in an omp parallel for was).
 for t in test_batched_cpu test_mlp_cpu test_roofline; do
-  OMP_TOOL_LIBRARIES="$archer" TSAN_OPTIONS="halt_on_error=1" "$root/build/tsan/tests/$t" --gtest_brief=1
+  OMP_TOOL_LIBRARIES="$archer" TSAN_OPTIONS="halt_on_error=1 ignore_noninstrumented_modules=1" \
+    "$root/build/tsan/tests/$t" --gtest_brief=1
 done
 echo "== fuzzing: report, suite and targets parsers for ${ACCEL_FUZZ_SECONDS:-60} s =="
 "$root/scripts/fuzz.sh" "${ACCEL_FUZZ_SECONDS:-60}"
