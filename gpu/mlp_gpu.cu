@@ -31,7 +31,10 @@ __global__ void __launch_bounds__((BM / TM) * (BN / TN))
   __shared__ float As[BK][BM + 4];
   __shared__ float Bs[BK][BN];
   const int tid = threadIdx.x, tx = tid % TX, ty = tid / TX;
-  const int m0 = blockIdx.y * BM, n0 = blockIdx.x * BN;
+  // One grid dimension, column tiles fastest: gridDim.y (at most 65535) would
+  // cap the batch at 65535 * BM rows.
+  const int col_tiles = (N + BN - 1) / BN;
+  const int m0 = int(blockIdx.x / col_tiles) * BM, n0 = int(blockIdx.x % col_tiles) * BN;
   float acc[TM][TN] = {};
 
   for (int k0 = 0; k0 < K; k0 += BK) {
@@ -77,9 +80,9 @@ __global__ void __launch_bounds__((BM / TM) * (BN / TN))
 template <int BM, int BN, int BK, int TM, int TN>
 void launch_sgemm(const float* A, const float* B, const float* bias, float* C, int M, int N, int K, bool relu,
                   cudaStream_t s) {
-  const dim3 grid((N + BN - 1) / BN, (M + BM - 1) / BM);
-  sgemm_bias_act<BM, BN, BK, TM, TN><<<grid, launch_threads((BM / TM) * (BN / TN)), 0, s>>>(A, B, bias, C, M, N, K,
-                                                                                           relu);
+  const unsigned blocks = unsigned((N + BN - 1) / BN) * unsigned((M + BM - 1) / BM);
+  sgemm_bias_act<BM, BN, BK, TM, TN><<<blocks, launch_threads((BM / TM) * (BN / TN)), 0, s>>>(A, B, bias, C, M, N, K,
+                                                                                             relu);
 }
 
 // Thin batches (few rows) would leave most of a 128-row tile idle and launch

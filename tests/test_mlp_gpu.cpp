@@ -21,10 +21,11 @@ struct shape {
   int batch;
 };
 
-// Thin (<= 64 rows) and wide tile paths; sizes off every tile multiple; size 1.
+// Thin (<= 64 rows) and wide tile paths; sizes off every tile multiple; size 1;
+// more rows than 65535 row tiles of 128 (a grid's y limit).
 const shape kShapes[] = {
     {{1, 1}, 1},        {{512, 1024, 64}, 1},   {{70, 129, 5}, 33},     {{300, 200, 100, 10}, 257},
-    {{31, 17, 3}, 64},  {{64, 130, 2}, 65},     {{512, 1024, 1024, 64}, 1000},
+    {{31, 17, 3}, 64},  {{64, 130, 2}, 65},     {{512, 1024, 1024, 64}, 1000}, {{3, 2}, 65535 * 128 + 1},
 };
 
 }  // namespace
