@@ -37,7 +37,9 @@ check() {
   shift 2
   local log="$build/compute-sanitizer.$tool.$(basename "$t").log"
   # --error-exitcode makes any report a failure even when the test itself passes.
-  if "$cs" --tool "$tool" "$@" --error-exitcode 99 "$t" >"$log" 2>&1; then
+  # The test over 2^23 rows runs the same kernels as the others on a larger
+  # grid; under racecheck it would take many minutes.
+  if "$cs" --tool "$tool" "$@" --error-exitcode 99 "$t" --gtest_filter=-*AboveGridYLimit* >"$log" 2>&1; then
     echo "ok      $tool $(basename "$t")  ($(grep -m1 'ERROR SUMMARY' "$log" || echo 'no summary'))"
   else
     echo "FAILED  $tool $(basename "$t")  (log: $log)"
