@@ -25,13 +25,13 @@ static constexpr int kEigenParallelMinRows = 64;
 template <typename X>
 static void gemm(const X& x, const Eigen::Map<const row_matrix>& w, row_matrix& y) {
   const int threads = Eigen::nbThreads();
-  if (x.rows() >= kEigenParallelMinRows || threads == 1) {
-    y.noalias() = x * w;
-    return;
-  }
   const Eigen::Index cols = w.cols();
   // Column blocks of 64 keep each thread's slice of W contiguous per row.
   const Eigen::Index blocks = (cols + 63) / 64;
+  if (x.rows() >= kEigenParallelMinRows || threads == 1 || blocks == 1) {
+    y.noalias() = x * w;
+    return;
+  }
 #pragma omp parallel for num_threads(threads) schedule(static)
   for (Eigen::Index blk = 0; blk < blocks; ++blk) {
     const Eigen::Index c0 = blk * 64, nc = std::min<Eigen::Index>(64, cols - c0);
