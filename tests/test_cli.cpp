@@ -1,11 +1,13 @@
 // The accelbench binary end to end: exit codes and messages for bad input,
 // and a real run on this machine.
 #include <gtest/gtest.h>
+
 #include <sys/wait.h>
 #include <csignal>
 #include <unistd.h>
 
 #include <array>
+#include <chrono>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -422,13 +424,21 @@ TEST(Cli, InterruptedRunSavesFinishedCases) {
       ::execl("/bin/sh", "sh", "-c", ("exec " + cmd).c_str(), (char*)nullptr);
       ::_exit(127);
     }
-    // Wait until the first point has been checkpointed, then interrupt.
-    for (int i = 0; i < 1200 && !fs::exists(out); ++i) ::usleep(50 * 1000);  // up to 60 s (sanitizer builds are slow)
+    // Wait until the first point has been checkpointed, then interrupt. On a
+    // loaded machine (ctest -j on 2 cores) the first point once took more than
+    // a minute, and an interrupt sent before it was done failed the test.
+    const auto t0 = std::chrono::steady_clock::now();
+    const auto waited_s = [&] { return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count(); };
+    while (!fs::exists(out) && waited_s() < 300) ::usleep(50 * 1000);
+    const bool checkpointed = fs::exists(out);
+    const double waited = waited_s();
     ::kill(pid, SIGINT);
     int status = 0;
     ::waitpid(pid, &status, 0);
     std::ifstream log_in(log);
     SCOPED_TRACE("the interrupted run's output:\n" + std::string(std::istreambuf_iterator<char>(log_in), {}));
+    ASSERT_TRUE(checkpointed) << "no checkpoint after " << waited << " s";
+    SCOPED_TRACE("interrupted " + std::to_string(waited) + " s after the start");
     ASSERT_TRUE(WIFEXITED(status));
     EXPECT_EQ(WEXITSTATUS(status), 130);
     EXPECT_EQ(cpu_round_children("90210"), 0) << "a CPU round's child outlived the interrupted run";
