@@ -2,68 +2,21 @@
 // column-major, matrices back to back (A blob then B blob in the input).
 //   custom: one block of 256 threads per (matrix, 64x64 output tile); the
 //           k-loop stages 16-wide slices of A and B in shared memory, each
-//           thread keeps a (T/16)x(T/16) register tile of C.
+//           thread keeps a (T/16)x(T/16) register tile of C
+//           (kernels/batched_gemm.cuh).
 //   cublas: cublasSgemmStridedBatched (plain fp32, no TF32).
 #include "cublas_util.cuh"
 #include "gpu.hpp"
+#include "kernels/batched_gemm.cuh"
 #include "staged_run.cuh"
 
 namespace accel::gpu {
 namespace {
 
-// Thread (tx, ty) of a 16x16 block owns rows tx + 16i and columns ty + 16j of
-// the tile: consecutive threads touch consecutive rows, so the loads of A,
-// the reads of As and the stores of C are all unit-stride (column-major).
-template <int N>
-__global__ void __launch_bounds__(256) gemm_batched_tiles(const float* __restrict__ A, const float* __restrict__ B,
-                                                          float* __restrict__ C) {
-  constexpr int T = N < 64 ? N : 64;  // output tile edge
-  constexpr int BK = 16;              // k-slice staged per step
-  constexpr int R = T / 16;           // register tile edge per thread
-  constexpr int TILES = N / T;
-  __shared__ float As[BK][T];          // As[k][row]
-  __shared__ float Bs[BK][T + 1];      // Bs[k][col], padded: the loads write down a column
-  const size_t mat = blockIdx.x;
-  const int tile = blockIdx.y, row0 = (tile % TILES) * T, col0 = (tile / TILES) * T;
-  const float* a = A + mat * N * N;
-  const float* b = B + mat * N * N;
-  const int tid = threadIdx.x, tx = tid % 16, ty = tid / 16;
-  float acc[R][R] = {};
-  for (int k0 = 0; k0 < N; k0 += BK) {
-    for (int i = tid; i < T * BK; i += 256) {
-      const int r = i % T, k = i / T;  // A(row0 + r, k0 + k): unit stride in r
-      As[k][r] = a[size_t(k0 + k) * N + row0 + r];
-    }
-    for (int i = tid; i < T * BK; i += 256) {
-      const int k = i % BK, c = i / BK;  // B(k0 + k, col0 + c): unit stride in k
-      Bs[k][c] = b[size_t(col0 + c) * N + k0 + k];
-    }
-    __syncthreads();
-#pragma unroll
-    for (int k = 0; k < BK; ++k) {
-      float av[R], bv[R];
-#pragma unroll
-      for (int i = 0; i < R; ++i) av[i] = As[k][tx + 16 * i];
-#pragma unroll
-      for (int j = 0; j < R; ++j) bv[j] = Bs[k][ty + 16 * j];
-#pragma unroll
-      for (int i = 0; i < R; ++i)
-#pragma unroll
-        for (int j = 0; j < R; ++j) acc[i][j] = fmaf(av[i], bv[j], acc[i][j]);
-    }
-    __syncthreads();
-  }
-  float* c = C + mat * N * N;
-#pragma unroll
-  for (int j = 0; j < R; ++j)
-#pragma unroll
-    for (int i = 0; i < R; ++i) c[size_t(col0 + ty + 16 * j) * N + row0 + tx + 16 * i] = acc[i][j];
-}
-
 template <int N>
 void launch_tiles(const float* a, const float* b, float* c, int64_t batch, cudaStream_t s) {
-  constexpr int tiles = (N / (N < 64 ? N : 64)) * (N / (N < 64 ? N : 64));
-  gemm_batched_tiles<N><<<dim3(unsigned(batch), tiles), launch_threads(256), 0, s>>>(a, b, c);
+  kernels::gemm_batched_tiles<N><<<kernels::gemm_batched_grid<N>(batch), launch_threads(kernels::kGemmBatchedThreads),
+                                   0, s>>>(a, b, c);
   ACCEL_CUDA_LAUNCHED("gemm_batched_tiles");
 }
 

@@ -1,4 +1,5 @@
-// MLP forward on the GPU (fp32), the pair of cpu/mlp_cpu.cpp.
+// MLP forward on the GPU (fp32), the pair of cpu/mlp_cpu.cpp. The kernels
+// are in kernels/mlp.cuh.
 //   custom v1: sgemm_bias_act, a tiled SGEMM (128x128 block tile, 8x8 outputs
 //              per thread in registers; 16x64 tiles for thin batches) with bias
 //              and ReLU applied in the epilogue before the one store; then
@@ -8,118 +9,30 @@
 #include <algorithm>
 #include <chrono>
 #include <functional>
-#include <cmath>
 
 #include "cublas_util.cuh"
 #include "cuda_util.cuh"
 #include "gpu.hpp"
+#include "kernels/mlp.cuh"
 #include "timer.hpp"
 
 namespace accel::gpu {
 namespace {
 
-// C[M x N] = act(A[M x K] * B[K x N] + bias[N]), all row-major.
-// Thread (tx, ty) owns rows ty + i*TY and columns tx + j*TX of the block tile:
-// strided ownership makes the shared-memory reads of B consecutive across a
-// warp and the reads of A broadcasts, so neither has bank conflicts. A is
-// stored transposed (As[k][m], row padded by 4) so the k-loop reads it by row.
-template <int BM, int BN, int BK, int TM, int TN>
-__global__ void __launch_bounds__((BM / TM) * (BN / TN))
-    sgemm_bias_act(const float* __restrict__ A, const float* __restrict__ B, const float* __restrict__ bias,
-                   float* __restrict__ C, int M, int N, int K, bool relu) {
-  constexpr int TX = BN / TN, TY = BM / TM, THREADS = TX * TY;
-  __shared__ float As[BK][BM + 4];
-  __shared__ float Bs[BK][BN];
-  const int tid = threadIdx.x, tx = tid % TX, ty = tid / TX;
-  // One grid dimension, column tiles fastest: gridDim.y (at most 65535) would
-  // cap the batch at 65535 * BM rows.
-  const int col_tiles = (N + BN - 1) / BN;
-  const int m0 = int(blockIdx.x / col_tiles) * BM, n0 = int(blockIdx.x % col_tiles) * BN;
-  float acc[TM][TN] = {};
-
-  for (int k0 = 0; k0 < K; k0 += BK) {
-    for (int i = tid; i < BM * BK; i += THREADS) {
-      const int r = i / BK, c = i % BK, gr = m0 + r, gc = k0 + c;
-      As[c][r] = (gr < M && gc < K) ? A[size_t(gr) * K + gc] : 0.f;
-    }
-    for (int i = tid; i < BK * BN; i += THREADS) {
-      const int r = i / BN, c = i % BN, gr = k0 + r, gc = n0 + c;
-      Bs[r][c] = (gr < K && gc < N) ? B[size_t(gr) * N + gc] : 0.f;
-    }
-    __syncthreads();
-#pragma unroll
-    for (int k = 0; k < BK; ++k) {
-      float a[TM], b[TN];
-#pragma unroll
-      for (int i = 0; i < TM; ++i) a[i] = As[k][ty + i * TY];
-#pragma unroll
-      for (int j = 0; j < TN; ++j) b[j] = Bs[k][tx + j * TX];
-#pragma unroll
-      for (int i = 0; i < TM; ++i)
-#pragma unroll
-        for (int j = 0; j < TN; ++j) acc[i][j] = fmaf(a[i], b[j], acc[i][j]);
-    }
-    __syncthreads();
-  }
-
-#pragma unroll
-  for (int i = 0; i < TM; ++i) {
-    const int row = m0 + ty + i * TY;
-    if (row >= M) continue;
-#pragma unroll
-    for (int j = 0; j < TN; ++j) {
-      const int col = n0 + tx + j * TX;
-      if (col >= N) continue;
-      float v = acc[i][j] + bias[col];
-      if (relu) v = fmaxf(v, 0.f);
-      C[size_t(row) * N + col] = v;
-    }
-  }
-}
-
-template <int BM, int BN, int BK, int TM, int TN>
+template <typename Tiles>
 void launch_sgemm(const float* A, const float* B, const float* bias, float* C, int M, int N, int K, bool relu,
                   cudaStream_t s) {
-  const unsigned blocks = unsigned((N + BN - 1) / BN) * unsigned((M + BM - 1) / BM);
-  sgemm_bias_act<BM, BN, BK, TM, TN><<<blocks, launch_threads((BM / TM) * (BN / TN)), 0, s>>>(A, B, bias, C, M, N, K,
-                                                                                             relu);
+  kernels::sgemm_bias_act<Tiles><<<Tiles::blocks(M, N), launch_threads(Tiles::threads), 0, s>>>(A, B, bias, C, M, N,
+                                                                                                K, relu);
 }
-
-// Thin batches (few rows) would leave most of a 128-row tile idle and launch
-// too few blocks to fill the GPU.
-constexpr int kThinBatchRows = 64;
 
 void sgemm_bias_act_launch(const float* A, const float* B, const float* bias, float* C, int M, int N, int K,
                            bool relu, cudaStream_t s) {
-  if (M <= kThinBatchRows)
-    launch_sgemm<16, 64, 16, 1, 4>(A, B, bias, C, M, N, K, relu, s);
+  if (M <= kernels::kThinBatchRows)
+    launch_sgemm<kernels::sgemm_thin>(A, B, bias, C, M, N, K, relu, s);
   else
-    launch_sgemm<128, 128, 8, 8, 8>(A, B, bias, C, M, N, K, relu, s);
+    launch_sgemm<kernels::sgemm_wide>(A, B, bias, C, M, N, K, relu, s);
   ACCEL_CUDA_LAUNCHED("sgemm_bias_act");
-}
-
-// y[r][c] = act(y[r][c] + bias[c]) over rows x cols, grid-stride.
-__global__ void bias_act(float* __restrict__ y, const float* __restrict__ bias, size_t total, int cols, bool relu) {
-  for (size_t i = blockIdx.x * size_t(blockDim.x) + threadIdx.x; i < total; i += size_t(gridDim.x) * blockDim.x) {
-    float v = y[i] + bias[i % cols];
-    y[i] = relu ? fmaxf(v, 0.f) : v;
-  }
-}
-
-// Row-wise softmax in place, one warp per row: max and sum by warp shuffles.
-__global__ void softmax_rows(float* __restrict__ x, int rows, int cols) {
-  const int row = (blockIdx.x * blockDim.x + threadIdx.x) / 32;
-  const int lane = threadIdx.x % 32;
-  if (row >= rows) return;  // whole warps leave together (blockDim is a multiple of 32)
-  float* r = x + size_t(row) * cols;
-  float mx = -INFINITY;
-  for (int c = lane; c < cols; c += 32) mx = fmaxf(mx, r[c]);
-  for (int o = 16; o > 0; o /= 2) mx = fmaxf(mx, __shfl_xor_sync(0xffffffffu, mx, o));
-  float sum = 0.f;
-  for (int c = lane; c < cols; c += 32) sum += expf(r[c] - mx);
-  for (int o = 16; o > 0; o /= 2) sum += __shfl_xor_sync(0xffffffffu, sum, o);
-  const float inv = 1.f / sum;
-  for (int c = lane; c < cols; c += 32) r[c] = expf(r[c] - mx) * inv;
 }
 
 class mlp_gpu_run final : public device_run {
@@ -202,7 +115,7 @@ class mlp_gpu_run final : public device_run {
                                  in, k, &zero, out, n));
         const size_t total = size_t(batch_) * n;
         const int blocks = static_cast<int>(std::min<size_t>((total + 255) / 256, 4096));
-        bias_act<<<blocks, launch_threads(256), 0, s>>>(out, biases_[l].get(), total, n, !last);
+        kernels::bias_act<<<blocks, launch_threads(256), 0, s>>>(out, biases_[l].get(), total, n, !last);
         ACCEL_CUDA_LAUNCHED("bias_act");
       } else {
         sgemm_bias_act_launch(in, weights_[l].get(), biases_[l].get(), out, batch_, n, k, !last, s);
@@ -210,8 +123,8 @@ class mlp_gpu_run final : public device_run {
       in = out;
     }
     const int rows_per_block = 8;  // 256 threads = 8 warps = 8 rows
-    softmax_rows<<<(batch_ + rows_per_block - 1) / rows_per_block, launch_threads(32 * rows_per_block), 0, s>>>(
-        out_.get(), batch_, widths_.back());
+    const int blocks = (batch_ + rows_per_block - 1) / rows_per_block;
+    kernels::softmax_rows<<<blocks, launch_threads(32 * rows_per_block), 0, s>>>(out_.get(), batch_, widths_.back());
     ACCEL_CUDA_LAUNCHED("softmax_rows");
   }
 
@@ -253,14 +166,17 @@ cold_start measure_cold_start(int device) {
   ACCEL_CUDA(cudaMemset(b.get(), 0, b.bytes()));
   ACCEL_CUDA(cudaMemset(bias.get(), 0, bias.bytes()));
   const cudaStream_t s = st.get();
-  const std::pair<const char*, std::function<void()>> kernels[] = {
-      {"sgemm_bias_act_thin", [&] { launch_sgemm<16, 64, 16, 1, 4>(a.get(), b.get(), bias.get(), out.get(), 16, n, n, true, s); }},
-      {"sgemm_bias_act_wide", [&] { launch_sgemm<128, 128, 8, 8, 8>(a.get(), b.get(), bias.get(), out.get(), n, n, n, true, s); }},
-      {"bias_act", [&] { bias_act<<<64, 256, 0, s>>>(out.get(), bias.get(), size_t(n) * n, n, true); }},
-      {"softmax_rows", [&] { softmax_rows<<<n / 8, 256, 0, s>>>(out.get(), n, n); }},
+  using kernels::sgemm_thin, kernels::sgemm_wide;
+  const std::pair<const char*, std::function<void()>> launches[] = {
+      {"sgemm_bias_act_thin",
+       [&] { launch_sgemm<sgemm_thin>(a.get(), b.get(), bias.get(), out.get(), 16, n, n, true, s); }},
+      {"sgemm_bias_act_wide",
+       [&] { launch_sgemm<sgemm_wide>(a.get(), b.get(), bias.get(), out.get(), n, n, n, true, s); }},
+      {"bias_act", [&] { kernels::bias_act<<<64, 256, 0, s>>>(out.get(), bias.get(), size_t(n) * n, n, true); }},
+      {"softmax_rows", [&] { kernels::softmax_rows<<<n / 8, 256, 0, s>>>(out.get(), n, n); }},
   };
-  for (const auto& [name, launch] : kernels) c.first_launch_ns.emplace_back(name, time_launch(s, launch));
-  for (const auto& [name, launch] : kernels) c.second_launch_ns.emplace_back(name, time_launch(s, launch));
+  for (const auto& [name, launch] : launches) c.first_launch_ns.emplace_back(name, time_launch(s, launch));
+  for (const auto& [name, launch] : launches) c.second_launch_ns.emplace_back(name, time_launch(s, launch));
   return c;
 }
 

@@ -3,6 +3,7 @@
 //   custom: sum: one pass, grid-stride with 16-byte loads, warp shuffles,
 //           one partial per block; the last block to finish adds the
 //           partials in block order (deterministic). rows: one warp per row.
+//           Kernels in kernels/reduce.cuh.
 //   cub:    cub::DeviceReduce::Sum / cub::DeviceSegmentedReduce::Sum (the
 //           library under thrust::reduce), temporary storage from the tracker.
 #include <cub/device/device_reduce.cuh>
@@ -11,80 +12,11 @@
 #include <thrust/iterator/transform_iterator.h>
 
 #include "gpu.hpp"
+#include "kernels/reduce.cuh"
 #include "staged_run.cuh"
 
 namespace accel::gpu {
 namespace {
-
-constexpr unsigned kThreads = 256;
-
-__device__ float warp_sum(float v) {
-  for (int o = 16; o > 0; o /= 2) v += __shfl_xor_sync(0xffffffffu, v, o);
-  return v;
-}
-
-// Sum over the block; the result is valid in every thread of warp 0.
-__device__ float block_sum(float v) {
-  __shared__ float warps[32];
-  const int lane = threadIdx.x % 32, warp = threadIdx.x / 32;
-  v = warp_sum(v);
-  if (lane == 0) warps[warp] = v;
-  __syncthreads();
-  v = lane < int(blockDim.x / 32) ? warps[lane] : 0.f;
-  if (warp == 0) v = warp_sum(v);
-  return v;
-}
-
-__global__ void __launch_bounds__(kThreads)
-    sum_one_pass(const float* __restrict__ x, size_t n, float* __restrict__ partials, unsigned* done, float* out) {
-  const size_t stride = size_t(gridDim.x) * blockDim.x;
-  const size_t first = size_t(blockIdx.x) * blockDim.x + threadIdx.x;
-  const size_t n4 = n / 4;
-  const float4* x4 = reinterpret_cast<const float4*>(x);
-  float s = 0.f;
-  for (size_t i = first; i < n4; i += stride) {
-    const float4 v = __ldg(x4 + i);
-    s += (v.x + v.y) + (v.z + v.w);
-  }
-  for (size_t i = 4 * n4 + first; i < n; i += stride) s += x[i];
-  s = block_sum(s);
-  __shared__ bool last;
-  if (threadIdx.x == 0) {
-    partials[blockIdx.x] = s;
-    __threadfence();  // the partial is visible before the count says so
-    last = atomicAdd(done, 1u) == gridDim.x - 1;
-  }
-  __syncthreads();
-  if (!last) return;
-  float t = 0.f;
-  for (unsigned i = threadIdx.x; i < gridDim.x; i += blockDim.x) t += __ldcg(partials + i);
-  t = block_sum(t);
-  if (threadIdx.x == 0) {
-    *out = t;
-    *done = 0;  // ready for the next call
-  }
-}
-
-// One warp per row; 16-byte loads when every row starts 16-byte aligned.
-__global__ void __launch_bounds__(kThreads)
-    row_sums_warp(const float* __restrict__ x, size_t rows, size_t cols, float* __restrict__ out) {
-  const size_t row = (size_t(blockIdx.x) * blockDim.x + threadIdx.x) / 32;
-  const int lane = threadIdx.x % 32;
-  if (row >= rows) return;  // whole warps leave together
-  const float* r = x + row * cols;
-  float s = 0.f;
-  if (cols % 4 == 0) {
-    const float4* r4 = reinterpret_cast<const float4*>(r);
-    for (size_t c = lane; c < cols / 4; c += 32) {
-      const float4 v = __ldg(r4 + c);
-      s += (v.x + v.y) + (v.z + v.w);
-    }
-  } else {
-    for (size_t c = lane; c < cols; c += 32) s += r[c];
-  }
-  s = warp_sum(s);
-  if (lane == 0) out[row] = s;
-}
 
 // Segment i of the row sums is [i * cols, (i + 1) * cols).
 struct row_offset {
@@ -108,7 +40,7 @@ class reduce_run final : public staged_run {
       }
       temp_ = device_buffer<std::byte>(bytes > 0 ? bytes : 1);
     } else if (rows_ == 1) {
-      blocks_ = grid_for(n / 4 + 1, kThreads, sms_);
+      blocks_ = grid_for(n / 4 + 1, kernels::kReduceThreads, sms_);
       partials_ = device_buffer<float>(blocks_);
       done_ = device_buffer<unsigned>(1);
       ACCEL_CUDA(cudaMemset(done_.get(), 0, sizeof(unsigned)));
@@ -130,11 +62,12 @@ class reduce_run final : public staged_run {
     } else if (use_cub_) {
       ACCEL_CUDA(cub::DeviceSegmentedReduce::Sum(temp_.get(), bytes, x, y, (long long)rows_, offsets(0), offsets(1), s));
     } else if (rows_ == 1) {
-      sum_one_pass<<<blocks_, launch_threads(kThreads), 0, s>>>(x, cols_, partials_.get(), done_.get(), y);
+      kernels::sum_one_pass<<<blocks_, launch_threads(kernels::kReduceThreads), 0, s>>>(x, cols_, partials_.get(),
+                                                                                        done_.get(), y);
       ACCEL_CUDA_LAUNCHED("sum_one_pass");
     } else {
-      const size_t blocks = (rows_ * 32 + kThreads - 1) / kThreads;
-      row_sums_warp<<<unsigned(blocks), launch_threads(kThreads), 0, s>>>(x, rows_, cols_, y);
+      kernels::row_sums_warp<<<kernels::row_sums_blocks(rows_), launch_threads(kernels::kReduceThreads), 0, s>>>(
+          x, rows_, cols_, y);
       ACCEL_CUDA_LAUNCHED("row_sums_warp");
     }
   }
