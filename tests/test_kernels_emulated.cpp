@@ -1,0 +1,186 @@
+// Our CUDA kernels (gpu/kernels/*.cuh), run on the host by
+// tests/cuda_emulation.hpp, against double-precision references on random
+// inputs: shapes off every tile multiple, size 1, several blocks. This runs
+// on every machine; tests/test_*_gpu.cpp run the same kernels on a GPU. What
+// the emulation cannot show (blocks at once, the memory model, speed) is for
+// those.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cmath>
+#include <string>
+#include <vector>
+
+#include "batched_cpu.hpp"
+#include "test_inputs.hpp"
+// Last: the emulation's stand-ins for nvcc's built-ins, then the kernels.
+#include "cuda_emulation.hpp"
+#include "kernels/batched_gemm.cuh"
+#include "kernels/elementwise.cuh"
+#include "kernels/mlp.cuh"
+#include "kernels/reduce.cuh"
+
+using namespace accel::gpu::kernels;
+using cuda_emulation::launch;
+
+namespace {
+
+// |got - want| <= atol + rtol * |want| everywhere.
+void expect_close(const std::vector<float>& got, const std::vector<double>& want, double atol, double rtol,
+                  const std::string& what) {
+  ASSERT_EQ(got.size(), want.size()) << what;
+  for (size_t i = 0; i < got.size(); ++i)
+    ASSERT_LE(std::abs(got[i] - want[i]), atol + rtol * std::abs(want[i])) << what << " at " << i;
+}
+
+struct gemm_shape {
+  int m, n, k;
+};
+
+template <typename Tiles>
+void check_sgemm(const gemm_shape& s, bool relu, uint64_t seed) {
+  const auto a = uniform(size_t(s.m) * s.k, seed), b = uniform(size_t(s.k) * s.n, seed + 1),
+             bias = uniform(size_t(s.n), seed + 2);
+  std::vector<float> c(size_t(s.m) * s.n, NAN);  // poisoned: every output must be written
+  launch(dim3(Tiles::blocks(s.m, s.n)), dim3(Tiles::threads), sgemm_bias_act<Tiles>, a.data(), b.data(), bias.data(),
+         c.data(), s.m, s.n, s.k, relu);
+  std::vector<double> want(c.size());
+  for (int r = 0; r < s.m; ++r)
+    for (int j = 0; j < s.n; ++j) {
+      double acc = bias[j];
+      for (int q = 0; q < s.k; ++q) acc += double(a[size_t(r) * s.k + q]) * b[size_t(q) * s.n + j];
+      want[size_t(r) * s.n + j] = relu ? std::max(acc, 0.0) : acc;
+    }
+  expect_close(c, want, 1e-5, 1e-4,
+               "sgemm " + std::to_string(Tiles::BM) + "x" + std::to_string(Tiles::BN) + " M " + std::to_string(s.m) +
+                   " N " + std::to_string(s.n) + " K " + std::to_string(s.k));
+}
+
+}  // namespace
+
+// The emulator itself: launch geometry, barriers and shuffles.
+TEST(CudaEmulation, EveryThreadRunsOnceWithItsIndices) {
+  std::vector<unsigned> seen(3 * 64, 0);
+  launch(dim3(3), dim3(64), [](unsigned* out) { out[blockIdx.x * blockDim.x + threadIdx.x] += 1 + threadIdx.x; },
+         seen.data());
+  for (unsigned i = 0; i < seen.size(); ++i) EXPECT_EQ(seen[i], 1 + i % 64) << i;
+}
+
+TEST(CudaEmulation, ShuffleXorSwapsLanesWithinAWarp) {
+  std::vector<float> out(64);
+  launch(dim3(1), dim3(64), [](float* o) {
+    o[threadIdx.x] = __shfl_xor_sync(0xffffffffu, float(threadIdx.x), 5);
+  }, out.data());
+  for (unsigned t = 0; t < 64; ++t) EXPECT_EQ(out[t], float(t ^ 5u)) << t;
+}
+
+TEST(KernelsEmulated, SgemmBiasActThinTiles) {
+  uint64_t seed = 10;
+  for (const gemm_shape& s : {gemm_shape{1, 1, 1}, {1, 70, 33}, {17, 64, 16}, {33, 130, 40}, {64, 5, 3}})
+    for (bool relu : {true, false}) check_sgemm<sgemm_thin>(s, relu, seed += 3);
+}
+
+TEST(KernelsEmulated, SgemmBiasActWideTiles) {
+  uint64_t seed = 50;
+  for (const gemm_shape& s : {gemm_shape{1, 1, 1}, {130, 129, 17}, {65, 3, 9}, {128, 128, 8}})
+    for (bool relu : {true, false}) check_sgemm<sgemm_wide>(s, relu, seed += 3);
+}
+
+TEST(KernelsEmulated, BiasAct) {
+  for (bool relu : {true, false}) {
+    const int rows = 27, cols = 37;
+    const auto y0 = uniform(size_t(rows) * cols, 90), bias = uniform(size_t(cols), 91);
+    std::vector<float> y = y0;
+    launch(dim3(3), dim3(64), bias_act, y.data(), bias.data(), y.size(), cols, relu);  // grid-stride: 3 x 64 < n
+    std::vector<double> want(y.size());
+    for (size_t i = 0; i < y.size(); ++i) {
+      const double v = double(y0[i]) + bias[i % cols];
+      want[i] = relu ? std::max(v, 0.0) : v;
+    }
+    expect_close(y, want, 1e-6, 1e-6, relu ? "bias_act relu" : "bias_act");
+  }
+}
+
+TEST(KernelsEmulated, SoftmaxRows) {
+  for (auto [rows, cols] : {std::pair{19, 70}, {3, 1}, {8, 32}}) {
+    const auto x0 = uniform(size_t(rows) * cols, 100 + cols, -8, 8);
+    std::vector<float> x = x0;
+    const int rows_per_block = 2;  // 64 threads, a warp per row
+    launch(dim3((rows + rows_per_block - 1) / rows_per_block), dim3(32 * rows_per_block), softmax_rows, x.data(),
+           rows, cols);
+    std::vector<double> want(x.size());
+    for (int r = 0; r < rows; ++r) {
+      const float* row = &x0[size_t(r) * cols];
+      double mx = row[0], sum = 0;
+      for (int c = 0; c < cols; ++c) mx = std::max(mx, double(row[c]));
+      for (int c = 0; c < cols; ++c) sum += std::exp(row[c] - mx);
+      for (int c = 0; c < cols; ++c) want[size_t(r) * cols + c] = std::exp(row[c] - mx) / sum;
+    }
+    expect_close(x, want, 1e-7, 1e-5, "softmax " + std::to_string(rows) + "x" + std::to_string(cols));
+  }
+}
+
+template <int N>
+void check_gemm_batched(int64_t batch, uint64_t seed) {
+  const size_t count = size_t(N) * N * size_t(batch);
+  const auto a = uniform(count, seed), b = uniform(count, seed + 1);
+  std::vector<float> c(count, NAN);
+  launch(gemm_batched_grid<N>(batch), dim3(kGemmBatchedThreads), gemm_batched_tiles<N>, a.data(), b.data(), c.data());
+  std::vector<double> want(count);
+  accel::batched_gemm_reference(N, batch, a.data(), b.data(), want.data());
+  expect_close(c, want, 1e-5 * N, 1e-5, "gemm_batched_tiles n " + std::to_string(N));
+}
+
+TEST(KernelsEmulated, GemmBatchedTiles) {
+  check_gemm_batched<16>(3, 200);
+  check_gemm_batched<32>(2, 210);
+  check_gemm_batched<64>(2, 220);
+  check_gemm_batched<128>(1, 230);
+}
+
+TEST(KernelsEmulated, SumOnePassTwiceOnOneCounter) {
+  for (size_t n : {size_t(1), size_t(5), size_t(1027), size_t(100003)})
+    for (unsigned blocks : {1u, 3u}) {
+      const auto x = uniform(n, 300 + n);
+      double want = 0;
+      for (float v : x) want += v;
+      std::vector<float> partials(blocks);
+      unsigned done = 0;
+      for (int call = 0; call < 2; ++call) {  // the last block resets the counter for the next call
+        float got = NAN;
+        launch(dim3(blocks), dim3(kReduceThreads), sum_one_pass, x.data(), n, partials.data(), &done, &got);
+        EXPECT_NEAR(got, want, 1e-6 * double(n) + 1e-6) << "n " << n << " blocks " << blocks << " call " << call;
+        EXPECT_EQ(done, 0u);
+      }
+    }
+}
+
+TEST(KernelsEmulated, RowSumsWarp) {
+  // cols % 4 == 0 takes the 16-byte path; the others the scalar one.
+  for (auto [rows, cols] : {std::pair<size_t, size_t>{1, 1}, {5, 7}, {9, 12}, {17, 130}}) {
+    const auto x = uniform(rows * cols, 400 + cols);
+    std::vector<float> got(rows, NAN);
+    launch(dim3(row_sums_blocks(rows)), dim3(kReduceThreads), row_sums_warp, x.data(), rows, cols, got.data());
+    std::vector<double> want(rows, 0.0);
+    for (size_t r = 0; r < rows; ++r)
+      for (size_t c = 0; c < cols; ++c) want[r] += x[r * cols + c];
+    expect_close(got, want, 1e-5, 1e-5, "row sums " + std::to_string(rows) + "x" + std::to_string(cols));
+  }
+}
+
+TEST(KernelsEmulated, SaxpyAndGelu) {
+  for (size_t n : {size_t(1), size_t(7), size_t(1001)}) {
+    const auto x = uniform(n, 500 + n, -4, 4), y = uniform(n, 600 + n);
+    const float a = 0.75f;
+    std::vector<float> out(n, NAN);
+    launch(dim3(2), dim3(kElementwiseThreads), saxpy_vec4, a, x.data(), y.data(), out.data(), n);
+    std::vector<double> want(n);
+    for (size_t i = 0; i < n; ++i) want[i] = double(a) * x[i] + y[i];
+    expect_close(out, want, 1e-6, 1e-6, "saxpy n " + std::to_string(n));
+
+    std::fill(out.begin(), out.end(), NAN);
+    launch(dim3(2), dim3(kElementwiseThreads), gelu_vec4, x.data(), out.data(), n);
+    for (size_t i = 0; i < n; ++i) want[i] = accel::gelu_reference(x[i]);
+    expect_close(out, want, 1e-6, 1e-5, "gelu n " + std::to_string(n));
+  }
+}
