@@ -182,4 +182,12 @@ namespace accel::gpu {
 // "launch" fault, more threads than any GPU allows, so the runtime itself
 // rejects the launch (cudaErrorInvalidConfiguration, not sticky).
 inline unsigned launch_threads(unsigned threads) { return injected_fault() == 2 ? 4096u : threads; }
+
+// Library calls (cuBLAS, Thrust, CUB) launch kernels whose configuration is
+// not ours: under an injected "launch" fault they are refused just before the
+// call instead (simulated, as the "sync" fault is).
+inline void library_launch(const char* name) {
+  if (injected_fault() == 2)
+    throw gpu_error(std::string("injected fault: launch of ") + name + " refused", gpu_error::kind::launch);
+}
 }  // namespace accel::gpu

@@ -57,6 +57,7 @@ class reduce_run final : public staged_run {
     const auto* x = reinterpret_cast<const float*>(in());
     auto* y = reinterpret_cast<float*>(out());
     size_t bytes = temp_.bytes();
+    if (use_cub_) library_launch(rows_ == 1 ? "cub::DeviceReduce::Sum" : "cub::DeviceSegmentedReduce::Sum");
     if (use_cub_ && rows_ == 1) {
       ACCEL_CUDA(cub::DeviceReduce::Sum(temp_.get(), bytes, x, y, rows_ * cols_, s));
     } else if (use_cub_) {

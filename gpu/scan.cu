@@ -20,6 +20,7 @@ class scan_run final : public staged_run {
   void compute(cudaStream_t s) override {
     const auto* x = reinterpret_cast<const T*>(in());
     auto* y = reinterpret_cast<T*>(out());
+    library_launch("thrust::inclusive_scan");
     ACCEL_THRUST(thrust::inclusive_scan(thrust::cuda::par_nosync(alloc_).on(s), x, x + n_, y));
     ACCEL_CUDA_LAUNCHED("thrust::inclusive_scan");
   }

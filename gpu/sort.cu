@@ -27,6 +27,7 @@ class sort_run final : public staged_run {
     const size_t words = n_ * (pairs_ ? 2 : 1);
     ACCEL_CUDA(cudaMemcpyAsync(out(), in(), words * sizeof(uint32_t), cudaMemcpyDeviceToDevice, s));
     auto* keys = reinterpret_cast<uint32_t*>(out());
+    library_launch(pairs_ ? "thrust::sort_by_key" : "thrust::sort");
     if (pairs_) {
       ACCEL_THRUST(thrust::sort_by_key(thrust::cuda::par_nosync(alloc_).on(s), keys, keys + n_, keys + n_));
     } else {
