@@ -184,8 +184,10 @@ namespace accel::gpu {
 inline unsigned launch_threads(unsigned threads) { return injected_fault() == 2 ? 4096u : threads; }
 
 // Library calls (cuBLAS, Thrust, CUB) launch kernels whose configuration is
-// not ours: under an injected "launch" fault they are refused just before the
-// call instead (simulated, as the "sync" fault is).
+// not ours: under an injected "launch" fault, a variant that launches none of
+// our kernels refuses its library call just before it (simulated, as the
+// "sync" fault is). Variants with a kernel of ours (the MLP's cuBLAS variant:
+// bias_act) fail at that launch, a real runtime error.
 inline void library_launch(const char* name) {
   if (injected_fault() == 2)
     throw gpu_error(std::string("injected fault: launch of ") + name + " refused", gpu_error::kind::launch);

@@ -28,8 +28,8 @@ const std::vector<std::string>& mlp_variants();
 // Faults made on purpose (--inject-fault), to exercise the CPU fallback on a
 // machine whose GPU works. alloc: every tracked device allocation is refused
 // (the path a real out-of-memory takes); launch: our kernels are launched with
-// an invalid configuration (a real launch error from the runtime), and library
-// calls (cuBLAS, Thrust, CUB) are refused before they launch; sync: the next
+// an invalid configuration (a real launch error from the runtime), and variants
+// with only library kernels (cuBLAS, Thrust, CUB) refuse the call; sync: the next
 // synchronisation reports an execution error (simulated: a real device fault
 // would poison the context for the rest of the process).
 enum class fault { none, alloc, launch, sync };

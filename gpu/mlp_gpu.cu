@@ -111,7 +111,6 @@ class mlp_gpu_run final : public device_run {
       if (cublas_) {
         // Row-major C = A*B is column-major C^T = B^T * A^T: swap the operands.
         const float one = 1.f, zero = 0.f;
-        library_launch("cublasSgemm");
         ACCEL_CUBLAS(cublasSgemm(cublas_->get(), CUBLAS_OP_N, CUBLAS_OP_N, n, batch_, k, &one, weights_[l].get(), n,
                                  in, k, &zero, out, n));
         const size_t total = size_t(batch_) * n;
