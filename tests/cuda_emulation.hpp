@@ -54,8 +54,10 @@ class barrier {
       cv_.notify_all();
       return;
     }
-    if (!cv_.wait_for(lock, std::chrono::seconds(30), [&] { return gen_ != gen; })) {
-      std::fprintf(stderr, "cuda_emulation: %s: %u of %u threads waited 30 s for the rest (a barrier in divergent "
+    // Generous: on a loaded 2-core CI machine every one of a block's 256
+    // threads must be scheduled once per barrier.
+    if (!cv_.wait_for(lock, std::chrono::seconds(120), [&] { return gen_ != gen; })) {
+      std::fprintf(stderr, "cuda_emulation: %s: %u of %u threads waited 120 s for the rest (a barrier in divergent "
                    "code?)\n", what, waiting_, n_);
       std::abort();
     }
