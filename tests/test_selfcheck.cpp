@@ -10,6 +10,8 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <map>
+#include <set>
 #include <thread>
 
 #include "cli_test_util.hpp"
@@ -20,9 +22,11 @@ namespace fs = std::filesystem;
 
 namespace {
 
-// Sizes where two cores clearly beat one, each case a few ms or less.
+// Sizes where two cores clearly beat one, each case 10 ms or less. (The MLP
+// was at batch 256 first: Eigen's own two-thread GEMM gains only 1.2-1.4x
+// there, and on CI a slow spell left it `ambiguous` in all three attempts.)
 const char* kSuite = R"({"name": "selfcheck-small", "workloads": {
-  "mlp": [{"batch": [256], "layers": "256,512,256,16"}],
+  "mlp": [{"batch": [1024], "layers": "256,512,256,16"}],
   "batched_gemm": [{"n": [32, 64], "batch": [2048]}],
   "sort": [{"kind": "keys", "dist": "uniform", "n": [1048576]}],
   "elementwise": [{"op": "gelu", "n": [4194304]}]}})";
@@ -112,27 +116,38 @@ TEST(SelfCheck, AaRunsDoNotDiffer) {
   for (const auto& f : {suite, a, b}) fs::remove(f);
 }
 
+// Each parallel case must come out `slower` in one of the attempts; a case
+// that did is not judged again. A fault in the statistics or in compare (a
+// ratio the wrong way round, a p-value that is never small) fails every
+// attempt; a slow spell of the machine is met again by a later attempt.
 TEST(SelfCheck, PlantedSingleThreadIsSlower) {
   if (std::thread::hardware_concurrency() < 2) GTEST_SKIP() << "one CPU: 1 thread against all plants no change";
   if (sanitized()) GTEST_SKIP() << "sanitizer build: its timings are the instrumentation's";
   const std::string suite = suite_file(), all = cli_test::temp_path("all.json"), one = cli_test::temp_path("one.json");
-  check_with_attempts("planted change", [&]() -> std::string {
+  std::map<std::string, std::string> misses;  // parallel case -> its attempts that were not `slower`
+  std::set<std::string> held;
+  std::string run_errors;
+  for (int i = 1; i <= kAttempts && (misses.empty() || held.size() < misses.size()); ++i) {
     auto r = cli_test::run_cli("run --suite " + suite + " --out " + all + kRule);
-    if (r.code != 0) return "run exited " + std::to_string(r.code) + ": " + r.output;
-    r = cli_test::run_cli("run --suite " + suite + " --cpu-threads 1 --out " + one + kRule);
-    if (r.code != 0) return "run exited " + std::to_string(r.code) + ": " + r.output;
+    if (r.code == 0) r = cli_test::run_cli("run --suite " + suite + " --cpu-threads 1 --out " + one + kRule);
+    if (r.code != 0) {
+      run_errors += "attempt " + std::to_string(i) + ": run exited " + std::to_string(r.code) + ": " + r.output;
+      continue;
+    }
     const json c = compare_json(all, one);
-    size_t parallel = 0;
-    std::string not_slower;
     for (const auto& ch : c["changes"]) {
       const std::string id = ch["case"].get<std::string>();
       if (id.size() < 8 || id.compare(id.size() - 8, 8, "/cpu/all") != 0) continue;
-      ++parallel;
-      if (ch["class"] != "slower") not_slower += ch.dump() + '\n';
+      std::string& m = misses[id];
+      if (ch["class"] == "slower") held.insert(id);
+      else if (!held.count(id)) m += "attempt " + std::to_string(i) + ": " + ch.dump() + '\n';
     }
-    if (parallel != 5u) return "expected 5 parallel cases (mlp, 2 batched_gemm, sort radix, elementwise), got " +
-                               std::to_string(parallel) + "\n";
-    return not_slower;
-  });
+  }
+  EXPECT_EQ(misses.size(), 5u) << "expected 5 parallel cases (mlp, 2 batched_gemm, sort radix, elementwise)\n"
+                               << run_errors;
+  for (const auto& [id, m] : misses) {
+    if (!held.count(id)) ADD_FAILURE() << id << " never classified slower in " << kAttempts << " attempts:\n" << m;
+    else if (!m.empty()) std::cout << id << ": slower after attempts that missed:\n" << m;
+  }
   for (const auto& f : {suite, all, one}) fs::remove(f);
 }
