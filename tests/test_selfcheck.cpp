@@ -22,7 +22,7 @@ namespace fs = std::filesystem;
 
 namespace {
 
-// Sizes where two cores clearly beat one, each case 10 ms or less. (The MLP
+// Sizes where two cores clearly beat one, each case about 10 ms or less. (The MLP
 // was at batch 256 first: Eigen's own two-thread GEMM gains only 1.2-1.4x
 // there, and on CI a slow spell left it `ambiguous` in all three attempts.)
 const char* kSuite = R"({"name": "selfcheck-small", "workloads": {
@@ -120,10 +120,10 @@ TEST(SelfCheck, AaRunsDoNotDiffer) {
 // case that did is not judged again. A fault in the statistics or in compare
 // (a ratio the wrong way round, a p-value that is never small) fails every
 // attempt. A parallel case meets a slow spell of either vCPU (its static split
-// waits for the slower thread), the MLP most (six parallel regions a call):
+// waits for the slower thread), the MLP most (seven parallel regions a call):
 // with five rounds a side it missed 4 of 13 attempts in nine runs here (twice
-// in a row once), with its ratio at 1.5-1.9 but the round medians overlapping
-// (p 0.056-0.095) or the CI's low end at 1.008; with ten rounds, 6 runs of 6
+// in a row once), with ratios of 1.26-1.88 but the round medians overlapping
+// (p 0.056-0.095) or the CI's low end at 1.008-1.010; with ten rounds, 6 runs of 6
 // held on the first attempt.
 constexpr int kPlantedAttempts = 5;
 const std::string kPlantedRule = kRule + " --rounds 10";
