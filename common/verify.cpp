@@ -1,5 +1,6 @@
 #include "verify.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 
@@ -15,17 +16,20 @@ verification size_mismatch(size_t ref, size_t got) {
 }
 
 // The one comparison loop: element i passes when |got - ref| <= bound(i).
+// Where either side is not finite, only the same infinity passes (a NaN
+// never does): Inf - Inf is NaN, and the bound of an infinite ref is infinite.
 template <typename Ref, typename Got, typename Bound>
 verification compare(std::span<const Ref> ref, std::span<const Got> got, Bound bound) {
   if (ref.size() != got.size()) return size_mismatch(ref.size(), got.size());
   verification v;
   for (size_t i = 0; i < ref.size(); ++i) {
     const double r = double(ref[i]), g = double(got[i]);
-    const double abs_err = std::fabs(g - r);
-    const bool ok = std::isfinite(g) == std::isfinite(r) && abs_err <= bound(i, r);
-    if (std::isnan(abs_err) || abs_err > v.max_abs_err) v.max_abs_err = std::isnan(abs_err) ? INFINITY : abs_err;
-    if (r != 0 && abs_err / std::fabs(r) > v.max_rel_err) v.max_rel_err = abs_err / std::fabs(r);
-    if (!ok || std::isnan(g)) {
+    const bool finite = std::isfinite(r) && std::isfinite(g);
+    const double abs_err = finite ? std::fabs(g - r) : r == g ? 0.0 : INFINITY;
+    const bool ok = finite ? abs_err <= bound(i, r) : r == g;
+    v.max_abs_err = std::max(v.max_abs_err, abs_err);
+    if (r != 0 && abs_err > 0) v.max_rel_err = std::max(v.max_rel_err, std::isfinite(r) ? abs_err / std::fabs(r) : INFINITY);
+    if (!ok) {
       if (v.mismatches == 0) {
         char buf[160];
         std::snprintf(buf, sizeof buf, "index %zu: got %.9g, expected %.9g", i, g, r);

@@ -7,7 +7,8 @@
 
 namespace accel {
 
-// |got - ref| <= atol + rtol * |ref| for every element; NaN never passes.
+// |got - ref| <= atol + rtol * |ref| for every element; NaN never passes, an
+// infinity only where the reference has the same one.
 struct tolerance {
   double atol = 0;
   double rtol = 0;
