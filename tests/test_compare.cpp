@@ -94,6 +94,28 @@ TEST(Compare, SmallSamplesAreAmbiguousNotSignificant) {
   EXPECT_EQ(compare_reports(base, cand, {}).changes[0].cls, "ambiguous");
 }
 
+// A shift far outside the noise band is still no class when the U test
+// cannot call it: 3 vs 3 samples never reach p < 0.05 (best p = 0.1).
+TEST(Compare, NoClassWithoutSignificanceEvenFarOutsideTheNoise) {
+  const auto base = with_case("custom", {1000, 1001, 1002}), cand = with_case("custom", {1200, 1201, 1202});
+  const auto c = compare_reports(base, cand, {});
+  ASSERT_EQ(c.changes.size(), 1u);
+  EXPECT_GT(c.changes[0].ratio_ci95.lo, 1.1);
+  EXPECT_NEAR(c.changes[0].p_value, 0.1, 1e-12);
+  EXPECT_EQ(c.changes[0].cls, "ambiguous");
+  EXPECT_FALSE(c.changes[0].fail);
+}
+
+// 7 % slower: past --warn (5 %), short of --fail (10 %).
+TEST(Compare, SlowdownBetweenWarnAndFailOnlyWarns) {
+  const auto base = with_case("custom", noisy(50, 1000, 7)), cand = with_case("custom", noisy(50, 1070, 8));
+  const auto c = compare_reports(base, cand, {});
+  ASSERT_EQ(c.changes.size(), 1u);
+  EXPECT_EQ(c.changes[0].cls, "slower");
+  EXPECT_TRUE(c.changes[0].warn);
+  EXPECT_FALSE(c.changes[0].fail);
+}
+
 TEST(Compare, UnmatchedCasesAreListedOnBothSides) {
   const auto base = with_case("custom", noisy(20, 1000, 5)), cand = with_case("cub", noisy(20, 1000, 6));
   const auto c = compare_reports(base, cand, {});

@@ -91,6 +91,21 @@ TEST(Stats, RatioOfMediansAndItsCi) {
   EXPECT_LT(e.ci95.hi, 10.2);
 }
 
+// Over a one-sample denominator the ratio's resampled medians are the
+// numerator's own: its CI is the numerator's median CI at the same seed and
+// resample count (the 2.5 % and 97.5 % quantiles, nothing narrower).
+TEST(Stats, RatioOverAConstantIsTheNumeratorsMedianCi) {
+  rng r(11);
+  std::vector<double> num(101);
+  for (auto& x : num) x = 1000 * (1 + 0.05 * r.normal());
+  const std::vector<double> one{1.0};
+  const ratio_estimate e = bootstrap_median_ratio(num, one, 2000, 42);
+  const interval ci = bootstrap_median_ci(num, 0.95, 2000, 42);
+  EXPECT_DOUBLE_EQ(e.value, median(num));
+  EXPECT_NEAR(e.ci95.lo, ci.lo, 1e-9 * ci.lo);
+  EXPECT_NEAR(e.ci95.hi, ci.hi, 1e-9 * ci.hi);
+}
+
 // Rounds (the inputs re-allocated between them) that each sit at their own
 // level: the spread between rounds is what the CI must carry.
 namespace {

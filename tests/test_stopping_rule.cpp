@@ -50,6 +50,17 @@ TEST(StoppingRule, NoisyCaseStopsAtMaxTimeUnconverged) {
   EXPECT_LT(s, 2.0);
 }
 
+// Converged means the CI half-width reached --max-noise, not roughly: with
+// +-50 % uniform noise (this seed) 5 % took 229 samples, 10 % took 72.
+TEST(StoppingRule, ConvergesOnlyOnceTheNoiseLimitHolds) {
+  rng g(5);
+  stopping_rule rule{.min_samples = 10, .min_time_s = 0.0, .max_noise = 0.05, .max_time_s = 20};
+  const auto r = sample_until_stable(rule, [&](int it) { return it * 2e6 * (0.5 + g.uniform()); });
+  ASSERT_TRUE(r.converged);
+  EXPECT_LE(r.relative_ci_half_width, 0.05);
+  EXPECT_GT(r.samples_ns.size(), 100u);
+}
+
 // Each round gets its share of the budget; the noise limit widens by sqrt(rounds)
 // because the rounds' samples together are what the median rests on.
 TEST(StoppingRule, RoundShareSplitsTheBudget) {
