@@ -44,6 +44,20 @@ TEST(Advice, CleanCaseGetsNoRecommendation) {
   EXPECT_TRUE(recommendations(r).empty());
 }
 
+// The outlier warning starts above 5 % of the samples: 2 of 40 is quiet,
+// 3 of 40 (7.5 %) warns.
+TEST(Advice, OutlierWarningStartsAboveFivePercent) {
+  report r;
+  case_result c = timed_case("cpu", "cpu", 1000);
+  c.samples_ns.assign(40, 1000);
+  c.stats.n = 40;
+  c.stats.outliers_mild = 2;
+  r.cases = {c};
+  EXPECT_FALSE(has(rules_of(recommendations(r)), "outliers"));
+  r.cases[0].stats.outliers_severe = 1;
+  EXPECT_TRUE(has(rules_of(recommendations(r)), "outliers"));
+}
+
 TEST(Advice, EachRuleFiresOnItsTriggerAndNamesTheNumber) {
   report r;
   case_result e2e = timed_case("gpu", "end_to_end", 1000);

@@ -376,6 +376,9 @@ TEST(Cli, ReportHasFallbackCapacityAndColdStart) {
     EXPECT_TRUE(e["answer_matches_direct_cpu"].get<bool>());
     EXPECT_GT(e["steady_ns"]["p50"].get<double>(), 0);
     EXPECT_GT(e["direct_cpu_ns"]["p50"].get<double>(), 0);
+    const double overhead = e["steady_ns"]["p50"].get<double>() - e["direct_cpu_ns"]["p50"].get<double>();
+    EXPECT_DOUBLE_EQ(e["overhead_ns"].get<double>(), overhead) << "overhead = fallback - direct";
+    EXPECT_DOUBLE_EQ(e["overhead_pct"].get<double>(), 100 * overhead / e["direct_cpu_ns"]["p50"].get<double>());
     EXPECT_GT(e["first_request_ns"]["p50"].get<double>(), 0) << "first requests run in child processes";
     EXPECT_EQ(e["leaked_device_bytes"].get<uint64_t>(), 0u);
     if (!gpu.usable) {

@@ -88,6 +88,22 @@ TEST(Dispatcher, HealthyGpuAnswers) {
   EXPECT_EQ(s.made, 1) << "the device session should be reused between requests";
 }
 
+// A request of another batch size gets a session of its size (the old one's
+// buffers are too small), and the old session is gone first.
+TEST(Dispatcher, ANewBatchSizeGetsANewSession) {
+  fixture f;
+  fake_state s;
+  mlp_dispatcher d(f.m, backend_mode::automatic, fake_backend(s));
+  ASSERT_TRUE(d.predict(f.x.data(), f.batch, f.got.data()).by_gpu);
+  const int bigger = 2 * f.batch;
+  const std::vector<float> x2 = make_mlp_input(f.m, bigger, 19);
+  std::vector<float> got2(size_t(bigger) * 6, -1.f);
+  ASSERT_TRUE(d.predict(x2.data(), bigger, got2.data()).by_gpu);
+  EXPECT_EQ(s.made, 2);
+  EXPECT_EQ(s.alive, 1);
+  EXPECT_EQ(got2.back(), 0.5f) << "the whole larger batch answered";
+}
+
 class DispatcherFault : public ::testing::TestWithParam<gpu_error::kind> {};
 
 TEST_P(DispatcherFault, FallsBackWithTheTriggerAndRecovers) {
