@@ -1,6 +1,9 @@
 // bench/config.cpp: option validation and --device-memory-limit parsing.
 #include <gtest/gtest.h>
 
+#include <cmath>
+#include <functional>
+
 #include "config.hpp"
 #include "suite.hpp"
 
@@ -38,4 +41,39 @@ TEST(Config, ValidateNamesTheOption) {
   fault.inject_fault = "meteor";
   EXPECT_THROW(validate(fault, 1ull << 34), input_error);
   EXPECT_NO_THROW(validate(run_config{}, 1ull << 34));
+}
+
+// Every out-of-range option is refused, naming itself.
+TEST(Config, EachOutOfRangeOptionIsRefusedByName) {
+  const std::vector<std::pair<std::string, std::function<void(run_config&)>>> bad = {
+      {"--min-samples", [](run_config& c) { c.rule.min_samples = 0; }},
+      {"--min-samples", [](run_config& c) { c.rule.min_samples = 1'000'001; }},
+      {"--min-time", [](run_config& c) { c.rule.min_time_s = -1; }},
+      {"--min-time", [](run_config& c) { c.rule.min_time_s = NAN; }},
+      {"--min-time", [](run_config& c) { c.rule.min_time_s = 3601; }},
+      {"--max-time", [](run_config& c) { c.rule.max_time_s = 0; }},
+      {"--max-time", [](run_config& c) { c.rule.max_time_s = 86401; }},
+      {"--rounds", [](run_config& c) { c.rule.rounds = 0; }},
+      {"--rounds", [](run_config& c) { c.rule.rounds = 101; }},
+      {"--rounds-in", [](run_config& c) { c.rounds_in = "elsewhere"; }},
+      {"--max-noise", [](run_config& c) { c.rule.max_noise = 0; }},
+      {"--max-noise", [](run_config& c) { c.rule.max_noise = 1; }},
+      {"--target", [](run_config& c) { c.target = 0; }},
+      {"--target", [](run_config& c) { c.target = INFINITY; }},
+      {"--cpu-threads", [](run_config& c) { c.cpu_threads = {2, 4097}; }},
+      {"--cpu-threads", [](run_config& c) { c.cpu_threads = {-1}; }},
+      {"--device", [](run_config& c) { c.device = -1; }},
+      {"--backend", [](run_config& c) { c.backend = "quantum"; }},
+      {"--device-memory-limit", [](run_config& c) { c.device_memory_limit = "lots"; }},
+  };
+  for (const auto& [option, change] : bad) {
+    run_config c;
+    change(c);
+    try {
+      validate(c, 1ull << 34);
+      ADD_FAILURE() << option << ": accepted";
+    } catch (const input_error& e) {
+      EXPECT_EQ(std::string(e.what()).rfind(option + ":", 0), 0u) << option << ": " << e.what();
+    }
+  }
 }
