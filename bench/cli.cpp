@@ -232,7 +232,7 @@ int cmd_run(run_config cfg, const std::string& cmdline) {
   }
   if (cfg.fallback) {
     if (hooks.progress) hooks.progress("fallback latency and cold start");
-    rep.capacity = measure_capacity(cfg, gpu, limit);
+    rep.capacity = measure_capacity(cfg, gpu, limit, device_capacity_probe(cfg));
     rep.fallback = measure_fallback(cfg, gpu);
     rep.cold_start = measure_cold_start(cfg, gpu);
   }

@@ -407,6 +407,7 @@ void check_capacity(const json& c) {
   need(c, "capacity", "basis_bytes", kind::number);
   need(c, "capacity", "basis", kind::string);
   need(c, "capacity", "checked_by_allocation", kind::boolean, true);
+  if (c.contains("largest_allocated_batch")) need(c, "capacity", "largest_allocated_batch", kind::integer);
 }
 
 void check_crossovers(const json& xs) {

@@ -94,6 +94,10 @@ std::vector<bad_case> report_corpus() {
                                                                             {"target_size", nullptr}, {"sizes", {1, 2}},
                                                                             {"speedups", {1.5, "fast"}}}})),
        "crossovers[0].speedups[1]"},
+      {"capacity with a string batch",
+       with("/capacity", {{"measured", true}, {"largest_batch", 5}, {"basis_bytes", 1e9}, {"basis", "device_free_bytes"},
+                          {"checked_by_allocation", false}, {"largest_allocated_batch", "many"}}),
+       "capacity.largest_allocated_batch"},
       {"fallback entry without its trigger", with("/fallback", {{"entries", json::array({json::object()})}}),
        "fallback.entries[0].trigger"},
       {"verdict unknown", [] {

@@ -57,6 +57,9 @@ void write_fallback(const report& r, std::ostream& out) {
         << (r.capacity["checked_by_allocation"].is_boolean()
                 ? (r.capacity["checked_by_allocation"].get<bool>() ? ", checked by allocation" : ", allocation check FAILED")
                 : ", not checked (no GPU)")
+        << (r.capacity.contains("largest_allocated_batch")
+                ? "; the largest batch that allocated: " + std::to_string(r.capacity["largest_allocated_batch"].get<int64_t>())
+                : "")
         << "\n";
 }
 
