@@ -1,8 +1,10 @@
 // Every reporter on a synthetic report: parsed back where the format allows.
 #include <gtest/gtest.h>
 
+#include <map>
 #include <sstream>
 
+#include "reporters/format_util.hpp"
 #include "reporters/reporters.hpp"
 
 using namespace accel;
@@ -19,6 +21,9 @@ case_result make_case(const std::string& backend, const std::string& variant, co
   c.threads = backend == "cpu" ? 4 : 0;
   c.samples_ns = {ns, ns * 1.01, ns * 0.99};
   c.stats.median = ns;
+  c.stats.mean = ns * 1.002;  // apart from the median, so a row showing the wrong one is seen
+  c.stats.stdev = ns * 0.01;
+  c.iterations_per_sample = 7;
   c.stats.min = ns * 0.99;
   c.stats.max = ns * 1.01;
   c.stats.median_ci95 = {ns * 0.99, ns * 1.01};
@@ -121,6 +126,7 @@ TEST(Reporters, JunitHasOneTestcasePerVerdict) {
   EXPECT_NE(x.find("failures=\"1\""), std::string::npos);
   EXPECT_NE(x.find("skipped=\"1\""), std::string::npos);
   EXPECT_NE(x.find("<failure message=\"speedup 2.000x"), std::string::npos) << x;
+  EXPECT_NE(x.find("<skipped message=\"verification failed\"/>"), std::string::npos) << x;
 }
 
 TEST(Reporters, GbenchIsGoogleBenchmarkJson) {
@@ -135,6 +141,18 @@ TEST(Reporters, GbenchIsGoogleBenchmarkJson) {
   }
   EXPECT_EQ(aggregates, 3 * 3);  // mean, median, stddev per case
   EXPECT_EQ(iterations, 3 * 3);  // 3 samples per case
+  // Each row carries its own statistic, per call, and the calls per sample.
+  const report r = sample_report();
+  const std::string id = case_id(r.cases[0]);
+  std::map<std::string, double> time;
+  for (const auto& b : j["benchmarks"]) {
+    EXPECT_EQ(b["iterations"], 7);
+    time[b["name"].get<std::string>() + "#" + std::to_string(b.value("repetition_index", -1))] = b["real_time"];
+  }
+  EXPECT_DOUBLE_EQ(time[id + "_median#-1"], r.cases[0].stats.median);
+  EXPECT_DOUBLE_EQ(time[id + "_mean#-1"], r.cases[0].stats.mean);
+  EXPECT_DOUBLE_EQ(time[id + "_stddev#-1"], r.cases[0].stats.stdev);
+  EXPECT_DOUBLE_EQ(time[id + "#1"], r.cases[0].samples_ns[1]);
 }
 
 TEST(Reporters, BenchSpeedupListsMeasuredSpeedups) {
