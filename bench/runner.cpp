@@ -64,9 +64,7 @@ bool sample_gpu_case(case_result& c, const stopping_rule& rule, const timed_batc
   if (interrupted()) return false;
   if (!pci_bus_id.empty()) {
     c.gpu_after = nvml::instance().read(pci_bus_id);
-    const uint64_t bits = (c.gpu_before ? c.gpu_before->throttle_reasons : 0) |
-                          (c.gpu_after ? c.gpu_after->throttle_reasons : 0);
-    c.throttled = throttle_reason_names(bits & kThrottlingMask);
+    c.throttled = throttled_between(c.gpu_before, c.gpu_after);
   }
   add_round(c, r);
   return true;

@@ -37,6 +37,11 @@ std::string throttle_reason_names(uint64_t bits) {
   return s;
 }
 
+std::string throttled_between(const std::optional<gpu_health>& before, const std::optional<gpu_health>& after) {
+  const uint64_t bits = (before ? before->throttle_reasons : 0) | (after ? after->throttle_reasons : 0);
+  return throttle_reason_names(bits & kThrottlingMask);
+}
+
 nvml& nvml::instance() {
   static nvml n;
   return n;

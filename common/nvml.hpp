@@ -24,6 +24,10 @@ inline constexpr uint64_t kThrottlingMask =
 // "sw_power_cap,hw_thermal"; every named bit, throttling or not (idle, app clocks, ...).
 std::string throttle_reason_names(uint64_t bits);
 
+// The throttling reasons (kThrottlingMask) seen at either read around a
+// case, "" when none: what marks the case `throttled`.
+std::string throttled_between(const std::optional<gpu_health>& before, const std::optional<gpu_health>& after);
+
 class nvml {
  public:
   static nvml& instance();  // loads and initialises NVML once

@@ -58,6 +58,16 @@ TEST(Advice, OutlierWarningStartsAboveFivePercent) {
   EXPECT_TRUE(has(rules_of(recommendations(r)), "outliers"));
 }
 
+// "noisy" starts where the median's CI is wider than 5 % of the median.
+TEST(Advice, NoisyStartsAboveAFivePercentWideCi) {
+  report r;
+  r.cases = {timed_case("cpu", "cpu", 1000)};
+  r.cases[0].stats.median_ci95 = {980, 1020};  // 4 %
+  EXPECT_FALSE(has(rules_of(recommendations(r)), "noisy"));
+  r.cases[0].stats.median_ci95 = {965, 1035};  // 7 %
+  EXPECT_TRUE(has(rules_of(recommendations(r)), "noisy"));
+}
+
 TEST(Advice, EachRuleFiresOnItsTriggerAndNamesTheNumber) {
   report r;
   case_result e2e = timed_case("gpu", "end_to_end", 1000);
@@ -161,6 +171,19 @@ TEST(Nvml, ReasonNamesAndMask) {
   EXPECT_EQ(throttle_reason_names(0), "");
   EXPECT_EQ(throttle_reason_names(0x1 | kThrottleSwPowerCap | kThrottleHwThermal), "gpu_idle,sw_power_cap,hw_thermal");
   EXPECT_EQ(throttle_reason_names((0x1 | kThrottleSwPowerCap) & kThrottlingMask), "sw_power_cap");
+  // NVML's own bit values (nvml.h, nvmlClocksThrottleReason*), not ours.
+  EXPECT_EQ(throttle_reason_names(0x1ff),
+            "gpu_idle,applications_clocks,sw_power_cap,hw_slowdown,sync_boost,sw_thermal,hw_thermal,hw_power_brake,"
+            "display_clocks");
+  EXPECT_EQ(kThrottlingMask, 0x4u | 0x8u | 0x20u | 0x40u | 0x80u);
+  // A case is throttled by what either read around it saw, idle and
+  // application clocks aside.
+  const gpu_health idle{1980, 2619, 40, 80, 0x1}, hot{1410, 2619, 88, 520, 0x1 | 0x40}, capped{1755, 2619, 70, 700, 0x4};
+  EXPECT_EQ(throttled_between(idle, idle), "");
+  EXPECT_EQ(throttled_between(idle, hot), "hw_thermal");
+  EXPECT_EQ(throttled_between(capped, idle), "sw_power_cap");
+  EXPECT_EQ(throttled_between(std::nullopt, capped), "sw_power_cap");
+  EXPECT_EQ(throttled_between(std::nullopt, std::nullopt), "");
 }
 
 TEST(Nvml, MissingLibraryOrUnknownDeviceIsNotAnError) {
