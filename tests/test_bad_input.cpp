@@ -161,6 +161,16 @@ TEST(BadInput, SuiteFiles) {
       {"wrong type", R"({"workloads": {"sort": [{"kind": ["keys"], "dist": ["uniform"], "n": ["many"]}]}})",
        "workloads.sort[0].n[0]"},
       {"unknown workload", R"({"workloads": {"fft": [{"n": [1]}]}})", "fft"},
+      {"one above the maximum", R"({"workloads": {"mlp": [{"batch": [16777217], "layers": ["8,4"]}]}})",
+       "16777217 is not in [1, 16777216]"},
+      {"below the minimum", R"({"workloads": {"reduce": [{"op": ["sum"], "n": [0]}]}})", "0 is not in [1, "},
+      {"a grid of 20000 points", [] {
+         json grid = {{"n", json::array()}, {"batch", json::array()}};
+         for (int i = 0; i < 100; ++i) grid["n"].push_back(16);
+         for (int i = 0; i < 200; ++i) grid["batch"].push_back(1);
+         return json{{"workloads", {{"batched_gemm", {grid}}}}}.dump();
+       }(),
+       "workloads.batched_gemm[0]: more than 10000 points"},
   };
   for (const auto& c : corpus) {
     write(suite, c.text);

@@ -178,6 +178,25 @@ TEST(Compare, HardwareGenerationsSetSpeedBesideTheCeilings) {
   EXPECT_EQ(comparison_json(c, {})["generation"].size(), 2u);
 }
 
+// End-to-end GPU times depend on PCIe as much as on the GPU: no ceiling ratio,
+// so never "short of the ceilings". A speedup not measured on one side is
+// left out of the speedup list.
+TEST(Compare, EndToEndRowsHaveNoCeilingAndUnmeasuredSpeedupsAreLeftOut) {
+  report base = machine("H100", 3000, 1000, 16, 12), cand = machine("H200", 4200, 1000 / 1.1, 16, 13);
+  for (report* r : {&base, &cand}) {
+    r->cases[0].timing = "end_to_end";
+    r->speedups[0].timing = "end_to_end";
+  }
+  cand.speedups[0].verdict = "not_measured";
+  const comparison c = compare_reports(base, cand, {});
+  ASSERT_EQ(c.generation.size(), 2u);
+  for (const auto& row : c.generation) {
+    EXPECT_EQ(row.ceiling_ratio, 0.0) << row.id;
+    EXPECT_FALSE(row.short_of_ceiling) << row.id;
+  }
+  EXPECT_TRUE(c.speedups.empty());
+}
+
 TEST(Compare, AllThreadsCpuCasesMatchAcrossThreadCounts) {
   // --cpu-threads 1 against all cores: the planted change the self-check uses.
   const report all = machine("H100", 3000, 1000, 16, 10), one = machine("H100", 3000, 1000, 1, 11);

@@ -263,3 +263,31 @@ TEST(RunnerGpuPath, EveryFormatRendersARunWithGpuCases) {
     }
   }
 }
+
+// Scaling efficiency = speedup over one thread / threads, matched by
+// workload, variant and params; cases that did not run fine get none.
+TEST(Runner, ScalingEfficiencyIsSpeedupPerThread) {
+  const auto cpu_case = [](int threads, double median, const char* variant = "eigen") {
+    case_result c;
+    c.workload = "reduce";
+    c.params = {{"op", "sum"}, {"n", 1 << 20}};
+    c.backend = "cpu";
+    c.variant = variant;
+    c.timing = "cpu";
+    c.threads = threads;
+    c.status = "ok";
+    c.stats.median = median;
+    return c;
+  };
+  report r;
+  r.cases = {cpu_case(1, 1000), cpu_case(2, 600), cpu_case(4, 400), cpu_case(4, 100, "std")};
+  r.cases.push_back(cpu_case(8, 200));
+  r.cases.back().status = "error";
+  add_scaling_efficiency(r);
+  EXPECT_FALSE(r.cases[0].scaling_efficiency.has_value());
+  ASSERT_TRUE(r.cases[1].scaling_efficiency.has_value());
+  EXPECT_DOUBLE_EQ(*r.cases[1].scaling_efficiency, 1000.0 / (600 * 2));
+  EXPECT_DOUBLE_EQ(*r.cases[2].scaling_efficiency, 1000.0 / (400 * 4));
+  EXPECT_FALSE(r.cases[3].scaling_efficiency.has_value()) << "no one-thread case of its variant";
+  EXPECT_FALSE(r.cases[4].scaling_efficiency.has_value());
+}
