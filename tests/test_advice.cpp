@@ -158,6 +158,18 @@ TEST(HostMonitor, OtherProcessesShareOfTheMachine) {
   EXPECT_DOUBLE_EQ(h.cpu_mhz_after, 2000);
 }
 
+// Two rounds of one case: times add up, the busy share is weighted by wall
+// time, the clocks are the first round's start and the last round's end.
+TEST(HostMonitor, RoundsCombineWeightedByWallTime) {
+  const host_activity first{3000, 2900, 1.0, 2.0, 0.1}, second{2950, 2800, 3.0, 5.0, 0.5};
+  const host_activity both = combined(first, second);
+  EXPECT_DOUBLE_EQ(both.cpu_mhz_before, 3000);
+  EXPECT_DOUBLE_EQ(both.cpu_mhz_after, 2800);
+  EXPECT_DOUBLE_EQ(both.wall_s, 4.0);
+  EXPECT_DOUBLE_EQ(both.process_cpu_s, 7.0);
+  EXPECT_DOUBLE_EQ(both.other_busy_share, (0.1 * 1 + 0.5 * 3) / 4);
+}
+
 TEST(HostMonitor, ReadsThisMachineWithoutFailing) {
   const host_snapshot s = take_host_snapshot();
   EXPECT_GT(s.wall_s, 0);
