@@ -73,6 +73,26 @@ TEST(MlpCpu, SameInputsGiveSameOutputsAcrossCalls) {
   EXPECT_EQ(a, b);
 }
 
+// Logits hundreds apart: exp() of them overflows float, so the softmax must
+// subtract each row's maximum (subtracting anything smaller gives inf / inf).
+TEST(MlpCpu, SoftmaxStaysFiniteForLogitsFarApart) {
+  set_cpu_threads(cpu_threads_available());
+  mlp_model m = make_mlp({16, 8}, 31);
+  for (auto& w : m.weights[0]) w *= 20;
+  for (int j = 0; j < 8; ++j) m.biases[0][size_t(j)] = 60.0f * float(j) - 200.0f;
+  const int batch = 3;
+  const auto x = make_mlp_input(m, batch, 32);
+  std::vector<float> fast(size_t(batch) * 8);
+  std::vector<double> ref(fast.size());
+  mlp_cpu_workspace ws;
+  mlp_forward_cpu(m, x.data(), batch, fast.data(), ws);
+  mlp_forward_reference(m, x.data(), batch, ref.data());
+  for (size_t i = 0; i < fast.size(); ++i) {
+    ASSERT_TRUE(std::isfinite(fast[i])) << "index " << i;
+    EXPECT_NEAR(fast[i], ref[i], 1e-3) << "index " << i;
+  }
+}
+
 TEST(MlpModel, InputsAreSeededAndNotTrivial) {
   const mlp_model m1 = make_mlp({16, 8}, 5), m2 = make_mlp({16, 8}, 5), m3 = make_mlp({16, 8}, 6);
   EXPECT_EQ(m1.weights, m2.weights);
