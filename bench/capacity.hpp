@@ -16,7 +16,8 @@ struct capacity_probe {
   std::function<bool(uint64_t& free_bytes)> free_memory;
   std::function<void(int batch)> allocate;
 };
-capacity_probe device_capacity_probe(const run_config& cfg);  // gpu.hpp's
+// The real device (gpu.hpp: memory_info, check_mlp_allocation).
+capacity_probe device_capacity_probe(const run_config& cfg);
 
 // The basis is `limit_bytes` when not 0, else the device's free memory. When
 // the computed batch does not allocate, `largest_allocated_batch` says what
