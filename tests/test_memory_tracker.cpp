@@ -76,6 +76,12 @@ struct mlp_footprint {
     for (uint64_t f : row_floats) b.push_back(4 * f * uint64_t(batch));
     return b;
   }
+  // What those buffers take on a device that rounds each up to `page` bytes.
+  uint64_t paged_bytes(int64_t batch, uint64_t page) const {
+    uint64_t used = 0;
+    for (uint64_t b : buffers(batch)) used += (b + page - 1) / page * page;
+    return used;
+  }
   std::vector<uint64_t> fixed, row_floats;
 };
 
@@ -88,9 +94,7 @@ capacity_probe paged_device(const mlp_footprint& fp, uint64_t free_bytes, uint64
           },
           [=](int batch) {
             if (tried) tried->push_back(batch);
-            uint64_t used = 0;
-            for (uint64_t b : fp.buffers(batch)) used += (b + page - 1) / page * page;
-            if (used > free_bytes) throw gpu_error("fake: out of memory", gpu_error::kind::alloc);
+            if (fp.paged_bytes(batch, page) > free_bytes) throw gpu_error("fake: out of memory", gpu_error::kind::alloc);
           }};
 }
 
@@ -155,11 +159,8 @@ TEST(Capacity, WhenTheComputedBatchDoesNotAllocateTheLargestThatDoesIsFound) {
   EXPECT_FALSE(c["checked_by_allocation"].get<bool>()) << c.dump();
   EXPECT_NE(c["check_reason"].get<std::string>().find("fake: out of memory"), std::string::npos);
   const int64_t computed = c["largest_batch"].get<int64_t>(), found = c["largest_allocated_batch"].get<int64_t>();
-  const auto fits = [&](int64_t batch) {
-    uint64_t used = 0;
-    for (uint64_t b : footprint().buffers(batch)) used += (b + page - 1) / page * page;
-    return used <= free_bytes;
-  };
+  const auto fits = [&](int64_t batch) { return footprint().paged_bytes(batch, page) <= free_bytes; };
+
   int64_t want = computed;
   while (want > 0 && !fits(want)) --want;
   EXPECT_LT(want, computed);
