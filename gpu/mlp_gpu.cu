@@ -45,8 +45,12 @@ class mlp_gpu_run final : public device_run {
     for (int l = 0; l < layers; ++l) {
       weights_.emplace_back(m.weights[l].size());
       biases_.emplace_back(m.biases[l].size());
-      ACCEL_CUDA(cudaMemcpy(weights_.back().get(), m.weights[l].data(), weights_.back().bytes(), cudaMemcpyHostToDevice));
-      ACCEL_CUDA(cudaMemcpy(biases_.back().get(), m.biases[l].data(), biases_.back().bytes(), cudaMemcpyHostToDevice));
+      // On the run's stream: a plain cudaMemcpy from pageable memory may return
+      // before its DMA lands, and the non-blocking stream would not wait for it.
+      ACCEL_CUDA(cudaMemcpyAsync(weights_.back().get(), m.weights[l].data(), weights_.back().bytes(),
+                                 cudaMemcpyHostToDevice, stream_.get()));
+      ACCEL_CUDA(cudaMemcpyAsync(biases_.back().get(), m.biases[l].data(), biases_.back().bytes(),
+                                 cudaMemcpyHostToDevice, stream_.get()));
     }
     const size_t input_size = size_t(batch) * m.input_width();
     x_ = device_buffer<float>(input_size);
@@ -162,10 +166,11 @@ cold_start measure_cold_start(int device) {
   { cublas_handle h(st.get()); c.cublas_handle_ns = ns_since(t0); }
   const int n = 256;
   device_buffer<float> a(size_t(n) * n), b(size_t(n) * n), bias(n), out(size_t(n) * n);
-  ACCEL_CUDA(cudaMemset(a.get(), 0, a.bytes()));
-  ACCEL_CUDA(cudaMemset(b.get(), 0, b.bytes()));
-  ACCEL_CUDA(cudaMemset(bias.get(), 0, bias.bytes()));
   const cudaStream_t s = st.get();
+  ACCEL_CUDA(cudaMemsetAsync(a.get(), 0, a.bytes(), s));
+  ACCEL_CUDA(cudaMemsetAsync(b.get(), 0, b.bytes(), s));
+  ACCEL_CUDA(cudaMemsetAsync(bias.get(), 0, bias.bytes(), s));
+  ACCEL_SYNC(s);  // the first timed launch must not wait for these
   using kernels::sgemm_thin, kernels::sgemm_wide;
   const std::pair<const char*, std::function<void()>> launches[] = {
       {"sgemm_bias_act_thin",

@@ -43,7 +43,8 @@ class reduce_run final : public staged_run {
       blocks_ = grid_for(n / 4 + 1, kernels::kReduceThreads, sms_);
       partials_ = device_buffer<float>(blocks_);
       done_ = device_buffer<unsigned>(1);
-      ACCEL_CUDA(cudaMemset(done_.get(), 0, sizeof(unsigned)));
+      // On the run's stream, so the first sum_one_pass sees the zeroed count.
+      ACCEL_CUDA(cudaMemsetAsync(done_.get(), 0, sizeof(unsigned), stream_handle()));
     }
   }
 
