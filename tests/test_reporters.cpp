@@ -1,10 +1,13 @@
 // Every reporter on a synthetic report: parsed back where the format allows.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <map>
+#include <tuple>
 #include <sstream>
 
 #include "reporters/format_util.hpp"
+#include "roofline.hpp"
 #include "reporters/reporters.hpp"
 
 using namespace accel;
@@ -204,4 +207,53 @@ TEST(Reporters, ConsoleDrawsOneSpeedupBarPerMeasuredCase) {
   EXPECT_NE(section.find("2.00x  fail"), std::string::npos);
   EXPECT_EQ(section.find("not_measured"), std::string::npos);
   EXPECT_NE(section.find('|'), std::string::npos);  // the target line
+}
+
+// The crossover chart (speedup vs size, log scale): one row per swept size,
+// the 1x (':') and target ('|') marks in the same column on every row, longer
+// bars for larger speedups, '-' for a size whose speedup was not measured.
+TEST(Reporters, ConsoleChartsSpeedupAgainstSize) {
+  report r;
+  for (auto [n, v, verdict] : {std::tuple<int64_t, double, const char*>{1024, 0.5, "fail"},
+                               {4096, 2.0, "fail"},
+                               {16384, 0.0, "not_measured"},
+                               {65536, 6.0, "pass"}}) {
+    speedup_result s{"reduce", {{"op", "sum"}, {"n", n}}, "custom", "end_to_end", v, {v * 0.9, v * 1.1}, 4.22,
+                     verdict, ""};
+    r.speedups.push_back(s);
+  }
+  r.crossovers = compute_crossovers(r);
+  const std::string text = render("console", r);
+  const auto at = text.find("speedup vs size");
+  ASSERT_NE(at, std::string::npos);
+  EXPECT_NE(text.find("break-even: 4096, target: 65536", at), std::string::npos);
+  std::istringstream lines(text.substr(at));
+  std::string line;
+  std::map<int64_t, std::string> bars, values;
+  while (std::getline(lines, line)) {
+    // "    n      <size> <50-column bar> <value>"
+    if (line.rfind("    n ", 0) != 0) continue;
+    const int64_t n = std::stoll(line.substr(10, 13));
+    bars[n] = line.substr(24, 50);
+    values[n] = line.substr(75);
+  }
+  ASSERT_EQ(bars.size(), 4u) << text;
+  const size_t one = bars[1024].find(':'), target = bars[1024].find('|');
+  ASSERT_NE(one, std::string::npos);
+  ASSERT_NE(target, std::string::npos);
+  EXPECT_LT(one, target);
+  const auto hashes = [](const std::string& b) { return std::count(b.begin(), b.end(), '#'); };
+  for (const auto& [n, b] : bars) {
+    EXPECT_EQ(b.find(':'), one) << n;
+    EXPECT_EQ(b.find('|'), target) << n;
+  }
+  EXPECT_LT(bars[1024].find_last_of('#'), one);     // 0.5x stops short of 1x
+  EXPECT_GT(bars[4096].find_last_of('#'), one);     // 2x passes 1x ...
+  EXPECT_LT(bars[4096].find_last_of('#'), target);  // ... not the target
+  EXPECT_GT(bars[65536].find_last_of('#'), target);  // 6x: just past 4.22x on this scale
+  EXPECT_LT(hashes(bars[1024]), hashes(bars[4096]));
+  EXPECT_LT(hashes(bars[4096]), hashes(bars[65536]));
+  EXPECT_EQ(hashes(bars[16384]), 0);
+  EXPECT_EQ(values[16384], "-");
+  EXPECT_EQ(values[4096], "2.00x");
 }
