@@ -170,10 +170,23 @@ TEST(Compare, HardwareGenerationsSetSpeedBesideTheCeilings) {
     if (row.backend == "gpu") {
       EXPECT_FALSE(row.short_of_ceiling);
     }
-  std::ostringstream md, html;
+  std::ostringstream md, html, console;
   write_comparison_markdown(c, {}, md);
   write_comparison_html(c, {}, html);
+  write_comparison_console(c, {}, console);
   EXPECT_NE(md.str().find("short of the ceilings"), std::string::npos);
+  // The console names both machines, sets the GPU row's speed beside its
+  // ceilings' ratio with the flag, and lists the speedup's change.
+  const std::string text = console.str();
+  EXPECT_NE(text.find("hardware: base Test CPU / H100  ->  candidate Test CPU / H200"), std::string::npos) << text;
+  const auto row = text.find("1.40x");
+  ASSERT_NE(row, std::string::npos) << text;
+  const std::string gpu_row = text.substr(text.rfind('\n', row) + 1, text.find('\n', row) - text.rfind('\n', row) - 1);
+  EXPECT_NE(gpu_row.find("1.10x"), std::string::npos) << gpu_row;
+  EXPECT_NE(gpu_row.find("memory"), std::string::npos) << gpu_row;
+  EXPECT_NE(gpu_row.find("SHORT of what the ceilings promise"), std::string::npos) << gpu_row;
+  EXPECT_NE(text.find("speedup "), std::string::npos) << text;
+  EXPECT_NE(text.find("(the reports come from different hardware)"), std::string::npos) << text;
   EXPECT_NE(html.str().find("Hardware generations"), std::string::npos);
   EXPECT_EQ(comparison_json(c, {})["generation"].size(), 2u);
 }
