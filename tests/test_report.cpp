@@ -1,6 +1,10 @@
 // Unit tests for common/report_json.cpp and common/atomic_file.cpp.
 #include <gtest/gtest.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
 #include <unistd.h>
+
+#include <csignal>
 
 #include <filesystem>
 #include <fstream>
@@ -177,6 +181,43 @@ TEST(ReportFile, FailedAtomicWriteLeavesNoPartialFile) {
   EXPECT_NE(check_writable(target.string()), "");
   EXPECT_NE(check_writable((d / "no/such/folder/r.json").string()), "");
   EXPECT_EQ(check_writable((d / "fine.json").string()), "");
+  fs::remove_all(d);
+}
+
+// A disk that fills up mid-write (here: a file-size limit, so write() fails
+// with EFBIG part-way) leaves the report already at the path whole and no
+// temp file behind. In a child process: the limit is per process.
+TEST(ReportFile, DiskFullMidWriteKeepsTheOldReport) {
+  const fs::path d = temp_dir();
+  const std::string path = (d / "r.json").string();
+  const std::string old = to_json(sample_report()).dump();
+  std::ofstream(path) << old;
+  const pid_t pid = ::fork();
+  ASSERT_GE(pid, 0);
+  if (pid == 0) {
+    std::signal(SIGXFSZ, SIG_IGN);  // write() then returns EFBIG instead of killing us
+    const rlimit lim{4096, 4096};
+    if (::setrlimit(RLIMIT_FSIZE, &lim) != 0) ::_exit(3);
+    try {
+      write_file_atomically(path, std::string(size_t(1) << 20, 'x'));
+    } catch (const std::runtime_error& e) {
+      ::_exit(std::string(e.what()).find("cannot write " + path) == 0 ? 0 : 2);
+    }
+    ::_exit(1);  // the write claimed success
+  }
+  int status = 0;
+  ASSERT_EQ(::waitpid(pid, &status, 0), pid);
+  ASSERT_TRUE(WIFEXITED(status));
+  EXPECT_EQ(WEXITSTATUS(status), 0) << "1: no error raised; 2: unclear message; 3: setrlimit failed";
+  std::ifstream in(path);
+  const std::string now((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  EXPECT_EQ(now, old);
+  int entries = 0;
+  for (const auto& e : fs::directory_iterator(d)) {
+    ++entries;
+    EXPECT_EQ(e.path().filename(), "r.json");
+  }
+  EXPECT_EQ(entries, 1);
   fs::remove_all(d);
 }
 
