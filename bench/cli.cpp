@@ -319,8 +319,8 @@ int cmd_peaks(int device, bool as_json, const std::string& threads) {
     return 0;
   }
   char line[160];
-  std::snprintf(line, sizeof line, "CPU (%d threads): memory %.1f GB/s (triad), fp32 FMA %.1f GFLOP/s\n", t,
-                p["cpu"]["triad_gb_per_s"].get<double>(), p["cpu"]["fma_gflops"].get<double>());
+  std::snprintf(line, sizeof line, "CPU (%d thread%s): memory %.1f GB/s (triad), fp32 FMA %.1f GFLOP/s\n", t,
+                t == 1 ? "" : "s", p["cpu"]["triad_gb_per_s"].get<double>(), p["cpu"]["fma_gflops"].get<double>());
   std::cout << line;
   if (p["gpu"].is_object()) {
     const json& g = p["gpu"];

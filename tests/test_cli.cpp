@@ -14,6 +14,7 @@
 #include <set>
 
 #include "cli_test_util.hpp"
+#include "cpu_threads.hpp"
 #include "gpu.hpp"
 #include "report.hpp"
 #include "reporters/format_util.hpp"
@@ -88,6 +89,29 @@ TEST(Cli, ListShowsWorkloadsAndGpuState) {
   const auto j = run("list --json");
   EXPECT_EQ(j.code, 0);
   EXPECT_TRUE(json::accept(j.output)) << j.output;
+}
+
+// `peaks` prints this machine's ceilings (as text or JSON) on any machine:
+// the GPU's measured ones, or why there are none.
+TEST(Cli, PeaksPrintsCeilingsAndRefusesBadThreads) {
+  const auto text = run("peaks --cpu-threads 1");
+  ASSERT_EQ(text.code, 0) << text.output;
+  EXPECT_NE(text.output.find("CPU (1 thread): memory "), std::string::npos) << text.output;
+  EXPECT_NE(text.output.find(" GB/s (triad), fp32 FMA "), std::string::npos) << text.output;
+  const bool gpu = gpu::probe().usable;
+  EXPECT_NE(text.output.find(gpu ? "GPU (measured): device copy " : "GPU: "), std::string::npos) << text.output;
+  const auto j = run("peaks --json");
+  ASSERT_EQ(j.code, 0) << j.output;
+  ASSERT_TRUE(json::accept(j.output)) << j.output;
+  const json p = json::parse(j.output);
+  EXPECT_EQ(p["cpu"]["threads"].get<int>(), cpu_threads_available());
+  EXPECT_GT(p["cpu"]["triad_gb_per_s"].get<double>(), 0);
+  EXPECT_GT(p["cpu"]["fma_gflops"].get<double>(), 0);
+  EXPECT_EQ(p["gpu"].is_object(), gpu);
+  EXPECT_EQ(p["gpu_reason"].is_string(), !gpu);
+  const auto bad = run("peaks --cpu-threads 0");
+  EXPECT_EQ(bad.code, 2);
+  EXPECT_NE(bad.output.find("--cpu-threads"), std::string::npos) << bad.output;
 }
 
 TEST(Cli, RunWritesAValidReport) {
