@@ -342,6 +342,11 @@ TEST(Cli, FormatsOverwriteProtectionAndReportVerb) {
   r = run("compare " + out + " " + out + " --format md");
   EXPECT_EQ(r.code, 0) << r.output;
   EXPECT_NE(r.output.find("accelbench compare"), std::string::npos);
+  r = run("compare " + out + " " + out);  // the console, by default
+  EXPECT_EQ(r.code, 0) << r.output;
+  EXPECT_NE(r.output.find("mlp/batch=1 layers=16,32,4/cpu/eigen/cpu/all"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("summary: 0 faster, 0 slower"), std::string::npos) << r.output;
+  EXPECT_EQ(r.output.find("hardware:"), std::string::npos) << r.output;  // one machine
   EXPECT_EQ(run("compare " + out + " /no/such.json").code, 2);
   EXPECT_EQ(run("report /no/such.json").code, 2);
   EXPECT_EQ(run("run --out '' --format pdf " + kFast).code, 2);
