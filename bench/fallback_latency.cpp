@@ -140,18 +140,20 @@ int internal_first_request(const std::vector<int64_t>& layers, int batch, uint64
   return 0;
 }
 
+json cold_start_json(const gpu::cold_start& c) {
+  json first = json::object(), second = json::object();
+  for (const auto& [k, v] : c.first_launch_ns) first[k] = v;
+  for (const auto& [k, v] : c.second_launch_ns) second[k] = v;
+  return {{"measured", true},
+          {"context_ns", c.context_ns},
+          {"cublas_handle_ns", c.cublas_handle_ns},
+          {"first_launch_ns", first},
+          {"second_launch_ns", second}};
+}
+
 int internal_cold_start(int device) {
   try {
-    const gpu::cold_start c = gpu::measure_cold_start(device);
-    json first = json::object(), second = json::object();
-    for (const auto& [k, v] : c.first_launch_ns) first[k] = v;
-    for (const auto& [k, v] : c.second_launch_ns) second[k] = v;
-    std::cout << json{{"context_ns", c.context_ns},
-                      {"cublas_handle_ns", c.cublas_handle_ns},
-                      {"first_launch_ns", first},
-                      {"second_launch_ns", second}}
-                     .dump()
-              << "\n";
+    std::cout << cold_start_json(gpu::measure_cold_start(device)).dump() << "\n";
     return 0;
   } catch (const gpu_error& e) {
     std::cout << json{{"error", e.what()}}.dump() << "\n";
@@ -163,9 +165,8 @@ json measure_cold_start(const run_config& cfg, const gpu_probe& gpu) {
   if (!gpu.usable) return {{"measured", false}, {"reason", gpu.reason}};
   const child_result c = run_self({"internal", "cold-start", "--device", std::to_string(cfg.device)});
   if (!json::accept(c.out)) return {{"measured", false}, {"reason", "the cold-start child failed"}};
-  json j = json::parse(c.out);
+  const json j = json::parse(c.out);
   if (j.contains("error")) return {{"measured", false}, {"reason", j["error"]}};
-  j["measured"] = true;
   return j;
 }
 

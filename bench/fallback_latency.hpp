@@ -6,13 +6,15 @@
 #include <vector>
 
 #include "config.hpp"
-#include "gpu_info.hpp"
+#include "gpu.hpp"
 #include "report.hpp"
 
 namespace accel {
 
 json measure_fallback(const run_config& cfg, const gpu_probe& gpu);
 json measure_cold_start(const run_config& cfg, const gpu_probe& gpu);
+// The report's `cold_start` section of a measured cold start.
+json cold_start_json(const gpu::cold_start& c);
 
 // The child-process halves (hidden verbs `accelbench internal ...`): print one
 // JSON line on stdout.

@@ -17,7 +17,7 @@ double datasheet_fp32_gflops(const gpu_info& g) {
   return double(g.sm_count) * lanes * 2.0 * g.clock_mhz / 1e3;
 }
 
-json measure_peaks(const gpu_probe& gpu, int device) {
+json measure_peaks(const gpu_probe& gpu, int device, const std::function<gpu::gpu_peaks(int)>& measure_gpu) {
   const cpu_peaks c = measure_cpu_peaks();
   json j = {{"cpu", {{"threads", cpu_threads()}, {"triad_gb_per_s", c.triad_gb_per_s}, {"fma_gflops", c.fma_gflops}}},
             {"gpu", nullptr},
@@ -32,7 +32,7 @@ json measure_peaks(const gpu_probe& gpu, int device) {
                         {"fp32_gflops", datasheet_fp32_gflops(g)},
                         {"basis", "device properties: 2 x memory clock x bus width; SMs x fp32 lanes x 2 x boost clock"}};
   try {
-    const gpu::gpu_peaks p = gpu::measure_gpu_peaks(device);
+    const gpu::gpu_peaks p = measure_gpu(device);
     j["gpu"] = {{"d2d_gb_per_s", p.d2d_gb_per_s},
                 {"fma_gflops", p.fma_gflops},
                 {"h2d_gb_per_s", p.h2d_gb_per_s},

@@ -378,6 +378,10 @@ void check_fallback(const json& f) {
     need(e, p, "answer_matches_direct_cpu", kind::boolean);
     need(e, p, "overhead_ns", kind::number);
     need(e, p, "overhead_pct", kind::number);
+    if (e.contains("recovered_after_fault")) need(e, p, "recovered_after_fault", kind::boolean);
+    if (e.contains("leaked_device_bytes") &&
+        !(e["leaked_device_bytes"].is_number_integer() && e["leaked_device_bytes"].get<int64_t>() >= 0))
+      bad(p + ".leaked_device_bytes", "expected a byte count >= 0");
     for (const char* k : {"steady_ns", "direct_cpu_ns", "first_request_ns"}) {
       need(e, p, k, kind::object);
       for (const char* q : {"p50", "p99"})

@@ -7,6 +7,8 @@
 #include <sstream>
 
 #include "reporters/format_util.hpp"
+#include "fallback_latency.hpp"
+#include "peaks.hpp"
 #include "roofline.hpp"
 #include "reporters/reporters.hpp"
 
@@ -256,4 +258,88 @@ TEST(Reporters, ConsoleChartsSpeedupAgainstSize) {
   EXPECT_EQ(hashes(bars[16384]), 0);
   EXPECT_EQ(values[16384], "-");
   EXPECT_EQ(values[4096], "2.00x");
+}
+
+// A GPU machine's report: the GPU-only sections filled by the functions that
+// fill them on a GPU (measure_peaks with a device's probe, cold_start_json),
+// fallback entries of injected faults, the driver's device memory figures.
+// No GPU has written a report yet, so this is where the reader first sees
+// them: the report must read back losslessly and render in every format.
+TEST(Reporters, AGpuMachinesReportReadsBackAndRendersInEveryFormat) {
+  report r = sample_report();
+  gpu_probe g;
+  g.built_with_cuda = g.usable = true;
+  g.gpus.push_back({"Test H100", "9.0", 132, uint64_t(80) << 30, 1980, 3352.3, "00000000:3B:00.0"});
+  r.system.cuda_built = true;
+  r.system.gpus = g.gpus;
+  r.system.peaks = measure_peaks(g, 0, [](int) { return gpu::gpu_peaks{2900, 51000, 50, 52}; });
+  ASSERT_TRUE(r.system.peaks["gpu"].is_object());
+  EXPECT_NEAR(r.system.peaks["gpu_datasheet"]["fp32_gflops"].get<double>(), 132 * 128 * 2 * 1.98, 1e-6);
+  r.cold_start = cold_start_json({1.5e8, 2.5e7, {{"sgemm_bias_act_thin", 4.1e5}}, {{"sgemm_bias_act_thin", 9e3}}});
+  r.cases[1].memory = case_memory{123456, uint64_t(600) << 20, uint64_t(700) << 20, uint64_t(1) << 30};
+  const json back_to_gpu = {{"trigger", "alloc"},
+                            {"injected", true},
+                            {"batch", 1},
+                            {"answered_by", "cpu"},
+                            {"reason", "injected fault: device allocation refused"},
+                            {"answer_matches_direct_cpu", true},
+                            {"steady_ns", {{"n", 20}, {"p50", 2050.0}, {"p99", 3000.0}}},
+                            {"direct_cpu_ns", {{"n", 20}, {"p50", 2000.0}, {"p99", 2900.0}}},
+                            {"overhead_ns", 50.0},
+                            {"overhead_pct", 2.5},
+                            {"recovered_after_fault", true},
+                            {"leaked_device_bytes", 0},
+                            {"first_request_ns", {{"n", 5}, {"p50", 1.6e8}, {"p99", 1.7e8}}}};
+  json stuck = back_to_gpu;
+  stuck["trigger"] = "sync";
+  stuck["recovered_after_fault"] = false;
+  stuck["leaked_device_bytes"] = 4096;
+  r.fallback = {{"requests_min", 20}, {"entries", {back_to_gpu, stuck}}};
+  apply_roofline(r);
+  EXPECT_TRUE(r.cases[1].pct_of_peak.has_value());  // against the GPU's measured ceiling
+
+  const json j = to_json(r);
+  const report back = report_from_json(json::parse(j.dump()));
+  EXPECT_EQ(to_json(back), j);
+  for (const auto& f : known_formats()) EXPECT_NO_THROW(render(f, back)) << f;
+  const std::string console = render("console", back);
+  EXPECT_NE(console.find("GPU cold start: context 150.00 ms, cuBLAS handle 25.00 ms; first launch: "
+                         "sgemm_bias_act_thin 410.00 us"),
+            std::string::npos)
+      << console;
+  EXPECT_NE(console.find("GPU 2900 GB/s, 51000 GFLOP/s, PCIe H2D 50.0 GB/s"), std::string::npos) << console;
+  EXPECT_NE(console.find("  GPU back\n"), std::string::npos) << console;
+  EXPECT_NE(console.find("  GPU NOT back, 4.0 KiB leaked\n"), std::string::npos) << console;
+  EXPECT_NE(render("html", back).find("<td>GPU NOT back, 4.0 KiB leaked</td>"), std::string::npos);
+
+  // A GPU-only field of the wrong type is an input error that names it.
+  const auto refused = [&](const std::string& pointer, const json& value, const std::string& field) {
+    json bad = j;
+    bad[json::json_pointer(pointer)] = value;
+    try {
+      report_from_json(bad);
+      ADD_FAILURE() << pointer << " accepted";
+    } catch (const input_error& e) {
+      EXPECT_NE(std::string(e.what()).find(field), std::string::npos) << e.what();
+    }
+  };
+  refused("/fallback/entries/1/recovered_after_fault", "no", "fallback.entries[1].recovered_after_fault");
+  refused("/fallback/entries/0/leaked_device_bytes", -1, "fallback.entries[0].leaked_device_bytes");
+  refused("/system/peaks/gpu/d2d_gb_per_s", "fast", "system.peaks.gpu.d2d_gb_per_s");
+  refused("/cold_start/context_ns", nullptr, "cold_start.context_ns");
+}
+
+// A GPU whose ceilings cannot be measured (say, out of memory) still gets its
+// datasheet figures, and the reason instead of the measured ones.
+TEST(Reporters, PeaksOfAGpuThatFailsToMeasure) {
+  gpu_probe g;
+  g.built_with_cuda = g.usable = true;
+  g.gpus.push_back({"Test H100", "9.0", 132, uint64_t(80) << 30, 1980, 3352.3, ""});
+  const json p = measure_peaks(g, 0, [](int) -> gpu::gpu_peaks { throw gpu_error("out of memory"); });
+  EXPECT_TRUE(p["gpu"].is_null());
+  EXPECT_EQ(p["gpu_reason"], "GPU ceilings not measured: out of memory");
+  EXPECT_NEAR(p["gpu_datasheet"]["memory_gb_per_s"].get<double>(), 3352.3, 1e-9);
+  report r;
+  r.system.peaks = p;
+  EXPECT_NO_THROW(report_from_json(to_json(r)));
 }

@@ -44,6 +44,15 @@ std::string ceilings_text(const json& p) {
   return s;
 }
 
+std::string fallback_after_fault(const json& e) {
+  // report_from_json checked these optional fields' types.
+  std::string s;
+  if (e.contains("recovered_after_fault")) s = e["recovered_after_fault"].get<bool>() ? "GPU back" : "GPU NOT back";
+  const uint64_t leaked = e.value("leaked_device_bytes", uint64_t(0));
+  if (leaked > 0) s += (s.empty() ? "" : ", ") + format_bytes(double(leaked)) + " leaked";
+  return s.empty() ? "-" : s;
+}
+
 const speedup_result* speedup_of(const report& r, const case_result& c) {
   if (c.backend != "gpu") return nullptr;
   for (const auto& s : r.speedups)

@@ -17,6 +17,10 @@ const speedup_result* speedup_of(const report& r, const case_result& c);
 // "CPU 22.1 GB/s, 199.8 GFLOP/s; GPU 3012 GB/s, 51234 GFLOP/s, PCIe H2D 24.1 GB/s",
 // or "not measured".
 std::string ceilings_text(const json& peaks);
+// A fallback entry's state after its fault: "GPU back" / "GPU NOT back" for an
+// injected fault (then cleared), plus "N B leaked" when tracked device bytes
+// were left behind; "-" when there is nothing to say.
+std::string fallback_after_fault(const json& entry);
 // "reduce/op=sum n=1048576/gpu/custom/kernel" (CPU cases add "/2t")
 std::string case_id(const case_result& c);
 std::string speedup_id(const speedup_result& s);

@@ -171,7 +171,7 @@ void write_html(const report& r, std::ostream& o) {
   o << "<h2>CPU fallback latency</h2>\n";
   if (r.fallback.is_object() && r.fallback.contains("entries")) {
     o << "<table><tr><th>trigger</th><th>batch</th><th>first p50</th><th>steady p50</th><th>steady p99</th>"
-         "<th>direct CPU p50</th><th>overhead</th></tr>\n";
+         "<th>direct CPU p50</th><th>overhead</th><th>after fault</th></tr>\n";
     for (const auto& x : r.fallback["entries"]) {
       const auto p = [](const json& v, const char* k) {
         return v.is_object() && v.contains(k) && v[k].is_number() ? format_ns(v[k].get<double>()) : std::string("–");
@@ -180,7 +180,7 @@ void write_html(const report& r, std::ostream& o) {
         << p(x["first_request_ns"], "p50") << "</td><td>" << p(x["steady_ns"], "p50") << "</td><td>"
         << p(x["steady_ns"], "p99") << "</td><td>" << p(x["direct_cpu_ns"], "p50") << "</td><td>"
         << (x.contains("overhead_ns") && x["overhead_ns"].is_number() ? format_ns(x["overhead_ns"].get<double>()) : "–")
-        << "</td></tr>\n";
+        << "</td><td>" << e(fallback_after_fault(x)) << "</td></tr>\n";
     }
     o << "</table>\n";
   } else {
