@@ -2,6 +2,8 @@
 #include <cuda_runtime.h>
 
 #include <atomic>
+#include <memory>
+#include <vector>
 
 #include "cuda_util.cuh"
 
@@ -27,6 +29,30 @@ bool memory_info(int device, uint64_t& free_bytes, uint64_t& total_bytes) {
   free_bytes = f;
   total_bytes = t;
   return true;
+}
+
+std::shared_ptr<void> occupy_device_memory(int device, uint64_t leave_free_bytes) {
+  ACCEL_CUDA(cudaSetDevice(device));
+  std::shared_ptr<std::vector<void*>> held(new std::vector<void*>, [](std::vector<void*>* v) {
+    for (void* p : *v) cudaFree(p);
+    delete v;
+  });
+  // Large blocks first, then halving down to 64 KiB: the driver hands memory
+  // out in pages, so the last few MiB go in small blocks.
+  for (size_t block = size_t(1) << 30; block >= (size_t(1) << 16); block /= 2) {
+    for (;;) {
+      size_t free_b = 0, total_b = 0;
+      ACCEL_CUDA(cudaMemGetInfo(&free_b, &total_b));
+      if (free_b <= leave_free_bytes || free_b - leave_free_bytes < block) break;
+      void* p = nullptr;
+      if (cudaMalloc(&p, block) != cudaSuccess) {
+        cudaGetLastError();  // an out-of-memory is not sticky
+        break;
+      }
+      held->push_back(p);
+    }
+  }
+  return held;
 }
 
 gpu_probe probe() {

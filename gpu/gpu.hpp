@@ -40,6 +40,12 @@ fault current_fault();
 // context and library overheads the tracker cannot see. false when unusable.
 bool memory_info(int device, uint64_t& free_bytes, uint64_t& total_bytes);
 
+// Holds device memory (untracked: it stands for another process on the card)
+// until the returned handle is destroyed, leaving less than
+// `leave_free_bytes` + 64 KiB free, so that a larger allocation fails for
+// real: an out-of-memory on demand, for tests. Throws gpu_error.
+std::shared_ptr<void> occupy_device_memory(int device, uint64_t leave_free_bytes);
+
 // What the first request on a GPU costs. Meaningful once per process (the
 // first call creates the context), so accelbench measures it in a fresh child.
 struct cold_start {

@@ -2,6 +2,7 @@
 // so the paths run on machines without a GPU, and the real one on this machine.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <chrono>
 #include <thread>
 #include <vector>
@@ -10,6 +11,7 @@
 #include "dispatcher.hpp"
 #include "gpu.hpp"
 #include "memory_tracker.hpp"
+#include "verify.hpp"
 
 using namespace accel;
 
@@ -221,4 +223,37 @@ TEST(Dispatcher, RealBackendOnThisMachine) {
     EXPECT_EQ(device_memory().current_bytes(), before) << "leak after " << name;
     EXPECT_TRUE(d.predict(f.x.data(), f.batch, f.got.data()).by_gpu) << "no recovery after " << name;
   }
+}
+
+// A real out-of-memory on the device, not an injected one: with the card
+// filled (as if by another process), the request falls back with trigger
+// "alloc" and the CPU's answer, and leaves no tracked bytes; once the memory
+// is back, the GPU answers again. Needs a GPU; left out of
+// scripts/compute_sanitizer.sh (the sanitizer needs device memory itself).
+TEST(Dispatcher, RealOutOfMemoryFallsBackAndRecovers) {
+  const gpu_probe p = gpu::probe();
+  if (!p.usable) GTEST_SKIP() << "no usable GPU: " << p.reason;
+  fixture f;
+  {  // context, cuBLAS and modules loaded before the card is filled
+    mlp_dispatcher warm(f.m, backend_mode::automatic, real_gpu_backend(0), std::chrono::nanoseconds(0));
+    ASSERT_TRUE(warm.predict(f.x.data(), f.batch, f.got.data()).by_gpu);
+  }
+  const uint64_t before = device_memory().current_bytes();
+  mlp_dispatcher d(f.m, backend_mode::automatic, real_gpu_backend(0), std::chrono::nanoseconds(0));
+  {
+    // The cuBLAS variant's workspace alone is 32 MiB: 1 MiB free cannot hold a session.
+    const auto hog = gpu::occupy_device_memory(0, uint64_t(1) << 20);
+    uint64_t free_b = 0, total_b = 0;
+    ASSERT_TRUE(gpu::memory_info(0, free_b, total_b));
+    EXPECT_LT(free_b, uint64_t(2) << 20) << "the card was not filled";
+    const answer a = d.predict(f.x.data(), f.batch, f.got.data());
+    EXPECT_FALSE(a.by_gpu);
+    EXPECT_EQ(a.trigger, "alloc") << a.reason;
+    EXPECT_EQ(f.got, f.direct);
+    EXPECT_EQ(device_memory().current_bytes(), before) << "a failed set-up left tracked bytes";
+  }
+  std::fill(f.got.begin(), f.got.end(), -1.f);
+  const answer again = d.predict(f.x.data(), f.batch, f.got.data());
+  EXPECT_TRUE(again.by_gpu) << "no recovery once the memory was back: " << again.reason;
+  EXPECT_TRUE(verify_close(f.direct, f.got, {1e-5, 1e-3}).passed);
 }
