@@ -1,0 +1,73 @@
+#!/usr/bin/env bash
+# Everything a GPU machine must show, in steps that each fit one ten-minute
+# call on a lent machine (build there: no packages, no network, so carry the
+# `.deps` prefix from shared/offline-deps/pack.sh along):
+#   scripts/gpu_session.sh test      build for this GPU, every release test (GPU tests included)
+#   scripts/gpu_session.sh suite     the default suite -> results/<gpu>/report.{json,csv,md,html} + console.log
+#   scripts/gpu_session.sh sanitize  scripts/compute_sanitizer.sh (memcheck, racecheck, initcheck, synccheck)
+#   scripts/gpu_session.sh all       the three in order
+# Each step's log, and results/<gpu>/, are copied under $OUT when it is set
+# (the lent machine's output folder). A one-line summary per step comes last.
+# Exit: 0 all passed; the first failing step's exit code otherwise; 2 no GPU or usage.
+set -uo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+source "$root/scripts/lib.sh"
+
+usage() {
+  echo "usage: scripts/gpu_session.sh test|suite|sanitize|all" >&2
+  exit 2
+}
+[ $# -eq 1 ] || usage
+case $1 in test | suite | sanitize) steps=("$1") ;; all) steps=(test suite sanitize) ;; *) usage ;; esac
+
+if ! has_gpu; then
+  echo "gpu_session.sh: no GPU on this machine (nvidia-smi lists none); nothing to do" >&2
+  exit 2
+fi
+# results/<gpu>: the GPU's name as nvidia-smi gives it, lower case, words joined by '-'.
+gpu_name=$(nvidia-smi --query-gpu=name --format=csv,noheader | head -1)
+slug=$(echo "$gpu_name" | tr '[:upper:]' '[:lower:]' | sed -E 's/[^a-z0-9]+/-/g; s/^-+|-+$//g')
+[ -n "$slug" ] || { echo "gpu_session.sh: nvidia-smi gave no GPU name" >&2; exit 2; }
+# Build for this GPU only: its compute capability, e.g. 9.0 -> 90.
+cc=$(nvidia-smi --query-gpu=compute_cap --format=csv,noheader | head -1 | tr -d ' .')
+export ACCEL_CUDA_ARCHS=${ACCEL_CUDA_ARCHS:-$cc}
+export ACCEL_SKIP_SANITIZERS=1  # the host sanitizers and fuzzing run in CI, not on the lent time
+
+logs="$root/build/gpu_session"
+mkdir -p "$logs"
+summary=()
+status=0
+
+run_step() {
+  local step=$1 log="$logs/$1.log" rc start=$SECONDS
+  echo "== $step ($gpu_name, sm_$ACCEL_CUDA_ARCHS) =="
+  case $step in
+    test) "$root/scripts/test.sh" ;;
+    suite)
+      mkdir -p "$root/results/$slug"
+      "$root/scripts/run.sh" --out "$root/results/$slug/report.json" --force \
+        --format console,json,csv,md,html | tee "$root/results/$slug/console.log"
+      ;;
+    sanitize) "$root/scripts/compute_sanitizer.sh" ;;
+  esac >"$log" 2>&1
+  rc=$?
+  tail -25 "$log"
+  case $step in
+    test) detail=$(grep -E 'tests passed|tests failed' "$log" | tail -1) ;;
+    suite) detail=$(grep -E '^summary: ' "$log" | tail -1) ;;
+    sanitize) detail="$(grep -cE '^ok ' "$log") ok, $(grep -cE '^FAILED ' "$log") failed" ;;
+  esac
+  summary+=("$(printf '%-9s rc=%-3s %4ss  %s' "$step" "$rc" "$((SECONDS - start))" "$detail")")
+  if [ -n "${OUT:-}" ]; then
+    mkdir -p "$OUT/logs"
+    cp "$log" "$OUT/logs/"
+    [ "$step" = sanitize ] && cp "$root"/build/release/compute-sanitizer.*.log "$OUT/logs/" 2>/dev/null
+    [ "$step" = suite ] && mkdir -p "$OUT/results" && cp -r "$root/results/$slug" "$OUT/results/"
+  fi
+  [ "$rc" -eq 0 ] || { [ "$status" -ne 0 ] || status=$rc; }
+}
+
+for s in "${steps[@]}"; do run_step "$s"; done
+echo "== summary: $gpu_name -> results/$slug =="
+printf '%s\n' "${summary[@]}"
+exit "$status"
