@@ -295,6 +295,14 @@ TEST(Reporters, AGpuMachinesReportReadsBackAndRendersInEveryFormat) {
   stuck["recovered_after_fault"] = false;
   stuck["leaked_device_bytes"] = 4096;
   r.fallback = {{"requests_min", 20}, {"entries", {back_to_gpu, stuck}}};
+  // The capacity check on a real card: the computed batch did not allocate
+  // (the driver rounds every buffer up to its page), a bisection found one that did.
+  r.capacity = {{"measured", true},
+                {"largest_batch", 1000000},
+                {"basis_bytes", 8.0e10},
+                {"basis", "device_free_bytes"},
+                {"checked_by_allocation", false},
+                {"largest_allocated_batch", 999000}};
   apply_roofline(r);
   EXPECT_TRUE(r.cases[1].pct_of_peak.has_value());  // against the GPU's measured ceiling
 
@@ -311,6 +319,10 @@ TEST(Reporters, AGpuMachinesReportReadsBackAndRendersInEveryFormat) {
   EXPECT_NE(console.find("  GPU back\n"), std::string::npos) << console;
   EXPECT_NE(console.find("  GPU NOT back, 4.0 KiB leaked\n"), std::string::npos) << console;
   EXPECT_NE(render("html", back).find("<td>GPU NOT back, 4.0 KiB leaked</td>"), std::string::npos);
+  EXPECT_NE(console.find("MLP capacity: largest batch 1000000 within 74.51 GiB (device_free_bytes), "
+                         "allocation check FAILED; the largest batch that allocated: 999000"),
+            std::string::npos)
+      << console;
 
   // A GPU-only field of the wrong type is an input error that names it.
   const auto refused = [&](const std::string& pointer, const json& value, const std::string& field) {
@@ -327,6 +339,7 @@ TEST(Reporters, AGpuMachinesReportReadsBackAndRendersInEveryFormat) {
   refused("/fallback/entries/0/leaked_device_bytes", -1, "fallback.entries[0].leaked_device_bytes");
   refused("/system/peaks/gpu/d2d_gb_per_s", "fast", "system.peaks.gpu.d2d_gb_per_s");
   refused("/cold_start/context_ns", nullptr, "cold_start.context_ns");
+  refused("/capacity/largest_allocated_batch", 9.5, "capacity.largest_allocated_batch");
 }
 
 // A GPU whose ceilings cannot be measured (say, out of memory) still gets its
