@@ -319,6 +319,18 @@ TEST(Reporters, AGpuMachinesReportReadsBackAndRendersInEveryFormat) {
   EXPECT_NE(console.find("  GPU back\n"), std::string::npos) << console;
   EXPECT_NE(console.find("  GPU NOT back, 4.0 KiB leaked\n"), std::string::npos) << console;
   EXPECT_NE(render("html", back).find("<td>GPU NOT back, 4.0 KiB leaked</td>"), std::string::npos);
+  // Markdown (a pull-request comment) carries the same three: device peak per
+  // GPU case, the fallback table, cold start and capacity.
+  const std::string md = render("md", back);
+  EXPECT_NE(md.find("| gpu custom kernel | 100.0 ns |"), std::string::npos) << md;
+  EXPECT_NE(md.find(" | 120.6 KiB | 10.00x [9.00, 11.00] |"), std::string::npos) << md;
+  EXPECT_NE(md.find("### CPU fallback latency"), std::string::npos) << md;
+  EXPECT_NE(md.find("| sync | 1 | cpu | 160.00 ms | 2.05 us | 3.00 us | 2.00 us | 50.0 ns (2.5%) | yes | "
+                    "GPU NOT back, 4.0 KiB leaked |"),
+            std::string::npos)
+      << md;
+  EXPECT_NE(md.find("\nGPU cold start: context 150.00 ms"), std::string::npos) << md;
+  EXPECT_NE(md.find("\nMLP capacity: largest batch 1000000"), std::string::npos) << md;
   EXPECT_NE(console.find("MLP capacity: largest batch 1000000 within 74.51 GiB (device_free_bytes), "
                          "allocation check FAILED; the largest batch that allocated: 999000"),
             std::string::npos)

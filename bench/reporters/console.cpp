@@ -14,12 +14,6 @@ namespace accel {
 
 namespace {
 
-std::string signed_ns(double ns) {
-  std::string out = ns < 0 ? "-" : "";
-  out += format_ns(std::fabs(ns));
-  return out;
-}
-
 void write_fallback(const report& r, std::ostream& out) {
   if (r.fallback.is_object() && r.fallback.contains("entries")) {
     out << "\nCPU fallback latency (request answered by the CPU because the GPU is unusable)\n";
@@ -28,9 +22,7 @@ void write_fallback(const report& r, std::ostream& out) {
                   "first p50", "steady p50", "steady p99", "direct p50", "overhead", "same ans.", "after fault");
     out << line;
     for (const auto& e : r.fallback["entries"]) {
-      const auto p = [](const json& v, const char* k) {
-        return v.is_object() && v.contains(k) ? format_ns(v[k].get<double>()) : std::string("-");
-      };
+      const auto p = [](const json& v, const char* k) { return latency_of(v, k, "-"); };
       std::snprintf(line, sizeof line, "  %-12s %6d %-6s %12s %12s %12s %12s %18s %10s  %s\n",
                     e["trigger"].get<std::string>().c_str(), e["batch"].get<int>(),
                     e["answered_by"].get<std::string>().c_str(), p(e["first_request_ns"], "p50").c_str(),
@@ -41,26 +33,8 @@ void write_fallback(const report& r, std::ostream& out) {
       out << line;
     }
   }
-  if (r.cold_start.is_object()) {
-    if (r.cold_start.value("measured", false)) {
-      out << "\nGPU cold start: context " << format_ns(r.cold_start["context_ns"].get<double>()) << ", cuBLAS handle "
-          << format_ns(r.cold_start["cublas_handle_ns"].get<double>()) << "; first launch:";
-      for (const auto& [k, v] : r.cold_start["first_launch_ns"].items()) out << " " << k << " " << format_ns(v.get<double>());
-      out << "\n";
-    } else {
-      out << "\nGPU cold start: not measured (" << r.cold_start.value("reason", std::string("?")) << ")\n";
-    }
-  }
-  if (r.capacity.is_object() && r.capacity.value("measured", false))
-    out << "MLP capacity: largest batch " << r.capacity["largest_batch"].get<int64_t>() << " within "
-        << format_bytes(r.capacity["basis_bytes"].get<double>()) << " (" << r.capacity["basis"].get<std::string>() << ")"
-        << (r.capacity["checked_by_allocation"].is_boolean()
-                ? (r.capacity["checked_by_allocation"].get<bool>() ? ", checked by allocation" : ", allocation check FAILED")
-                : ", not checked (no GPU)")
-        << (r.capacity.contains("largest_allocated_batch")
-                ? "; the largest batch that allocated: " + std::to_string(r.capacity["largest_allocated_batch"].get<int64_t>())
-                : "")
-        << "\n";
+  if (const std::string t = cold_start_text(r.cold_start); !t.empty()) out << "\n" << t << "\n";
+  if (const std::string t = capacity_text(r.capacity); !t.empty()) out << t << "\n";
 }
 
 // The params that differ between a workload's points label its rows; the

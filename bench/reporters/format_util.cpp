@@ -1,5 +1,6 @@
 #include "format_util.hpp"
 
+#include <cmath>
 #include <cstdio>
 
 #include "runner.hpp"
@@ -17,6 +18,12 @@ std::string format_ns(double ns) {
   else
     std::snprintf(buf, sizeof buf, "%.3f s", ns / 1e9);
   return buf;
+}
+
+std::string signed_ns(double ns) {
+  std::string out = ns < 0 ? "-" : "";
+  out += format_ns(std::fabs(ns));
+  return out;
 }
 
 std::string fmt(const char* f, double v) {
@@ -42,6 +49,32 @@ std::string ceilings_text(const json& p) {
          fmt("%.0f GFLOP/s", p["gpu"]["fma_gflops"].get<double>()) + ", PCIe H2D " +
          fmt("%.1f GB/s", p["gpu"]["h2d_gb_per_s"].get<double>());
   return s;
+}
+
+std::string latency_of(const json& v, const char* k, const char* none) {
+  return v.is_object() && v.contains(k) && v[k].is_number() ? format_ns(v[k].get<double>()) : std::string(none);
+}
+
+std::string cold_start_text(const json& c) {
+  if (!c.is_object()) return "";
+  if (!c.value("measured", false))
+    return "GPU cold start: not measured (" + c.value("reason", std::string("?")) + ")";
+  std::string s = "GPU cold start: context " + format_ns(c["context_ns"].get<double>()) + ", cuBLAS handle " +
+                  format_ns(c["cublas_handle_ns"].get<double>()) + "; first launch:";
+  for (const auto& [k, v] : c["first_launch_ns"].items()) s += " " + k + " " + format_ns(v.get<double>());
+  return s;
+}
+
+std::string capacity_text(const json& c) {
+  if (!c.is_object() || !c.value("measured", false)) return "";
+  const json& checked = c["checked_by_allocation"];
+  return "MLP capacity: largest batch " + std::to_string(c["largest_batch"].get<int64_t>()) + " within " +
+         format_bytes(c["basis_bytes"].get<double>()) + " (" + c["basis"].get<std::string>() + ")" +
+         (checked.is_boolean() ? (checked.get<bool>() ? ", checked by allocation" : ", allocation check FAILED")
+                               : ", not checked (no GPU)") +
+         (c.contains("largest_allocated_batch")
+              ? "; the largest batch that allocated: " + std::to_string(c["largest_allocated_batch"].get<int64_t>())
+              : "");
 }
 
 std::string fallback_after_fault(const json& e) {

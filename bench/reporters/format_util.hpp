@@ -8,6 +8,8 @@ namespace accel {
 
 // 1234.5 -> "1.23 us"; picks ns, us, ms or s.
 std::string format_ns(double ns);
+// format_ns with a sign: -80 -> "-80.0 ns"
+std::string signed_ns(double ns);
 // printf of one double
 std::string fmt(const char* f, double v);
 // 1536 -> "1.5 KiB"
@@ -17,6 +19,14 @@ const speedup_result* speedup_of(const report& r, const case_result& c);
 // "CPU 22.1 GB/s, 199.8 GFLOP/s; GPU 3012 GB/s, 51234 GFLOP/s, PCIe H2D 24.1 GB/s",
 // or "not measured".
 std::string ceilings_text(const json& peaks);
+// The p50/p99 (`key`) of one of a fallback entry's latency objects, or `none`.
+std::string latency_of(const json& percentiles, const char* key, const char* none);
+// "GPU cold start: context 150.00 ms, cuBLAS handle 25.00 ms; first launch: k 410.00 us ..."
+// or "GPU cold start: not measured (why)"; "" when the report has no cold_start.
+std::string cold_start_text(const json& cold_start);
+// "MLP capacity: largest batch N within X (basis), checked by allocation ...";
+// "" when not measured.
+std::string capacity_text(const json& capacity);
 // A fallback entry's state after its fault: "GPU back" / "GPU NOT back" for an
 // injected fault (then cleared), plus "N B leaked" when tracked device bytes
 // were left behind; "-" when there is nothing to say.

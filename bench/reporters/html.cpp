@@ -173,9 +173,7 @@ void write_html(const report& r, std::ostream& o) {
     o << "<table><tr><th>trigger</th><th>batch</th><th>first p50</th><th>steady p50</th><th>steady p99</th>"
          "<th>direct CPU p50</th><th>overhead</th><th>after fault</th></tr>\n";
     for (const auto& x : r.fallback["entries"]) {
-      const auto p = [](const json& v, const char* k) {
-        return v.is_object() && v.contains(k) && v[k].is_number() ? format_ns(v[k].get<double>()) : std::string("–");
-      };
+      const auto p = [](const json& v, const char* k) { return latency_of(v, k, "–"); };
       o << "<tr><td>" << e(x.value("trigger", std::string("?"))) << "</td><td>" << x.value("batch", 0) << "</td><td>"
         << p(x["first_request_ns"], "p50") << "</td><td>" << p(x["steady_ns"], "p50") << "</td><td>"
         << p(x["steady_ns"], "p99") << "</td><td>" << p(x["direct_cpu_ns"], "p50") << "</td><td>"

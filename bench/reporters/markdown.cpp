@@ -25,6 +25,27 @@ std::string cell(std::string s) {
   return s;
 }
 
+// The fallback table, cold start and capacity: what a request costs when the
+// GPU is unusable, and what the first one on a GPU costs.
+void write_fallback(const report& r, std::ostream& out) {
+  if (r.fallback.is_object() && r.fallback.contains("entries")) {
+    out << "\n### CPU fallback latency\n\n"
+        << "| trigger | batch | answered by | first p50 | steady p50 | steady p99 | direct CPU p50 | overhead | "
+           "same answer | after fault |\n|---|---:|---|---:|---:|---:|---:|---:|---|---|\n";
+    for (const auto& e : r.fallback["entries"]) {
+      const auto p = [](const json& v, const char* k) { return latency_of(v, k, "–"); };
+      out << "| " << cell(e["trigger"].get<std::string>()) << " | " << e["batch"].get<int>() << " | "
+          << cell(e["answered_by"].get<std::string>()) << " | " << p(e["first_request_ns"], "p50") << " | "
+          << p(e["steady_ns"], "p50") << " | " << p(e["steady_ns"], "p99") << " | " << p(e["direct_cpu_ns"], "p50")
+          << " | " << signed_ns(e["overhead_ns"].get<double>()) << fmt(" (%.1f%%)", e["overhead_pct"].get<double>())
+          << " | " << (e["answer_matches_direct_cpu"].get<bool>() ? "yes" : "**NO**") << " | "
+          << cell(fallback_after_fault(e)) << " |\n";
+    }
+  }
+  for (const std::string& t : {cold_start_text(r.cold_start), capacity_text(r.capacity)})
+    if (!t.empty()) out << "\n" << cell(t) << "\n";
+}
+
 }  // namespace
 
 void write_markdown(const report& r, std::ostream& out) {
@@ -76,8 +97,8 @@ void write_markdown(const report& r, std::ostream& out) {
     if (c.workload != workload) {
       workload = c.workload;
       out << "### " << workload << "\n\n"
-          << "| point | case | median | 95% CI of median | GFLOP/s | GB/s | roof | speedup [95% CI] | verdict |\n"
-          << "|---|---|---:|---:|---:|---:|---|---:|---|\n";
+          << "| point | case | median | 95% CI of median | GFLOP/s | GB/s | roof | device peak | speedup [95% CI] | verdict |\n"
+          << "|---|---|---:|---:|---:|---:|---|---:|---:|---|\n";
     }
     const bool timed = !c.samples_ns.empty();
     const speedup_result* s = speedup_of(r, c);
@@ -88,7 +109,7 @@ void write_markdown(const report& r, std::ostream& out) {
     out << "| " << cell(params_label(c.params)) << " | " << label << " | " << (timed ? format_ns(c.stats.median) : "–")
         << " | " << (timed ? format_ns(c.stats.median_ci95.lo) + " – " + format_ns(c.stats.median_ci95.hi) : "–") << " | "
         << (timed ? fmt("%.1f", c.gflops) : "–") << " | " << (timed ? fmt("%.1f", c.gb_per_s) : "–") << " | " << roof
-        << " | "
+        << " | " << (c.backend == "gpu" && c.memory ? format_bytes(double(c.memory->device_peak_bytes)) : "–") << " | "
         << (s && s->verdict != "not_measured"
                 ? fmt("%.2f", s->value) + "x [" + fmt("%.2f", s->ci95.lo) + ", " + fmt("%.2f", s->ci95.hi) + "]"
                 : "")
@@ -104,6 +125,7 @@ void write_markdown(const report& r, std::ostream& out) {
     out << "\n";
     for (const auto& [why, count] : reasons) out << "➖ " << count << " speedup(s) not measured: " << cell(why) << "\n";
   }
+  write_fallback(r, out);
   const auto advice_list = recommendations(r);
   if (!r.warnings.empty() || !advice_list.empty()) {
     out << "\n### Warnings and recommendations\n\n";
