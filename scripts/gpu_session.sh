@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Everything a GPU machine must show, in steps that each fit one ten-minute
-# call on a lent machine (build there: no packages, no network, so carry the
-# `.deps` prefix from shared/offline-deps/pack.sh along):
+# Everything a GPU machine must show, in steps each meant to fit one
+# ten-minute call on a lent machine (not yet timed on one). Build there with
+# no packages and no network: carry the `.deps` prefix from
+# shared/offline-deps/pack.sh along.
 #   scripts/gpu_session.sh test      build for this GPU, every release test (GPU tests included)
 #   scripts/gpu_session.sh suite     the default suite -> results/<gpu>/report.{json,csv,md,html} + console.log
 #   scripts/gpu_session.sh sanitize  scripts/compute_sanitizer.sh (memcheck, racecheck, initcheck, synccheck)
