@@ -1,11 +1,14 @@
 #include "cli.hpp"
 
 #include <CLI/CLI.hpp>
+#include <charconv>
+#include <cmath>
 #include <cstdio>
 #include <filesystem>
 #include <set>
 #include <sstream>
 #include <thread>
+#include <type_traits>
 #include <chrono>
 #include <iostream>
 #include <unistd.h>
@@ -47,6 +50,25 @@ namespace {
 
 constexpr int kExitGate = 1;
 constexpr int kExitUsage = 2;
+
+// CLI11 2.1 reads "" as 0 and wraps "-1" or 2^64 into an unsigned option
+// without a word; every numeric option checks its text with one of these first.
+template <typename T>
+CLI::Validator number_text(const char* what) {
+  return CLI::Validator(
+      [what](std::string& text) -> std::string {
+        T value{};
+        const char* end = text.data() + text.size();
+        const auto [stop, ec] = std::from_chars(text.data(), end, value);
+        bool ok = !text.empty() && ec == std::errc() && stop == end;
+        if constexpr (std::is_floating_point_v<T>) ok = ok && std::isfinite(value);
+        return ok ? std::string() : "'" + text + "' is not " + what;
+      },
+      "");
+}
+const CLI::Validator kCount = number_text<uint64_t>("a whole number in [0, 2^64)");
+const CLI::Validator kInteger = number_text<int>("a 32-bit whole number");
+const CLI::Validator kReal = number_text<double>("a finite number, e.g. 0.5");
 
 std::string command_line(int argc, char** argv) {
   std::string s;
@@ -421,7 +443,7 @@ int run_cli(int argc, char** argv) {
   run->add_option("--workloads", workloads, "Comma-separated workloads of the suite to run (default: all)");
   run->add_option("--batch-sizes", batches, "MLP batch sizes to sweep (overrides the suite's)");
   run->add_option("--layers", layers, "MLP layer widths, input first (overrides the suite's; default 512,1024,1024,1024,64)");
-  run->add_option("--device", cfg.device, "CUDA device index")->capture_default_str();
+  run->add_option("--device", cfg.device, "CUDA device index")->check(kInteger)->capture_default_str();
   run->add_option("--out", cfg.out, "JSON report path (written atomically; '' for none)")->capture_default_str();
   run->add_flag("--force", cfg.force, "Overwrite --out (and its sibling formats) when it exists");
   std::string run_formats = "console,json";
@@ -430,20 +452,27 @@ int run_cli(int argc, char** argv) {
       ->capture_default_str();
   run->add_flag("--require-gpu", cfg.require_gpu, "Exit 1 when no usable GPU is found");
   run->add_flag("--gate", cfg.gate, "Exit 1 when any speedup verdict is 'fail'");
-  run->add_option("--seed", cfg.seed, "Seed of every input")->capture_default_str();
-  run->add_option("--min-samples", cfg.rule.min_samples, "Stopping rule: fewest samples")->capture_default_str();
-  run->add_option("--min-time", cfg.rule.min_time_s, "Stopping rule: least sampled time, seconds")->capture_default_str();
+  run->add_option("--seed", cfg.seed, "Seed of every input")->check(kCount)->capture_default_str();
+  run->add_option("--min-samples", cfg.rule.min_samples, "Stopping rule: fewest samples")
+      ->check(kInteger)
+      ->capture_default_str();
+  run->add_option("--min-time", cfg.rule.min_time_s, "Stopping rule: least sampled time, seconds")
+      ->check(kReal)
+      ->capture_default_str();
   run->add_option("--max-noise", cfg.rule.max_noise, "Stopping rule: relative CI half-width of the median")
+      ->check(kReal)
       ->capture_default_str();
   run->add_option("--max-time", cfg.rule.max_time_s, "Stopping rule: wall-clock limit per case, seconds; then 'noisy'")
+      ->check(kReal)
       ->capture_default_str();
   run->add_option("--rounds", cfg.rule.rounds,
                   "CPU cases sample in this many rounds, inputs re-allocated between them (1: one round)")
+      ->check(kInteger)
       ->capture_default_str();
   run->add_option("--rounds-in", cfg.rounds_in,
                   "child_processes (each CPU round in a fresh process) or this_process")
       ->capture_default_str();
-  run->add_option("--target", cfg.target, "Speedup target for the verdict")->capture_default_str();
+  run->add_option("--target", cfg.target, "Speedup target for the verdict")->check(kReal)->capture_default_str();
   run->add_option("--cpu-threads", threads, "CPU thread counts, e.g. 1,2,4,all: parallel CPU cases run once per count")
       ->capture_default_str();
   run->add_option("--backend", cfg.backend, "auto (GPU, CPU when unusable), gpu (strict) or cpu")
@@ -482,10 +511,16 @@ int run_cli(int argc, char** argv) {
   compare_cmd->add_option("reports", cmp_reports, "BASE.json CANDIDATE.json, or R1.json ... Rn.json with --trend")
       ->required();
   compare_cmd->add_flag("--trend", cmp_trend, "A trend table and chart over all the reports, in the order given");
-  compare_cmd->add_option("--alpha", cmp.alpha, "Significance level of the U test")->capture_default_str();
-  compare_cmd->add_option("--noise", cmp.noise, "Changes within +-noise are never significant")->capture_default_str();
-  compare_cmd->add_option("--warn", cmp.warn, "Warn on slower cases beyond this fraction")->capture_default_str();
-  compare_cmd->add_option("--fail", cmp.fail, "Exit 1 on slower cases beyond this fraction")->capture_default_str();
+  compare_cmd->add_option("--alpha", cmp.alpha, "Significance level of the U test")->check(kReal)->capture_default_str();
+  compare_cmd->add_option("--noise", cmp.noise, "Changes within +-noise are never significant")
+      ->check(kReal)
+      ->capture_default_str();
+  compare_cmd->add_option("--warn", cmp.warn, "Warn on slower cases beyond this fraction")
+      ->check(kReal)
+      ->capture_default_str();
+  compare_cmd->add_option("--fail", cmp.fail, "Exit 1 on slower cases beyond this fraction")
+      ->check(kReal)
+      ->capture_default_str();
   compare_cmd->add_option("--format", cmp_format, "console, md, json or html")->capture_default_str();
 
   std::string val_report, val_targets, val_format = "console";
@@ -501,7 +536,7 @@ int run_cli(int argc, char** argv) {
   std::string peaks_threads = "all";
   auto* peaks = app.add_subcommand("peaks", "Measure this machine's ceilings (memory bandwidth, fp32 FMA rate, PCIe)");
   peaks->add_flag("--json", peaks_json, "Print as JSON");
-  peaks->add_option("--device", peaks_device, "CUDA device index")->capture_default_str();
+  peaks->add_option("--device", peaks_device, "CUDA device index")->check(kInteger)->capture_default_str();
   peaks->add_option("--cpu-threads", peaks_threads, "CPU threads: a number or 'all'")->capture_default_str();
 
   // Hidden verbs: the child-process halves of the fallback and cold-start

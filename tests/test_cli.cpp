@@ -69,6 +69,27 @@ TEST(Cli, BadLayersAndNumbersAreUsageErrors) {
   EXPECT_EQ(run("run --out '' --rounds-in elsewhere " + kFast).code, 2);
 }
 
+// CLI11 alone would read "" as 0 and wrap -1 or 2^64 into the unsigned seed.
+TEST(Cli, NumbersAreCheckedAsWritten) {
+  const std::pair<const char*, const char*> bad[] = {
+      {"--seed", "-1"},    {"--seed", "18446744073709551616"}, {"--seed", ""},         {"--seed", "0x10"},
+      {"--device", ""},    {"--rounds", "4294967297"},         {"--min-samples", "2.5"}, {"--min-time", ""},
+      {"--target", "inf"}, {"--max-noise", "nan"},             {"--max-time", "1s"},
+  };
+  for (const auto& [flag, text] : bad) {
+    const auto r = run(std::string("run --out '' ") + flag + " '" + text + "' " + kFast);
+    EXPECT_EQ(r.code, 2) << flag << " '" << text << "': " << r.output;
+    EXPECT_NE(r.output.find(std::string(flag) + ": '" + text + "' is not"), std::string::npos) << r.output;
+    EXPECT_EQ(r.output.find("running"), std::string::npos) << "ran with " << flag << " '" << text << "'";
+  }
+  for (const char* flag : {"--alpha", "--noise", "--warn", "--fail"}) {
+    const auto r = run(std::string("compare a.json b.json ") + flag + " ''");
+    EXPECT_EQ(r.code, 2) << flag << ": " << r.output;
+    EXPECT_NE(r.output.find(std::string(flag) + ": '' is not"), std::string::npos) << r.output;
+  }
+  EXPECT_EQ(run("peaks --device ''").code, 2);
+}
+
 TEST(Cli, UnknownWorkloadIsAUsageError) {
   const auto r = run("run --out '' --workloads mlp,nope --min-time 0");
   EXPECT_EQ(r.code, 2);
