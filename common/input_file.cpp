@@ -2,7 +2,6 @@
 
 #include <filesystem>
 #include <fstream>
-#include <sstream>
 #include <system_error>
 
 namespace accel {
@@ -20,11 +19,16 @@ std::string read_input_file(const std::string& path, const std::string& what, si
   }
   std::ifstream in(path, std::ios::binary);
   if (!in) throw input_error(head + "permission denied or unreadable");
-  std::ostringstream buf;
-  buf << in.rdbuf();
+  // In pieces, stopping past the limit: a pipe or a device (/dev/zero) has no
+  // size to check first and may never end.
+  std::string text;
+  char piece[1 << 16];
+  while (in.read(piece, sizeof piece) || in.gcount() > 0) {
+    text.append(piece, size_t(in.gcount()));
+    if (text.size() > max_bytes)
+      throw input_error(head + "larger than " + std::to_string(max_bytes >> 20) + " MiB");
+  }
   if (in.bad()) throw input_error(head + "read error");
-  std::string text = buf.str();
-  if (text.size() > max_bytes) throw input_error(head + "larger than " + std::to_string(max_bytes >> 20) + " MiB");
   return text;
 }
 

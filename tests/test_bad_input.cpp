@@ -147,6 +147,14 @@ TEST(BadInput, PathsThatAreNotReadableFiles) {
   expect_input_error("run --suite " + dir + "/x.json --out ''", "no such file", "missing suite");
   expect_input_error("run --suite " + dir + " --out ''", "is a directory", "directory as a suite");
   expect_input_error("list --suite " + dir, "is a directory", "directory as a suite");
+  // Too big: a regular file is refused by its size (a sparse one here, no disk
+  // used), a stream without end after reading just past the limit.
+  const std::string huge = dir + "/huge.json";
+  { std::ofstream(huge) << "{"; }
+  fs::resize_file(huge, (size_t(256) << 20) + 1);
+  expect_input_error("validate " + huge, "larger than 256 MiB", "oversized report");
+  expect_input_error("compare " + huge + " /dev/zero", "larger than 256 MiB", "oversized report");
+  expect_input_error("report /dev/zero", "larger than 256 MiB", "endless stream as a report");
   fs::remove_all(dir);
 }
 
