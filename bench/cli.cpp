@@ -272,6 +272,9 @@ int cmd_report(const std::vector<std::string>& inputs, const std::string& format
   const auto list = split(formats, ',');
   if (inputs.size() != 1 && out != "-")
     throw input_error("report: give one report with --out, or several printed to stdout (--out -)");
+  // One file holds one format: console text followed by JSON in r.json is neither.
+  if (list.size() != 1 && out != "-")
+    throw input_error("report: give one --format with --out FILE, or several printed to stdout (--out -)");
   std::ostringstream text;
   for (const auto& in : inputs) {
     const report r = read_report(in);

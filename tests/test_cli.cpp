@@ -359,6 +359,14 @@ TEST(Cli, FormatsOverwriteProtectionAndReportVerb) {
   EXPECT_EQ(r.code, 0) << r.output;
   EXPECT_NE(r.output.find("## accelbench"), std::string::npos);
   EXPECT_EQ(run("report " + out + " --format pdf").code, 2);
+  r = run("report " + out + " --format console,json --out " + temp_path("two_formats.json"));
+  EXPECT_EQ(r.code, 2) << r.output;
+  EXPECT_NE(r.output.find("give one --format with --out FILE"), std::string::npos) << r.output;
+  EXPECT_FALSE(fs::exists(temp_path("two_formats.json")));
+  r = run("report " + out + " --format csv,md");  // to stdout, one after the other
+  EXPECT_EQ(r.code, 0) << r.output;
+  EXPECT_NE(r.output.find("workload,backend,"), std::string::npos);
+  EXPECT_NE(r.output.find("## accelbench"), std::string::npos);
   // A run compared with itself: every case matched, nothing fails.
   r = run("compare " + out + " " + out + " --format md");
   EXPECT_EQ(r.code, 0) << r.output;
