@@ -161,6 +161,8 @@ std::vector<suite_point> expand_suite(const json& suite, const std::vector<std::
     for (size_t i = 0; i < grids.size(); ++i)
       expand_grid(w, grids[i], where + "." + w.name + "[" + std::to_string(i) + "]", host_memory_bytes, out);
   }
+  // A run of nothing would write a report with no cases and exit 0.
+  if (out.empty()) bad(where, "nothing to run (every workload needs at least one grid)");
   return out;
 }
 

@@ -179,6 +179,8 @@ TEST(BadInput, SuiteFiles) {
          return json{{"workloads", {{"batched_gemm", {grid}}}}}.dump();
        }(),
        "workloads.batched_gemm[0]: more than 10000 points"},
+      {"no workloads", R"({"workloads": {}})", "workloads: nothing to run"},
+      {"a workload without grids", R"({"workloads": {"sort": []}})", "workloads: nothing to run"},
   };
   for (const auto& c : corpus) {
     write(suite, c.text);

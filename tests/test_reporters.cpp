@@ -211,6 +211,19 @@ TEST(Reporters, ConsoleDrawsOneSpeedupBarPerMeasuredCase) {
   EXPECT_NE(section.find('|'), std::string::npos);  // the target line
 }
 
+// A run interrupted before its first case has no speedup entries: the summary
+// names the configured target, not 0.00x.
+TEST(Reporters, ConsoleSummaryOfAReportWithoutCases) {
+  report r;
+  r.created_utc = "2026-11-23T00:00:00Z";
+  r.config = {{"target", 3.5}};
+  r.interrupted = true;
+  const std::string text = render("console", r);
+  EXPECT_NE(text.find("0 not measured (target 3.50x)"), std::string::npos) << text;
+  r.config = {{"target", "fast"}};  // a hand-edited report: no target, no exception
+  EXPECT_NE(render("console", r).find("(target 0.00x)"), std::string::npos);
+}
+
 // The crossover chart (speedup vs size, log scale): one row per swept size,
 // the 1x (':') and target ('|') marks in the same column on every row, longer
 // bars for larger speedups, '-' for a size whose speedup was not measured.

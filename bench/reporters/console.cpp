@@ -172,7 +172,11 @@ void write_console(const report& r, std::ostream& out) {
   std::set<std::string> reasons;
   std::string current_workload;
   json constant;
-  const double target = r.speedups.empty() ? 0 : r.speedups[0].target;
+  // With no speedup entries (a run interrupted before its first case), the configured target.
+  const json* configured = r.config.contains("target") ? &r.config["target"] : nullptr;
+  const double target = !r.speedups.empty()                      ? r.speedups[0].target
+                        : configured && configured->is_number() ? configured->get<double>()
+                                                                 : 0;
   write_peaks(r, out);
   json last_params;
   for (const auto& c : r.cases) {
