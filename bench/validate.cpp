@@ -5,6 +5,7 @@
 #include "input_file.hpp"
 #include "reporters/format_util.hpp"
 #include "reporters/reporters.hpp"
+#include "workload.hpp"
 
 namespace accel {
 
@@ -59,6 +60,26 @@ target_rule parse_rule(const std::string& workload, const std::string& metric, c
   return t;
 }
 
+// A misspelt workload or variant would match nothing, and an error-severity
+// gate would quietly become a "nothing to check" warning: both are refused.
+void check_names(const target_rule& t, const std::string& path) {
+  std::string known;
+  bool found = false;
+  for (const auto& w : all_workloads()) {
+    if (t.workload != "*" && w.name != t.workload) continue;
+    std::vector<std::string> names;
+    for (const auto& v : w.cpu_variants) names.push_back(v.name);
+    names.insert(names.end(), w.gpu_variants.begin(), w.gpu_variants.end());
+    for (const auto& n : names) {
+      found = found || n == t.variant;
+      if (known.find(" " + n + ",") == std::string::npos) known += " " + n + ",";
+    }
+  }
+  if (!t.variant.empty() && !found)
+    bad(path + ".variant", "unknown variant of " + (t.workload == "*" ? std::string("any workload") : t.workload) +
+                               " (known:" + known.substr(0, known.size() - 1) + ")");
+}
+
 bool matches(const target_rule& t, const std::string& workload, const std::string& variant, const std::string& timing,
              const std::string& backend) {
   return (t.workload == "*" || t.workload == workload) && (t.variant.empty() || t.variant == variant) &&
@@ -92,11 +113,17 @@ std::vector<target_rule> parse_targets(const json& j) {
   std::vector<target_rule> rules;
   for (const auto& [w, metrics] : ws.items()) {
     const std::string wp = "workloads." + w;
+    if (w != "*" && !find_workload(w)) {
+      std::string known;
+      for (const auto& k : all_workloads()) known += k.name + ", ";
+      bad(wp, "unknown workload (known: " + known + "or * for every workload)");
+    }
     if (!metrics.is_object() || metrics.empty()) bad(wp, "expected a non-empty object of metrics");
     for (const auto& [m, spec] : metrics.items()) {
       if (m != "speedup" && m != "device_memory_bytes" && m != "fallback_latency_ns" && m != "p99_ns")
         bad(wp + "." + m, "unknown metric (expected speedup, device_memory_bytes, fallback_latency_ns or p99_ns)");
       rules.push_back(parse_rule(w, m, spec, wp + "." + m));
+      check_names(rules.back(), wp + "." + m);
     }
   }
   return rules;

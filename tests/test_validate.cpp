@@ -114,6 +114,19 @@ TEST(Validate, BadTargetsNameTheField) {
             "targets: workloads.mlp.p99_ns.severity: expected warning, error or critical");
   EXPECT_EQ(message(R"({"workloads": {"mlp": {"p99_ns": {"max": 1, "timing": "gpu"}}}})"),
             "targets: workloads.mlp.p99_ns.timing: expected kernel, end_to_end or cpu");
+  // Misspelt names would match nothing and turn a gate into a warning.
+  EXPECT_EQ(message(R"({"workloads": {"mpl": {"speedup": {"min": 4.22}}}})")
+                .find("targets: workloads.mpl: unknown workload (known: mlp, batched_gemm,"),
+            0u);
+  EXPECT_EQ(message(R"({"workloads": {"mlp": {"speedup": {"min": 4.22, "variant": "cublass"}}}})"),
+            "targets: workloads.mlp.speedup.variant: unknown variant of mlp (known: eigen, custom, cublas)");
+  EXPECT_EQ(message(R"({"workloads": {"*": {"p99_ns": {"max": 1, "variant": "nope"}}}})")
+                .find("targets: workloads.*.p99_ns.variant: unknown variant of any workload (known: eigen,"),
+            0u);
+  EXPECT_EQ(message(R"({"workloads": {"*": {"p99_ns": {"max": 1, "variant": "thrust"}}}})"), "no error");
+  EXPECT_EQ(message(R"({"workloads": {"sort": {"p99_ns": {"max": 1, "variant": "cublas"}}}})")
+                .find("targets: workloads.sort.p99_ns.variant: unknown variant of sort"),
+            0u);
 }
 
 TEST(Validate, OutputsListWorstFirstAndJsonParses) {
