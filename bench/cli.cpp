@@ -312,6 +312,11 @@ int cmd_compare(const std::vector<std::string>& paths, const compare_options& o,
   else if (format == "md") write_comparison_markdown(c, o, std::cout);
   else if (format == "html") write_comparison_html(c, o, std::cout);
   else write_comparison_console(c, o, std::cout);
+  // Nothing in common (another suite, other sizes): a gate that compares
+  // nothing must not pass.
+  if (c.changes.empty())
+    throw input_error("compare: no case of " + paths[1] + " matches one of " + paths[0] +
+                      " (different workloads or parameters; the unmatched cases are listed above)");
   for (const auto& ch : c.changes)
     if (ch.fail) return kExitGate;
   return 0;

@@ -376,6 +376,16 @@ TEST(Cli, FormatsOverwriteProtectionAndReportVerb) {
   EXPECT_NE(r.output.find("mlp/batch=1 layers=16,32,4/cpu/eigen/cpu/all"), std::string::npos) << r.output;
   EXPECT_NE(r.output.find("summary: 0 faster, 0 slower"), std::string::npos) << r.output;
   EXPECT_EQ(r.output.find("hardware:"), std::string::npos) << r.output;  // one machine
+  {  // Nothing in common (another batch size everywhere): listed, then exit 2.
+    json other = json::parse(std::ifstream(out));
+    for (auto& c : other["cases"]) c["params"]["batch"] = 2;
+    const std::string other_path = temp_path("other_batch.json");
+    std::ofstream(other_path) << other.dump();
+    r = run("compare " + out + " " + other_path);
+    EXPECT_EQ(r.code, 2) << r.output;
+    EXPECT_NE(r.output.find("only in candidate: mlp/batch=2"), std::string::npos) << r.output;
+    EXPECT_NE(r.output.find("no case of " + other_path + " matches"), std::string::npos) << r.output;
+  }
   EXPECT_EQ(run("compare " + out + " /no/such.json").code, 2);
   EXPECT_EQ(run("report /no/such.json").code, 2);
   EXPECT_EQ(run("run --out '' --format pdf " + kFast).code, 2);
