@@ -113,21 +113,40 @@ std::string sibling(const std::string& json_path, const std::string& ext) {
   return stem + ext;
 }
 
-// The JSON report and every other --format beside it; returns the paths written.
+// The files a run writes: the JSON report at --out, every other file format beside it.
+std::vector<std::pair<std::string, std::string>> output_files(const run_config& cfg) {
+  std::vector<std::pair<std::string, std::string>> files;  // (format, path)
+  if (cfg.out.empty()) return files;
+  files.emplace_back("json", cfg.out);
+  for (const auto& f : cfg.formats)
+    if (f != "console" && f != "json") files.emplace_back(f, sibling(cfg.out, format_extension(f)));
+  return files;
+}
+
+// Returns the paths written.
 std::vector<std::string> save_outputs(const report& rep, const run_config& cfg) {
   std::vector<std::string> paths;
-  if (cfg.out.empty()) return paths;
-  write_report(rep, cfg.out);
-  paths.push_back(cfg.out);
-  for (const auto& f : cfg.formats) {
-    if (f == "console" || f == "json") continue;
-    std::ostringstream text;
-    write_format(f, rep, text);
-    const std::string path = sibling(cfg.out, format_extension(f));
-    write_file_atomically(path, text.str());
+  for (const auto& [format, path] : output_files(cfg)) {
+    if (format == "json") {
+      write_report(rep, path);
+    } else {
+      std::ostringstream text;
+      write_format(format, rep, text);
+      write_file_atomically(path, text.str());
+    }
     paths.push_back(path);
   }
   return paths;
+}
+
+// --out names the JSON report: "r.md" would get JSON, and the Markdown "r.md.md".
+void check_out_name(const std::string& out) {
+  for (const char* ext : {".txt", ".csv", ".md", ".html", ".xml"}) {
+    const size_t n = std::char_traits<char>::length(ext);
+    if (out.size() > n && out.compare(out.size() - n, n, ext) == 0)
+      throw input_error("--out: " + out + " would hold the JSON report; give a .json path (--format writes the " +
+                        "other formats beside it)");
+  }
 }
 
 int cmd_run(run_config cfg, const std::string& cmdline) {
@@ -162,8 +181,10 @@ int cmd_run(run_config cfg, const std::string& cmdline) {
     if (!why.empty()) throw input_error("--out: cannot write the report: " + why);
     std::error_code ec;
     const bool continuing = !cfg.resume.empty() && std::filesystem::equivalent(cfg.out, cfg.resume, ec);
-    if (!cfg.force && !continuing && std::filesystem::exists(cfg.out))
-      throw input_error("--out: " + cfg.out + " already exists; pass --force to overwrite it");
+    check_out_name(cfg.out);
+    for (const auto& [format, path] : output_files(cfg))  // a resumed run replaces its own files
+      if (!cfg.force && !continuing && std::filesystem::exists(path))
+        throw input_error("--out: " + path + " already exists; pass --force to overwrite it");
   }
 
   const int threads = max_cpu_threads(cfg);

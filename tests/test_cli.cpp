@@ -354,6 +354,17 @@ TEST(Cli, FormatsOverwriteProtectionAndReportVerb) {
   EXPECT_EQ(r.code, 2);
   EXPECT_NE(r.output.find("--force"), std::string::npos) << r.output;
   EXPECT_EQ(run("run --batch-sizes 1 --no-fallback --force --out " + out + " " + kFast).code, 0);
+  // ... nor is another report's Markdown beside a new --out.
+  const std::string fresh = temp_path("fresh.json"), fresh_md = temp_path("fresh.md");
+  std::ofstream(fresh_md) << "someone's notes\n";
+  r = run("run --batch-sizes 1 --no-fallback --format md --out " + fresh + " " + kFast);
+  EXPECT_EQ(r.code, 2) << r.output;
+  EXPECT_NE(r.output.find(fresh_md + " already exists"), std::string::npos) << r.output;
+  EXPECT_FALSE(fs::exists(fresh));
+  // --out names the JSON report: a Markdown name would get JSON in it.
+  r = run("run --batch-sizes 1 --no-fallback --format md --out " + temp_path("summary.md") + " " + kFast);
+  EXPECT_EQ(r.code, 2) << r.output;
+  EXPECT_NE(r.output.find("would hold the JSON report"), std::string::npos) << r.output;
   // Re-rendering a saved report.
   r = run("report " + out + " --format md");
   EXPECT_EQ(r.code, 0) << r.output;
