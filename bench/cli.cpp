@@ -233,7 +233,7 @@ int cmd_run(run_config cfg, const std::string& cmdline) {
   for (const auto& w : rep.warnings) std::cerr << "accelbench: warning: " << w << "\n";
 
   std::cout << "accelbench " << ACCELBENCH_VERSION << "  CPU: " << rep.system.cpu_model << " (" << threads
-            << " threads)\n"
+            << (threads == 1 ? " thread)\n" : " threads)\n")
             << "  GPU: " << gpu_line(gpu, cfg.device) << "\n";
   const bool tty = ::isatty(STDERR_FILENO);
   run_hooks hooks;

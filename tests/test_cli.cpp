@@ -121,6 +121,8 @@ TEST(Cli, PeaksPrintsCeilingsAndRefusesBadThreads) {
   EXPECT_NE(text.output.find(" GB/s (triad), fp32 FMA "), std::string::npos) << text.output;
   const bool gpu = gpu::probe().usable;
   EXPECT_NE(text.output.find(gpu ? "GPU (measured): device copy " : "GPU: "), std::string::npos) << text.output;
+  const auto one = run("run --out '' --cpu-threads 1 --batch-sizes 1 --no-fallback --rounds 1 " + kFast);
+  EXPECT_NE(one.output.find(" (1 thread)\n"), std::string::npos) << one.output;  // run's header, singular too
   const auto j = run("peaks --json");
   ASSERT_EQ(j.code, 0) << j.output;
   ASSERT_TRUE(json::accept(j.output)) << j.output;
