@@ -406,7 +406,10 @@ void check_cold_start(const json& c) {
 void check_capacity(const json& c) {
   if (c.is_null()) return;
   need(c, "capacity", "measured", kind::boolean);
-  if (!c["measured"].get<bool>()) return;
+  if (!c["measured"].get<bool>()) {
+    need(c, "capacity", "reason", kind::string);
+    return;
+  }
   need(c, "capacity", "largest_batch", kind::integer);
   need(c, "capacity", "basis_bytes", kind::number);
   need(c, "capacity", "basis", kind::string);

@@ -224,6 +224,18 @@ TEST(Reporters, ConsoleSummaryOfAReportWithoutCases) {
   EXPECT_NE(render("console", r).find("(target 0.00x)"), std::string::npos);
 }
 
+// Without a GPU the capacity line says why it has no figure, as cold start does.
+TEST(Reporters, CapacityNotMeasuredSaysWhy) {
+  report r = sample_report();
+  r.capacity = {{"workload", "mlp"}, {"measured", false}, {"reason", "no GPU: no driver"}};
+  for (const char* f : {"console", "md"})
+    EXPECT_NE(render(f, r).find("MLP capacity: not measured (no GPU: no driver)"), std::string::npos) << f;
+  EXPECT_EQ(report_from_json(to_json(r)).capacity, r.capacity);
+  json bad = to_json(r);
+  bad["capacity"].erase("reason");
+  EXPECT_THROW(report_from_json(bad), input_error);
+}
+
 // The crossover chart (speedup vs size, log scale): one row per swept size,
 // the 1x (':') and target ('|') marks in the same column on every row, longer
 // bars for larger speedups, '-' for a size whose speedup was not measured.

@@ -66,7 +66,8 @@ std::string cold_start_text(const json& c) {
 }
 
 std::string capacity_text(const json& c) {
-  if (!c.is_object() || !c.value("measured", false)) return "";
+  if (!c.is_object()) return "";
+  if (!c.value("measured", false)) return "MLP capacity: not measured (" + c.value("reason", std::string("?")) + ")";
   const json& checked = c["checked_by_allocation"];
   return "MLP capacity: largest batch " + std::to_string(c["largest_batch"].get<int64_t>()) + " within " +
          format_bytes(c["basis_bytes"].get<double>()) + " (" + c["basis"].get<std::string>() + ")" +
