@@ -228,7 +228,7 @@ TEST(Reporters, ConsoleSummaryOfAReportWithoutCases) {
 TEST(Reporters, CapacityNotMeasuredSaysWhy) {
   report r = sample_report();
   r.capacity = {{"workload", "mlp"}, {"measured", false}, {"reason", "no GPU: no driver"}};
-  for (const char* f : {"console", "md"})
+  for (const char* f : {"console", "md", "html"})
     EXPECT_NE(render(f, r).find("MLP capacity: not measured (no GPU: no driver)"), std::string::npos) << f;
   EXPECT_EQ(report_from_json(to_json(r)).capacity, r.capacity);
   json bad = to_json(r);
@@ -343,7 +343,10 @@ TEST(Reporters, AGpuMachinesReportReadsBackAndRendersInEveryFormat) {
   EXPECT_NE(console.find("GPU 2900 GB/s, 51000 GFLOP/s, PCIe H2D 50.0 GB/s"), std::string::npos) << console;
   EXPECT_NE(console.find("  GPU back\n"), std::string::npos) << console;
   EXPECT_NE(console.find("  GPU NOT back, 4.0 KiB leaked\n"), std::string::npos) << console;
-  EXPECT_NE(render("html", back).find("<td>GPU NOT back, 4.0 KiB leaked</td>"), std::string::npos);
+  const std::string html = render("html", back);
+  EXPECT_NE(html.find("<td>GPU NOT back, 4.0 KiB leaked</td>"), std::string::npos);
+  EXPECT_NE(html.find("<p>GPU cold start: context 150.00 ms,"), std::string::npos);
+  EXPECT_NE(html.find("<p>MLP capacity: largest batch 1000000"), std::string::npos);
   // Markdown (a pull-request comment) carries the same three: device peak per
   // GPU case, the fallback table, cold start and capacity.
   const std::string md = render("md", back);

@@ -1,6 +1,7 @@
 // One self-contained HTML file: no scripts, no network; every chart is
 // inline SVG drawn here. Sections: system, speedup per case (target line,
-// CI whiskers), speedup vs size, device memory per case, fallback latency,
+// CI whiskers), speedup vs size, device memory per case, fallback latency
+// (with the cold-start and capacity lines), warnings and recommendations,
 // per-case sample distributions.
 #include <algorithm>
 #include <cmath>
@@ -184,6 +185,8 @@ void write_html(const report& r, std::ostream& o) {
   } else {
     o << "<p>Not measured in this run.</p>\n";
   }
+  for (const std::string& t : {cold_start_text(r.cold_start), capacity_text(r.capacity)})
+    if (!t.empty()) o << "<p>" << e(t) << "</p>\n";
   o << "<h2>Warnings and recommendations</h2>\n";
   const auto advice_list = recommendations(r);
   if (r.warnings.empty() && advice_list.empty()) o << "<p>None.</p>\n";
