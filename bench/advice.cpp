@@ -2,6 +2,7 @@
 
 #include <cmath>
 
+#include "cpu_threads.hpp"
 #include "reporters/format_util.hpp"
 
 namespace accel {
@@ -109,6 +110,9 @@ std::vector<std::string> start_warnings(const system_info& s, bool gpu_used) {
     w.push_back("other processes kept " + fmt("%.0f%%", 100 * s.other_load_at_start) +
                 " of the CPUs busy just before the run (load average " + fmt("%.2f", s.load_average_at_start) +
                 "): CPU cases compete for the cores");
+  if (const int cpus = cpu_threads_available(); s.cpu_threads_used > cpus)
+    w.push_back("--cpu-threads " + std::to_string(s.cpu_threads_used) + " is more than the " + std::to_string(cpus) +
+                " logical CPUs this process may use: the CPU side is oversubscribed and slower than it could be");
   if (gpu_used && s.nvml != "available")
     w.push_back("GPU clocks and throttling not recorded: " + s.nvml);
   return w;

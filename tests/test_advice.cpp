@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "advice.hpp"
+#include "cpu_threads.hpp"
 #include "host_monitor.hpp"
 #include "nvml.hpp"
 
@@ -146,6 +147,16 @@ TEST(Advice, StartWarningsForGovernorLoadAndMissingNvml) {
   EXPECT_NE(w[1].find("50%"), std::string::npos);
   EXPECT_NE(w[2].find("libnvidia-ml"), std::string::npos);
   EXPECT_EQ(start_warnings(s, false).size(), 2u);  // NVML matters only with a GPU in use
+}
+
+TEST(Advice, StartWarningForMoreThreadsThanCpus) {
+  system_info s;
+  s.cpu_threads_used = cpu_threads_available();
+  EXPECT_TRUE(start_warnings(s, false).empty());
+  s.cpu_threads_used = cpu_threads_available() + 1;
+  const auto w = start_warnings(s, false);
+  ASSERT_EQ(w.size(), 1u);
+  EXPECT_NE(w[0].find("oversubscribed"), std::string::npos) << w[0];
 }
 
 TEST(HostMonitor, OtherProcessesShareOfTheMachine) {
