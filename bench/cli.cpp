@@ -152,11 +152,8 @@ void check_out_name(const std::string& out) {
 int cmd_run(run_config cfg, const std::string& cmdline) {
   const uint64_t memory = collect_host_info(0).memory_bytes;
   for (const auto& w : cfg.workloads)
-    if (!find_workload(w)) {
-      std::string known;
-      for (const auto& k : all_workloads()) known += (known.empty() ? "" : ", ") + k.name;
-      throw input_error("--workloads: unknown workload '" + w + "' (known: " + known + ")");
-    }
+    if (!find_workload(w))
+      throw input_error("--workloads: unknown workload '" + w + "' (known: " + workload_names() + ")");
   validate(cfg, memory);
   const std::vector<suite_point> points = points_for(cfg, double(memory));
   // The fallback, capacity and cold-start measurements use the suite's MLP network.

@@ -144,11 +144,7 @@ std::vector<suite_point> expand_suite(const json& suite, const std::vector<std::
   const std::string where = "suite " + suite.value("name", std::string("?")) + ": workloads";
   const json& ws = suite.at("workloads");
   for (const auto& [name, grids] : ws.items()) {
-    if (!find_workload(name)) {
-      std::string known;
-      for (const auto& w : all_workloads()) known += (known.empty() ? "" : ", ") + w.name;
-      bad(where + "." + name, "unknown workload (known: " + known + ")");
-    }
+    if (!find_workload(name)) bad(where + "." + name, "unknown workload (known: " + workload_names() + ")");
     if (!grids.is_array()) bad(where + "." + name, "expected a list of parameter grids");
   }
   for (const auto& name : only)

@@ -1,5 +1,6 @@
 #include "validate.hpp"
 
+#include <algorithm>
 #include <map>
 
 #include "input_file.hpp"
@@ -62,22 +63,22 @@ target_rule parse_rule(const std::string& workload, const std::string& metric, c
 
 // A misspelt workload or variant would match nothing, and an error-severity
 // gate would quietly become a "nothing to check" warning: both are refused.
-void check_names(const target_rule& t, const std::string& path) {
-  std::string known;
-  bool found = false;
+void check_variant(const target_rule& t, const std::string& path) {
+  if (t.variant.empty()) return;
+  std::vector<std::string> known;  // the variants of t's workload (of every one for "*"), each once
+  const auto add = [&](const std::string& v) {
+    if (std::find(known.begin(), known.end(), v) == known.end()) known.push_back(v);
+  };
   for (const auto& w : all_workloads()) {
     if (t.workload != "*" && w.name != t.workload) continue;
-    std::vector<std::string> names;
-    for (const auto& v : w.cpu_variants) names.push_back(v.name);
-    names.insert(names.end(), w.gpu_variants.begin(), w.gpu_variants.end());
-    for (const auto& n : names) {
-      found = found || n == t.variant;
-      if (known.find(" " + n + ",") == std::string::npos) known += " " + n + ",";
-    }
+    for (const auto& v : w.cpu_variants) add(v.name);
+    for (const auto& v : w.gpu_variants) add(v);
   }
-  if (!t.variant.empty() && !found)
-    bad(path + ".variant", "unknown variant of " + (t.workload == "*" ? std::string("any workload") : t.workload) +
-                               " (known:" + known.substr(0, known.size() - 1) + ")");
+  if (std::find(known.begin(), known.end(), t.variant) != known.end()) return;
+  std::string list;
+  for (const auto& v : known) list += (list.empty() ? "" : ", ") + v;
+  bad(path + ".variant", "unknown variant of " + (t.workload == "*" ? std::string("any workload") : t.workload) +
+                             " (known: " + list + ")");
 }
 
 bool matches(const target_rule& t, const std::string& workload, const std::string& variant, const std::string& timing,
@@ -113,17 +114,14 @@ std::vector<target_rule> parse_targets(const json& j) {
   std::vector<target_rule> rules;
   for (const auto& [w, metrics] : ws.items()) {
     const std::string wp = "workloads." + w;
-    if (w != "*" && !find_workload(w)) {
-      std::string known;
-      for (const auto& k : all_workloads()) known += k.name + ", ";
-      bad(wp, "unknown workload (known: " + known + "or * for every workload)");
-    }
+    if (w != "*" && !find_workload(w))
+      bad(wp, "unknown workload (known: " + workload_names() + ", or * for every workload)");
     if (!metrics.is_object() || metrics.empty()) bad(wp, "expected a non-empty object of metrics");
     for (const auto& [m, spec] : metrics.items()) {
       if (m != "speedup" && m != "device_memory_bytes" && m != "fallback_latency_ns" && m != "p99_ns")
         bad(wp + "." + m, "unknown metric (expected speedup, device_memory_bytes, fallback_latency_ns or p99_ns)");
       rules.push_back(parse_rule(w, m, spec, wp + "." + m));
-      check_names(rules.back(), wp + "." + m);
+      check_variant(rules.back(), wp + "." + m);
     }
   }
   return rules;

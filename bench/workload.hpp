@@ -71,6 +71,8 @@ struct workload {
 
 const std::vector<workload>& all_workloads();
 const workload* find_workload(const std::string& name);
+// "mlp, batched_gemm, ...": for messages naming what exists.
+std::string workload_names();
 
 // Reads integer / string parameters of a point that check() has accepted.
 inline int64_t int_param(const json& p, const char* name) { return p.at(name).get<int64_t>(); }

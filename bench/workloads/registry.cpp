@@ -23,4 +23,10 @@ const workload* find_workload(const std::string& name) {
   return nullptr;
 }
 
+std::string workload_names() {
+  std::string names;
+  for (const auto& w : all_workloads()) names += (names.empty() ? "" : ", ") + w.name;
+  return names;
+}
+
 }  // namespace accel
