@@ -54,6 +54,7 @@ child_result run_self(const std::vector<std::string>& args) {
   while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
   }
   r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  r.killed_by = WIFSIGNALED(status) ? WTERMSIG(status) : 0;
   return r;
 }
 

@@ -8,7 +8,8 @@
 namespace accel {
 
 struct child_result {
-  int exit_code = -1;
+  int exit_code = -1;     // -1 when it did not exit by itself
+  int killed_by = 0;      // the signal that ended it, if one did (9: SIGKILL, e.g. the out-of-memory killer)
   std::string out;  // the child's stdout
   bool interrupted = false;  // SIGINT/SIGTERM here: the child was killed
 };

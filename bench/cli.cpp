@@ -50,6 +50,7 @@ namespace {
 
 constexpr int kExitGate = 1;
 constexpr int kExitUsage = 2;
+constexpr int kExitError = 3;  // anything else that went wrong
 
 // CLI11 2.1 reads "" as 0 and wraps "-1" or 2^64 into an unsigned option
 // without a word; every numeric option checks its text with one of these first.
@@ -243,6 +244,9 @@ int cmd_run(run_config cfg, const std::string& cmdline) {
   hooks.checkpoint = [&](const report& r) {
     if (cfg.out.empty()) return;
     report partial = r;
+    // Until the final write the run has not finished: a process killed now
+    // (SIGKILL, out of memory) leaves a file that says so, and resumes.
+    partial.interrupted = true;
     add_scaling_efficiency(partial);
     apply_roofline(partial);
     write_report(partial, cfg.out);
@@ -256,19 +260,32 @@ int cmd_run(run_config cfg, const std::string& cmdline) {
     if (hooks.progress) hooks.progress("ceilings (accelbench peaks)");
     rep.system.peaks = measure_peaks(gpu, cfg.device);
   }
-  run_cases(cfg, points, gpu, rep, hooks);
+  std::string stopped_by;  // an error that ended the run early
+  try {
+    run_cases(cfg, points, gpu, rep, hooks);
+  } catch (const std::bad_alloc&) {
+    stopped_by = "out of host memory (try smaller sizes)";
+  } catch (const std::exception& e) {
+    stopped_by = e.what();
+  }
   add_scaling_efficiency(rep);
   apply_roofline(rep);
   rep.crossovers = compute_crossovers(rep);
   gpu::set_fault(gpu::fault::none);
-  if (interrupted()) {
+  if (interrupted() || !stopped_by.empty()) {
     if (tty) std::cerr << "\r\033[K";
     rep.interrupted = true;
+    if (!stopped_by.empty()) rep.warnings.push_back("the run stopped early: " + stopped_by);
     write_console(rep, std::cout);
     save_outputs(rep, cfg);
-    std::cerr << "accelbench: interrupted; " << rep.cases.size() << " finished case(s) saved"
-              << (cfg.out.empty() ? "" : " in " + cfg.out) << "\n";
-    return 128 + interrupt_signal();
+    const std::string saved = std::to_string(rep.cases.size()) + " finished case(s) saved" +
+                              (cfg.out.empty() ? "" : " in " + cfg.out + " (--resume " + cfg.out + " goes on)");
+    if (stopped_by.empty()) {
+      std::cerr << "accelbench: interrupted; " << saved << "\n";
+      return 128 + interrupt_signal();
+    }
+    std::cerr << "accelbench: error: " << stopped_by << "; " << saved << "\n";
+    return kExitError;
   }
   if (cfg.fallback) {
     if (hooks.progress) hooks.progress("fallback latency and cold start");
@@ -630,7 +647,7 @@ int run_cli(int argc, char** argv) {
     return kExitUsage;
   } catch (const std::exception& e) {
     std::cerr << "accelbench: error: " << e.what() << "\n";
-    return 3;
+    return kExitError;
   }
 }
 

@@ -85,7 +85,10 @@ std::vector<round_result> sample_cpu_round_in_child(const std::string& workload,
   const child_result c = run_self({"internal", "cpu-round", "--request", request.dump()});
   if (c.interrupted || interrupted()) return {};
   const std::string why = "a CPU round in a child process (accelbench internal cpu-round) failed: ";
-  if (!json::accept(c.out)) throw std::runtime_error(why + "exit code " + std::to_string(c.exit_code) + ", no result");
+  if (!json::accept(c.out))
+    throw std::runtime_error(why + (c.killed_by ? "killed by signal " + std::to_string(c.killed_by)
+                                                : "exit code " + std::to_string(c.exit_code)) +
+                             ", no result");
   const json j = json::parse(c.out);
   if (j.contains("error")) throw std::runtime_error(why + j["error"].get<std::string>());
   std::vector<round_result> out;

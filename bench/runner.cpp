@@ -206,13 +206,18 @@ class suite_runner {
     // with its first CPU round, or all of them where its rounds are not
     // spread; pass k > 1 adds the spread points' round k, each in a fresh
     // process, so a point's rounds fall a whole pass apart (README "Rounds").
-    for (int pass = 1; pass <= rounds_; ++pass) {
-      for (point_state& st : states_) {
-        if (st.finished_before || st.rounds_done >= pass) continue;
-        if (!(st.rounds_done == 0 ? start_point(st) : next_round(st))) return publish();  // interrupted
-        refresh(st, all_threads_, cfg_.target);
-        checkpoint(false);
+    try {
+      for (int pass = 1; pass <= rounds_; ++pass) {
+        for (point_state& st : states_) {
+          if (st.finished_before || st.rounds_done >= pass) continue;
+          if (!(st.rounds_done == 0 ? start_point(st) : next_round(st))) return publish();  // interrupted
+          refresh(st, all_threads_, cfg_.target);
+          checkpoint(false);
+        }
       }
+    } catch (...) {  // a CPU round's child killed, host memory exhausted: `rep` keeps what finished
+      publish();
+      throw;
     }
     checkpoint(true);
   }

@@ -22,7 +22,7 @@ inline constexpr double kRemakeMaxBytes = 1024.0 * (1 << 20);
 
 struct run_hooks {
   std::function<void(const std::string&)> progress;  // "mlp batch=256 gpu/custom kernel"
-  std::function<void(const report&)> checkpoint;      // as points and rounds finish, at most every 2 s
+  std::function<void(const report&)> checkpoint;      // as points and rounds finish, at most every 2 s, and last
 };
 
 // Runs the suite's points into `rep`, which may hold a resumed report's

@@ -475,16 +475,79 @@ TEST(Cli, ReportHasFallbackCapacityAndColdStart) {
 
 namespace {
 // The processes running a CPU round for a run with this seed.
-int cpu_round_children(const std::string& seed) {
-  int n = 0;
-  for (const auto& e : fs::directory_iterator("/proc")) {
+std::vector<pid_t> cpu_round_pids(const std::string& seed) {
+  std::vector<pid_t> pids;
+  std::error_code ec;
+  for (const auto& e : fs::directory_iterator("/proc", ec)) {
     std::ifstream f(e.path() / "cmdline");
     std::string cmdline((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
-    n += cmdline.find("cpu-round") != std::string::npos && cmdline.find("\"seed\":" + seed) != std::string::npos;
+    if (cmdline.find("cpu-round") != std::string::npos && cmdline.find("\"seed\":" + seed) != std::string::npos)
+      pids.push_back(pid_t(std::atoi(e.path().filename().c_str())));
   }
-  return n;
+  return pids;
+}
+int cpu_round_children(const std::string& seed) { return int(cpu_round_pids(seed).size()); }
+
+// Starts `accelbench run ARGS` with its output in `log`; returns its pid.
+pid_t start_run(const std::string& args, const std::string& log) {
+  const std::string cmd = std::string(ACCELBENCH_BIN) + " run" + args + " >" + log + " 2>&1";
+  const pid_t pid = ::fork();
+  if (pid == 0) {
+    ::execl("/bin/sh", "sh", "-c", ("exec " + cmd).c_str(), (char*)nullptr);
+    ::_exit(127);
+  }
+  return pid;
 }
 }  // namespace
+
+// A CPU round's child process killed (say, by the out-of-memory killer) stops
+// the run with exit 3 and the reason, but everything finished is saved,
+// marked interrupted, and --resume finishes it.
+TEST(Cli, AKilledCpuRoundChildKeepsWhatFinished) {
+  const std::string out = temp_path("child_killed.json"), log = out + ".log";
+  const std::string args = " --workloads mlp --batch-sizes 1,2 --layers 16,32,4 --rounds 2 --no-fallback"
+                           " --seed 4242 --min-time 2 --max-noise 0.0001 --max-time 2";
+  const pid_t pid = start_run(args + " --out " + out, log);
+  ASSERT_GT(pid, 0);
+  // Every round runs in a child for about a second: pass 1 the two points'
+  // first rounds, pass 2 their second. The third child dies.
+  std::set<pid_t> seen;
+  pid_t victim = 0;
+  bool checkpoint_marked = false;  // the checkpoint on disk before the kill said the run had not finished
+  for (int i = 0; i < 60000 && victim == 0; ++i) {
+    const auto pids = cpu_round_pids("4242");
+    seen.insert(pids.begin(), pids.end());
+    if (seen.size() < 3 || pids.empty()) {
+      ::usleep(5 * 1000);
+      continue;
+    }
+    std::ifstream f(out);
+    checkpoint_marked = f && json::parse(f, nullptr, false).value("interrupted", false);
+    if (::kill(pids[0], SIGKILL) == 0) victim = pids[0];
+  }
+  int status = 0;
+  ::waitpid(pid, &status, 0);
+  std::ifstream log_in(log);
+  const std::string output(std::istreambuf_iterator<char>(log_in), {});
+  ASSERT_NE(victim, 0) << "no CPU round child seen\n" << output;
+  EXPECT_TRUE(checkpoint_marked) << "a checkpoint must say interrupted: the run was not over";
+  ASSERT_TRUE(WIFEXITED(status)) << output;
+  EXPECT_EQ(WEXITSTATUS(status), 3) << output;
+  EXPECT_NE(output.find("killed by signal 9, no result; 2 finished case(s) saved in " + out), std::string::npos)
+      << output;
+  const report rep = read_report(out);
+  EXPECT_TRUE(rep.interrupted);
+  EXPECT_EQ(rep.cases.size(), 2u);  // both points' first rounds
+  ASSERT_EQ(rep.warnings.size() >= 1, true);
+  EXPECT_NE(rep.warnings.back().find("the run stopped early: a CPU round in a child process"), std::string::npos);
+  const auto r = run("run" + args + " --resume " + out);
+  ASSERT_EQ(r.code, 0) << r.output;
+  const report done = read_report(out);
+  EXPECT_FALSE(done.interrupted);
+  EXPECT_EQ(done.completed_points.size(), 2u);
+  fs::remove(out);
+  fs::remove(log);
+}
 
 // SIGINT mid-run: exit 130, and the report holds every finished case, marked
 // interrupted, reads back as a valid report, and --resume finishes it. The
