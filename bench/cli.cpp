@@ -5,6 +5,7 @@
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
+#include <functional>
 #include <set>
 #include <sstream>
 #include <thread>
@@ -261,17 +262,29 @@ int cmd_run(run_config cfg, const std::string& cmdline) {
     rep.system.peaks = measure_peaks(gpu, cfg.device);
   }
   std::string stopped_by;  // an error that ended the run early
-  try {
-    run_cases(cfg, points, gpu, rep, hooks);
-  } catch (const std::bad_alloc&) {
-    stopped_by = "out of host memory (try smaller sizes)";
-  } catch (const std::exception& e) {
-    stopped_by = e.what();
-  }
+  const auto stop_on_error = [&](const std::function<void()>& step) {
+    try {
+      step();
+    } catch (const std::bad_alloc&) {
+      stopped_by = "out of host memory (try smaller sizes)";
+    } catch (const std::exception& e) {
+      stopped_by = e.what();
+    }
+  };
+  stop_on_error([&] { run_cases(cfg, points, gpu, rep, hooks); });
   add_scaling_efficiency(rep);
   apply_roofline(rep);
   rep.crossovers = compute_crossovers(rep);
   gpu::set_fault(gpu::fault::none);
+  if (cfg.fallback && !interrupted() && stopped_by.empty()) {
+    if (hooks.progress) hooks.progress("fallback latency and cold start");
+    stop_on_error([&] {
+      rep.capacity = measure_capacity(cfg, gpu, limit, device_capacity_probe(cfg));
+      if (!interrupted()) rep.fallback = measure_fallback(cfg, gpu);
+      if (!interrupted()) rep.cold_start = measure_cold_start(cfg, gpu);
+    });
+    gpu::set_fault(gpu::fault::none);
+  }
   if (interrupted() || !stopped_by.empty()) {
     if (tty) std::cerr << "\r\033[K";
     rep.interrupted = true;
@@ -286,12 +299,6 @@ int cmd_run(run_config cfg, const std::string& cmdline) {
     }
     std::cerr << "accelbench: error: " << stopped_by << "; " << saved << "\n";
     return kExitError;
-  }
-  if (cfg.fallback) {
-    if (hooks.progress) hooks.progress("fallback latency and cold start");
-    rep.capacity = measure_capacity(cfg, gpu, limit, device_capacity_probe(cfg));
-    rep.fallback = measure_fallback(cfg, gpu);
-    rep.cold_start = measure_cold_start(cfg, gpu);
   }
   if (tty) std::cerr << "\r\033[K";
 

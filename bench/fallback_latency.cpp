@@ -9,6 +9,7 @@
 #include "cpu_threads.hpp"
 #include "dispatcher.hpp"
 #include "gpu.hpp"
+#include "interrupt.hpp"
 #include "memory_tracker.hpp"
 #include "rng.hpp"
 #include "stats.hpp"
@@ -64,6 +65,7 @@ json measure_fallback(const run_config& cfg, const gpu_probe& gpu) {
     mlp_forward_cpu(m, x.data(), batch, direct.data(), ws);  // warm the direct path too
 
     for (const auto& [trigger, injected] : triggers) {
+      if (interrupted()) break;  // the entries so far are kept
       json e = {{"trigger", trigger}, {"injected", injected}, {"batch", batch}};
       const uint64_t tracked_before = device_memory().current_bytes();
       {
@@ -111,6 +113,7 @@ json measure_fallback(const run_config& cfg, const gpu_probe& gpu) {
                                          std::to_string(batch), "--seed", std::to_string(cfg.seed), "--cpu-threads",
                                          std::to_string(threads), "--device", std::to_string(cfg.device), "--fault",
                                          injected ? trigger : (mode == backend_mode::cpu_only ? "cpu" : "none")});
+        if (c.interrupted) break;
         if (c.exit_code != 0 || !json::accept(c.out)) continue;
         first_ns.push_back(json::parse(c.out).at("ns").get<double>());
       }
@@ -164,6 +167,7 @@ int internal_cold_start(int device) {
 json measure_cold_start(const run_config& cfg, const gpu_probe& gpu) {
   if (!gpu.usable) return {{"measured", false}, {"reason", gpu.reason}};
   const child_result c = run_self({"internal", "cold-start", "--device", std::to_string(cfg.device)});
+  if (c.interrupted) return {{"measured", false}, {"reason", "interrupted"}};
   if (!json::accept(c.out)) return {{"measured", false}, {"reason", "the cold-start child failed"}};
   const json j = json::parse(c.out);
   if (j.contains("error")) return {{"measured", false}, {"reason", j["error"]}};

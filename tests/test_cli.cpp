@@ -500,6 +500,36 @@ pid_t start_run(const std::string& args, const std::string& log) {
 }
 }  // namespace
 
+// SIGINT while the fallback latency is measured (after every case): exit 130
+// at once, every case saved, the report marked interrupted.
+TEST(Cli, InterruptDuringTheFallbackMeasurementIsHonoured) {
+  const std::string out = temp_path("fallback_interrupted.json"), log = out + ".log";
+  const pid_t pid = start_run(" --batch-sizes 1 --rounds 1 --rounds-in this_process " + kFast + " --out " + out, log);
+  ASSERT_GT(pid, 0);
+  const auto log_text = [&] {
+    std::ifstream f(log);
+    return std::string(std::istreambuf_iterator<char>(f), {});
+  };
+  bool reached = false;
+  for (int i = 0; i < 60000 && !reached; ++i) {
+    reached = log_text().find("running fallback latency") != std::string::npos;
+    if (!reached) ::usleep(5 * 1000);
+  }
+  ::kill(pid, SIGINT);
+  int status = 0;
+  ::waitpid(pid, &status, 0);
+  const std::string output = log_text();
+  ASSERT_TRUE(reached) << output;
+  ASSERT_TRUE(WIFEXITED(status)) << output;
+  EXPECT_EQ(WEXITSTATUS(status), 130) << output;
+  const report rep = read_report(out);
+  EXPECT_TRUE(rep.interrupted);
+  EXPECT_EQ(rep.completed_points.size(), 1u);
+  EXPECT_FALSE(rep.cases.empty());
+  fs::remove(out);
+  fs::remove(log);
+}
+
 // A CPU round's child process killed (say, by the out-of-memory killer) stops
 // the run with exit 3 and the reason, but everything finished is saved,
 // marked interrupted, and --resume finishes it.
