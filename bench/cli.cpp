@@ -291,8 +291,9 @@ int cmd_run(run_config cfg, const std::string& cmdline) {
     if (!stopped_by.empty()) rep.warnings.push_back("the run stopped early: " + stopped_by);
     write_console(rep, std::cout);
     save_outputs(rep, cfg);
-    const std::string saved = std::to_string(rep.cases.size()) + " finished case(s) saved" +
-                              (cfg.out.empty() ? "" : " in " + cfg.out + " (--resume " + cfg.out + " goes on)");
+    const std::string saved = std::to_string(rep.cases.size()) + " finished case(s) " +
+                              (cfg.out.empty() ? "shown above (--out '': no report file)"
+                                               : "saved in " + cfg.out + " (--resume " + cfg.out + " goes on)");
     if (stopped_by.empty()) {
       std::cerr << "accelbench: interrupted; " << saved << "\n";
       return 128 + interrupt_signal();

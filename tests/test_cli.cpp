@@ -474,15 +474,24 @@ TEST(Cli, ReportHasFallbackCapacityAndColdStart) {
 }
 
 namespace {
-// The processes running a CPU round for a run with this seed.
-std::vector<pid_t> cpu_round_pids(const std::string& seed) {
+// The processes running a CPU round for a run with this seed; with `parent`,
+// only its children (under ASan, LeakSanitizer's tracer at a child's exit is
+// a process of its own with the child's command line).
+std::vector<pid_t> cpu_round_pids(const std::string& seed, pid_t parent = 0) {
   std::vector<pid_t> pids;
   std::error_code ec;
   for (const auto& e : fs::directory_iterator("/proc", ec)) {
     std::ifstream f(e.path() / "cmdline");
     std::string cmdline((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
-    if (cmdline.find("cpu-round") != std::string::npos && cmdline.find("\"seed\":" + seed) != std::string::npos)
-      pids.push_back(pid_t(std::atoi(e.path().filename().c_str())));
+    if (cmdline.find("cpu-round") == std::string::npos || cmdline.find("\"seed\":" + seed) == std::string::npos)
+      continue;
+    if (parent != 0) {  // /proc/PID/stat: "pid (comm) state ppid ..."
+      std::ifstream st(e.path() / "stat");
+      std::string stat((std::istreambuf_iterator<char>(st)), std::istreambuf_iterator<char>());
+      const size_t close = stat.rfind(')');
+      if (close == std::string::npos || std::atoi(stat.c_str() + close + 4) != parent) continue;
+    }
+    pids.push_back(pid_t(std::atoi(e.path().filename().c_str())));
   }
   return pids;
 }
@@ -545,7 +554,7 @@ TEST(Cli, AKilledCpuRoundChildKeepsWhatFinished) {
   pid_t victim = 0;
   bool checkpoint_marked = false;  // the checkpoint on disk before the kill said the run had not finished
   for (int i = 0; i < 60000 && victim == 0; ++i) {
-    const auto pids = cpu_round_pids("4242");
+    const auto pids = cpu_round_pids("4242", pid);
     seen.insert(pids.begin(), pids.end());
     if (seen.size() < 3 || pids.empty()) {
       ::usleep(5 * 1000);
