@@ -6,7 +6,7 @@ namespace accel {
 
 struct cpu_peaks {
   double triad_gb_per_s = 0;  // STREAM-style a = b + s*c, 3 arrays counted, best of 5
-  double fma_gflops = 0;      // independent vector FMA chains in registers, best of 5
+  double fma_gflops = 0;      // independent vector FMA chains in registers, best of 10 passes of ~25 ms
 };
 
 // `array_bytes`: size of each triad array (use well beyond the last-level cache).
