@@ -20,6 +20,38 @@ std::string eigen_version() {
          std::to_string(EIGEN_MINOR_VERSION);
 }
 
-std::string eigen_simd() { return Eigen::SimdInstructionSetsInUse(); }
+// Eigen's SimdInstructionSetsInUse() says "AVX" for an AVX2 + FMA build too;
+// its configuration macros say which packet kernels it really compiled.
+std::string eigen_simd() {
+  std::string s;
+  auto add = [&s](const char* isa) {
+    if (!s.empty()) s += ' ';
+    s += isa;
+  };
+#ifdef EIGEN_VECTORIZE_AVX512
+  add("avx512f");
+#endif
+#ifdef EIGEN_VECTORIZE_AVX2
+  add("avx2");
+#endif
+#ifdef EIGEN_VECTORIZE_FMA
+  add("fma");
+#endif
+#ifdef EIGEN_VECTORIZE_AVX
+  add("avx");
+#endif
+#ifdef EIGEN_VECTORIZE_SSE4_2
+  add("sse4.2");
+#elif defined(EIGEN_VECTORIZE_SSE2)
+  add("sse2");
+#endif
+#ifdef EIGEN_VECTORIZE_NEON
+  add("neon");
+#endif
+#ifdef EIGEN_VECTORIZE_SVE
+  add("sve");
+#endif
+  return s.empty() ? "no SIMD" : s;
+}
 
 }  // namespace accel

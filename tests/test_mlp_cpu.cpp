@@ -3,11 +3,14 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <sstream>
+#include <string>
 #include <vector>
 
 #include "cpu_threads.hpp"
 #include "mlp_cpu.hpp"
 #include "rng.hpp"
+#include "system_info.hpp"
 
 using namespace accel;
 
@@ -102,4 +105,16 @@ TEST(MlpModel, InputsAreSeededAndNotTrivial) {
   for (float v : x) zeros += v == 0.0f;
   EXPECT_EQ(zeros, 0);
   EXPECT_DOUBLE_EQ(m1.flops_per_sample(), 2.0 * 16 * 8);
+}
+
+// The report says which SIMD Eigen's kernels use (system.eigen_version): every
+// instruction set the build enabled for the CPU code (system.flags' isa list)
+// that Eigen 3.4 has kernels for appears in it. Eigen's own
+// SimdInstructionSetsInUse() said "AVX" for this AVX2 + FMA build.
+TEST(MlpCpu, ReportNamesTheSimdEigenUses) {
+  const std::string flags = collect_host_info(1).flags, eigen = eigen_simd();
+  const size_t open = flags.find("[isa:");
+  ASSERT_NE(open, std::string::npos) << flags;
+  std::istringstream isa(flags.substr(open + 5, flags.find(']', open) - open - 5));
+  for (std::string name; isa >> name;) EXPECT_NE(eigen.find(name), std::string::npos) << name << " not in " << eigen;
 }
