@@ -38,6 +38,8 @@ case_result make_case(const std::string& backend, const std::string& variant, co
   c.bytes_per_call = 4096;
   c.gflops = 1024 / ns;
   c.gb_per_s = 4096 / ns;
+  c.items_per_call = 1024;
+  c.items_per_s = 1024 / (ns * 1e-9);
   if (backend == "gpu") c.memory = case_memory{123456, std::nullopt, std::nullopt, 0};
   return c;
 }
@@ -110,6 +112,24 @@ TEST(Reporters, CsvRoundTripsWithEscaping) {
   EXPECT_EQ(std::stod(rows[1][col("median_ns")]), 1000.0);
   EXPECT_EQ(rows[1][col("rounds")], "1");
   ASSERT_LT(col("round_spread"), rows[0].size());
+  ASSERT_LT(col("items_per_s"), rows[0].size());
+  EXPECT_DOUBLE_EQ(std::stod(rows[1][col("items_per_s")]), 1.024e9);
+}
+
+// Items per second next to the time, named by what the workload counts
+// (predictions for the MLP, elements for reduce).
+TEST(Reporters, ConsoleAndMarkdownShowItemsPerSecond) {
+  const std::string console = render("console", sample_report()), md = render("md", sample_report());
+  for (const std::string* out : {&console, &md}) {
+    EXPECT_NE(out->find("elements/s"), std::string::npos) << *out;
+    EXPECT_NE(out->find("1.02 G"), std::string::npos) << *out;  // 1024 elements in 1000 ns
+  }
+  EXPECT_EQ(items_rate_heading("mlp"), "predictions/s");
+  EXPECT_EQ(items_rate_heading("no_such_workload"), "items/s");
+  EXPECT_EQ(format_rate(999.4), "999");
+  EXPECT_EQ(format_rate(999.6), "1 k");
+  EXPECT_EQ(format_rate(14200), "14.2 k");
+  EXPECT_EQ(format_rate(3.56e6), "3.56 M");
 }
 
 TEST(Reporters, MarkdownPutsSummaryAndFailuresFirst) {

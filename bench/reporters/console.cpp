@@ -69,7 +69,7 @@ json varying_params(const json& params, const json& constant) {
 
 namespace {
 
-const char* kHeader = "  %-30s %-24s %10s %9s %8s %-12s %-9s  %-22s %s\n";
+const char* kHeader = "  %-30s %-24s %10s %13s %9s %8s %-12s %-9s  %-22s %s\n";
 
 std::string case_label(const case_result& c) {
   if (c.backend == "cpu") return "cpu " + c.variant + " " + std::to_string(c.threads) + "t";
@@ -184,8 +184,8 @@ void write_console(const report& r, std::ostream& out) {
       current_workload = c.workload;
       constant = constant_params(r, c.workload);
       out << "\n" << c.workload << "  " << params_label(constant) << "\n";
-      std::snprintf(line, sizeof line, kHeader, "point", "case", "median", "GFLOP/s", "GB/s", "roof", "extra",
-                    "speedup [95% CI]", "verdict");
+      std::snprintf(line, sizeof line, kHeader, "point", "case", "median", items_rate_heading(c.workload).c_str(),
+                    "GFLOP/s", "GB/s", "roof", "extra", "speedup [95% CI]", "verdict");
       out << line;
       last_params = nullptr;
     }
@@ -212,7 +212,8 @@ void write_console(const report& r, std::ostream& out) {
     if (timed && !c.converged) verdict += " (noisy)";
     if (!c.throttled.empty()) verdict += " (throttled: " + c.throttled + ")";
     std::snprintf(line, sizeof line, kHeader, point.c_str(), case_label(c).c_str(),
-                  timed ? format_ns(c.stats.median).c_str() : "-", timed ? fmt("%.1f", c.gflops).c_str() : "-",
+                  timed ? format_ns(c.stats.median).c_str() : "-", timed ? format_rate(c.items_per_s).c_str() : "-",
+                  timed ? fmt("%.1f", c.gflops).c_str() : "-",
                   timed ? fmt("%.1f", c.gb_per_s).c_str() : "-", roof_label(c).c_str(), extra.c_str(), sp.c_str(),
                   verdict.c_str());
     out << line;

@@ -28,7 +28,7 @@ void write_csv(const report& r, std::ostream& out) {
   for (const auto& k : keys) cols.push_back("param." + k);
   for (const char* c : {"samples", "iterations_per_sample", "median_ns", "median_ci95_lo_ns", "median_ci95_hi_ns",
                         "mean_ns", "stdev_ns", "min_ns", "max_ns", "p99_ns", "converged", "rounds", "round_spread",
-                        "gflops", "gb_per_s", "flop_per_byte", "bound", "pct_of_peak", "transfer_share", "scaling_efficiency",
+                        "gflops", "items_per_s", "gb_per_s", "flop_per_byte", "bound", "pct_of_peak", "transfer_share", "scaling_efficiency",
                         "device_peak_bytes", "verified", "max_abs_err", "speedup", "speedup_ci95_lo",
                         "speedup_ci95_hi", "target", "verdict", "error"})
     cols.push_back(c);
@@ -53,6 +53,7 @@ void write_csv(const report& r, std::ostream& out) {
     f.push_back(timed ? std::to_string(c.stats.rounds) : "");
     f.push_back(t(c.stats.round_spread));
     f.push_back(t(c.gflops));
+    f.push_back(t(c.items_per_s));
     f.push_back(t(c.gb_per_s));
     f.push_back(c.bytes_per_call > 0 ? num(c.flops_per_call / c.bytes_per_call) : "");
     f.push_back(c.bound);

@@ -4,6 +4,7 @@
 #include <cstdio>
 
 #include "runner.hpp"
+#include "workload.hpp"
 
 namespace accel {
 
@@ -37,6 +38,21 @@ std::string format_bytes(double b) {
   if (b < 1024.0 * 1024) return fmt("%.1f KiB", b / 1024);
   if (b < 1024.0 * 1024 * 1024) return fmt("%.1f MiB", b / (1024.0 * 1024));
   return fmt("%.2f GiB", b / (1024.0 * 1024 * 1024));
+}
+
+std::string format_rate(double v) {
+  const char* prefix[] = {"", " k", " M", " G", " T"};
+  int i = 0;
+  while (std::fabs(v) >= 999.5 && i < 4) {
+    v /= 1000;
+    ++i;
+  }
+  return fmt("%.3g", v) + prefix[i];
+}
+
+std::string items_rate_heading(const std::string& workload) {
+  const accel::workload* w = find_workload(workload);
+  return (w && !w->items_name.empty() ? w->items_name : std::string("items")) + "/s";
 }
 
 std::string ceilings_text(const json& p) {

@@ -97,8 +97,9 @@ void write_markdown(const report& r, std::ostream& out) {
     if (c.workload != workload) {
       workload = c.workload;
       out << "### " << workload << "\n\n"
-          << "| point | case | median | 95% CI of median | GFLOP/s | GB/s | roof | device peak | speedup [95% CI] | verdict |\n"
-          << "|---|---|---:|---:|---:|---:|---|---:|---:|---|\n";
+          << "| point | case | median | 95% CI of median | " << items_rate_heading(workload)
+          << " | GFLOP/s | GB/s | roof | device peak | speedup [95% CI] | verdict |\n"
+          << "|---|---|---:|---:|---:|---:|---:|---|---:|---:|---|\n";
     }
     const bool timed = !c.samples_ns.empty();
     const speedup_result* s = speedup_of(r, c);
@@ -108,7 +109,7 @@ void write_markdown(const report& r, std::ostream& out) {
     std::string label = c.backend + " " + c.variant + " " + (c.backend == "cpu" ? std::to_string(c.threads) + "t" : c.timing);
     out << "| " << cell(params_label(c.params)) << " | " << label << " | " << (timed ? format_ns(c.stats.median) : "–")
         << " | " << (timed ? format_ns(c.stats.median_ci95.lo) + " – " + format_ns(c.stats.median_ci95.hi) : "–") << " | "
-        << (timed ? fmt("%.1f", c.gflops) : "–") << " | " << (timed ? fmt("%.1f", c.gb_per_s) : "–") << " | " << roof
+        << (timed ? format_rate(c.items_per_s) : "–") << " | " << (timed ? fmt("%.1f", c.gflops) : "–") << " | " << (timed ? fmt("%.1f", c.gb_per_s) : "–") << " | " << roof
         << " | " << (c.backend == "gpu" && c.memory ? format_bytes(double(c.memory->device_peak_bytes)) : "–") << " | "
         << (s && s->verdict != "not_measured"
                 ? fmt("%.2f", s->value) + "x [" + fmt("%.2f", s->ci95.lo) + ", " + fmt("%.2f", s->ci95.hi) + "]"
