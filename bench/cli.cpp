@@ -156,6 +156,8 @@ int cmd_run(run_config cfg, const std::string& cmdline) {
   for (const auto& w : cfg.workloads)
     if (!find_workload(w))
       throw input_error("--workloads: unknown workload '" + w + "' (known: " + workload_names() + ")");
+  if (!cfg.max_time_given)
+    if (const auto t = suite_max_time_s(load_suite(cfg.suite))) cfg.rule.max_time_s = *t;
   validate(cfg, memory);
   const std::vector<suite_point> points = points_for(cfg, double(memory));
   // The fallback, capacity and cold-start measurements use the suite's MLP network.
@@ -418,8 +420,11 @@ int cmd_list(bool as_json, const std::string& suite) {
     (void)expand_suite(s, {}, 0);  // a suite file is checked before it is printed
     if (as_json)
       std::cout << s.dump(2) << "\n";
-    else
+    else {
       for (const auto& p : expand_suite(s, {}, 0)) std::cout << p.w->name << " " << params_label(p.params) << "\n";
+      if (const auto t = suite_max_time_s(s))
+        std::cout << "max_time_s " << *t << " (this suite's default for --max-time)\n";
+    }
     return 0;
   }
   const gpu_probe gpu = gpu::probe();
@@ -513,7 +518,7 @@ int run_cli(int argc, char** argv) {
   run->add_option("--max-noise", cfg.rule.max_noise, "Stopping rule: relative CI half-width of the median")
       ->check(kReal)
       ->capture_default_str();
-  run->add_option("--max-time", cfg.rule.max_time_s, "Stopping rule: wall-clock limit per case, seconds; then 'noisy'")
+  run->add_option("--max-time", cfg.rule.max_time_s, "Stopping rule: wall-clock limit per case, seconds; then 'noisy' (a suite may set its own default)")
       ->check(kReal)
       ->capture_default_str();
   run->add_option("--rounds", cfg.rule.rounds,
@@ -630,6 +635,7 @@ int run_cli(int argc, char** argv) {
     if (*cpu_round) return internal_cpu_round(in_request);
     if (!cfg.resume.empty() && !run->count("--out")) cfg.out = cfg.resume;
     if (run->count("--workloads")) cfg.workloads = split(workloads, ',');
+    cfg.max_time_given = run->count("--max-time") > 0;
     cfg.formats = split(run_formats, ',');
     if (run->count("--batch-sizes")) cfg.batch_sizes = parse_int_list("--batch-sizes", batches);
     if (run->count("--layers")) {

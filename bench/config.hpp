@@ -27,6 +27,7 @@ struct run_config {
   bool gate = false;  // exit 1 when a speedup verdict is "fail"
   uint64_t seed = 42;
   stopping_rule rule;
+  bool max_time_given = false;  // --max-time given: a suite's own max_time_s does not apply
   // --rounds-in: where each CPU round of a point runs, "child_processes" (a
   // fresh one per round, the point made again there) or "this_process" (the
   // point made again here); points past kRemakeMaxBytes always stay here.

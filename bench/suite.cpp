@@ -136,7 +136,17 @@ json parse_suite(const std::string& text, const std::string& origin) {
     bad(where + ": workloads", "missing or not an object of workload: [grids]");
   if (j.contains("name") && !j["name"].is_string()) bad(where + ": name", "expected a string");
   if (!j.contains("name")) j["name"] = origin;
+  if (j.contains("max_time_s")) {
+    const json& t = j["max_time_s"];
+    if (!t.is_number() || !(t.get<double>() > 0) || t.get<double>() > 86400)
+      bad(where + ": max_time_s", "expected a number of seconds in (0, 86400]");
+  }
   return j;
+}
+
+std::optional<double> suite_max_time_s(const json& suite) {
+  if (!suite.contains("max_time_s")) return std::nullopt;
+  return suite["max_time_s"].get<double>();
 }
 
 std::vector<suite_point> expand_suite(const json& suite, const std::vector<std::string>& only,

@@ -1,11 +1,14 @@
 // Suites: which workloads run at which parameter points. Three are built in
 // (bench/suites/*.json, embedded in the binary); a user's own file has the
 // same shape:
-//   {"name": "...", "description": "...",
+//   {"name": "...", "description": "...", "max_time_s": 3,
 //    "workloads": {"reduce": [{"op": "sum", "n": [1048576, 16777216]}, ...], ...}}
+// "max_time_s" (optional) is the suite's default for --max-time: the quick
+// suite's keeps a CI run short even when every case is noisy.
 // Each workload maps to a list of grids; a grid maps each parameter to one
 // value or a list, and stands for every combination of them.
 #pragma once
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -31,6 +34,9 @@ std::vector<std::string> builtin_suite_names();
 json load_suite(const std::string& name_or_path);
 // The same from a suite file's text; `origin` names it in messages.
 json parse_suite(const std::string& text, const std::string& origin);
+
+// The suite's "max_time_s", when it sets one (parse_suite checked it).
+std::optional<double> suite_max_time_s(const json& suite);
 
 // Every point of the suite, in workload order (all_workloads()), each checked
 // against the workload's parameters; `only` keeps just those workloads (empty:

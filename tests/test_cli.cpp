@@ -317,6 +317,9 @@ TEST(Cli, BadSuiteFilesNameTheField) {
       {R"({"workloads": 5})", "workloads"},
       {R"({"workloads": {"mlp": [{"batch": 1, "layers": "16,x"}]}})", "layers"},
       {R"({"workloads": {"reduce": [{"op": "sum", "n": 1)", "not valid JSON"},
+      {R"({"max_time_s": 0, "workloads": {"reduce": [{"op": "sum", "n": 4}]}})", "max_time_s"},
+      {R"({"max_time_s": "3", "workloads": {"reduce": [{"op": "sum", "n": 4}]}})", "max_time_s"},
+      {R"({"max_time_s": 1e9, "workloads": {"reduce": [{"op": "sum", "n": 4}]}})", "max_time_s"},
   };
   for (const auto& [text, expect] : cases) {
     {
@@ -331,6 +334,25 @@ TEST(Cli, BadSuiteFilesNameTheField) {
   EXPECT_EQ(run("run --out '' --suite no_such_suite").code, 2);
   EXPECT_EQ(run("run --out '' --suite /no/such/file.json").code, 2);
   fs::remove(suite);
+}
+
+// A suite's "max_time_s" is its default for --max-time (the quick suite's
+// keeps CI runs short when every case is noisy); --max-time still wins.
+TEST(Cli, SuiteSetsItsOwnMaxTimeUnlessTheFlagIsGiven) {
+  const std::string suite = temp_path("timed_suite.json"), out = temp_path("timed_suite_run.json");
+  std::ofstream(suite) << R"({"max_time_s": 0.25, "workloads": {"reduce": [{"op": "sum", "n": 64}]}})";
+  const std::string common = "run --suite " + suite + " --no-fallback --rounds 1 --min-time 0 --force --out " + out;
+  auto r = run(common);
+  ASSERT_EQ(r.code, 0) << r.output;
+  EXPECT_EQ(read_report(out).config["max_time_s"].get<double>(), 0.25);
+  r = run(common + " --max-time 0.5");
+  ASSERT_EQ(r.code, 0) << r.output;
+  EXPECT_EQ(read_report(out).config["max_time_s"].get<double>(), 0.5);
+  const auto quick = run("list --suite quick --json");
+  ASSERT_EQ(quick.code, 0) << quick.output;
+  EXPECT_GT(json::parse(quick.output).value("max_time_s", 0.0), 0.0);
+  fs::remove(suite);
+  fs::remove(out);
 }
 
 TEST(Cli, BuiltInSuitesPrintAndParseBack) {
