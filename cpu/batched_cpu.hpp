@@ -28,7 +28,11 @@ void inclusive_scan_std(const int32_t* in, int32_t* out, size_t n);
 void inclusive_scan_std(const float* in, float* out, size_t n);
 
 // --- sort: 32-bit unsigned keys, optionally with 32-bit values (stable).
-// Parallel LSD radix sort, 8 bits per pass; `tmp_keys` / `tmp_vals` hold n each.
+// Radix sort, 8 bits per pass: the top byte first over all threads (256
+// buckets), then the three low bytes LSD inside each bucket, buckets spread
+// over the threads; stable. `tmp_keys` / `tmp_vals` hold n each; `vals` and
+// `tmp_vals` are both null for keys alone. Keys that share their top byte
+// land in one bucket, sorted by one thread.
 void radix_sort_parallel(uint32_t* keys, uint32_t* vals, size_t n, uint32_t* tmp_keys, uint32_t* tmp_vals);
 // std::sort on one core; pairs are packed to 64 bits (key high, value low) so
 // that equal keys keep their values' order when values are positions.

@@ -85,11 +85,14 @@ TEST_P(BatchedCpu, ScansMatchStd) {
 }
 
 TEST_P(BatchedCpu, RadixSortMatchesStdSortStably) {
+  // Keys in a small range (all in one top-byte bucket) and over the whole
+  // range with every byte in play; both with many duplicates: stability matters.
+  for (const bool full_range : {false, true})
   for (size_t n : {size_t(1), size_t(2), size_t(999), size_t(1) << 18}) {
     rng r(7000 + n);
     std::vector<uint32_t> keys(n), vals(n), tk(n), tv(n);
     for (size_t i = 0; i < n; ++i) {
-      keys[i] = uint32_t(r.next_u64()) % (n < 100 ? 3u : 1000u);  // many duplicates: stability matters
+      keys[i] = full_range ? uint32_t(r.next_u64()) & 0xff0f00f3u : uint32_t(r.next_u64()) % (n < 100 ? 3u : 1000u);
       vals[i] = uint32_t(i);
     }
     std::vector<std::pair<uint32_t, uint32_t>> ref(n);

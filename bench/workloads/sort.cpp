@@ -1,7 +1,7 @@
 // sort: 32-bit unsigned keys, or key-value pairs (values are the keys'
 // original positions, argsort-style), uniformly random or nearly sorted
-// (sorted, then 1 % of positions swapped at random). CPU: a parallel LSD
-// radix sort (the reference and baseline) beside std::sort on one core.
+// (sorted, then 1 % of positions swapped at random). CPU: a parallel radix
+// sort (the reference and baseline) beside std::sort on one core.
 // Every call sorts the same unsorted input: each side copies it into its
 // work buffer first. Results must be exactly equal.
 #include <algorithm>
