@@ -10,6 +10,7 @@
 #include <sstream>
 #include <thread>
 #include <type_traits>
+#include <utility>
 #include <chrono>
 #include <iostream>
 #include <unistd.h>
@@ -156,10 +157,11 @@ int cmd_run(run_config cfg, const std::string& cmdline) {
   for (const auto& w : cfg.workloads)
     if (!find_workload(w))
       throw input_error("--workloads: unknown workload '" + w + "' (known: " + workload_names() + ")");
+  json suite = load_suite(cfg.suite);
   if (!cfg.max_time_given)
-    if (const auto t = suite_max_time_s(load_suite(cfg.suite))) cfg.rule.max_time_s = *t;
+    if (const auto t = suite_max_time_s(suite)) cfg.rule.max_time_s = *t;
   validate(cfg, memory);
-  const std::vector<suite_point> points = points_for(cfg, double(memory));
+  const std::vector<suite_point> points = points_for(cfg, std::move(suite), double(memory));
   // The fallback, capacity and cold-start measurements use the suite's MLP network.
   for (const auto& p : points)
     if (p.w->name == "mlp" && !cfg.layers_given) {

@@ -173,7 +173,10 @@ std::vector<suite_point> expand_suite(const json& suite, const std::vector<std::
 }
 
 std::vector<suite_point> points_for(const run_config& cfg, double host_memory_bytes) {
-  json suite = load_suite(cfg.suite);
+  return points_for(cfg, load_suite(cfg.suite), host_memory_bytes);
+}
+
+std::vector<suite_point> points_for(const run_config& cfg, json suite, double host_memory_bytes) {
   const workload& mlp = *find_workload("mlp");
   const bool wants_mlp = cfg.workloads.empty() ||
                          std::find(cfg.workloads.begin(), cfg.workloads.end(), "mlp") != cfg.workloads.end();

@@ -48,5 +48,7 @@ std::vector<suite_point> expand_suite(const json& suite, const std::vector<std::
 // The points `run` measures: cfg.suite with --workloads, --batch-sizes and
 // --layers applied (overrides are checked and named by their option).
 std::vector<suite_point> points_for(const run_config& cfg, double host_memory_bytes);
+// The same for a suite already loaded (load_suite(cfg.suite)).
+std::vector<suite_point> points_for(const run_config& cfg, json suite, double host_memory_bytes);
 
 }  // namespace accel
