@@ -13,12 +13,12 @@ std::string signed_ns(double ns);
 // printf of one double
 std::string fmt(const char* f, double v);
 // 1536 -> "1.5 KiB"
+std::string format_bytes(double b);
 // 14200 -> "14.2 k", 3.56e6 -> "3.56 M": a rate with three significant digits
 std::string format_rate(double per_s);
 // The column heading of a workload's items per second: "predictions/s",
 // "keys/s" (the workload's items_name), "items/s" for an unknown workload.
 std::string items_rate_heading(const std::string& workload);
-std::string format_bytes(double b);
 // The speedup belonging to a GPU case (same workload, params, variant, timing), or null.
 const speedup_result* speedup_of(const report& r, const case_result& c);
 // "CPU 22.1 GB/s, 199.8 GFLOP/s; GPU 3012 GB/s, 51234 GFLOP/s, PCIe H2D 24.1 GB/s",
