@@ -7,8 +7,11 @@
 #   scripts/gpu_session.sh suite     the default suite -> results/<gpu>/report.{json,csv,md,html} + console.log
 #   scripts/gpu_session.sh sanitize  scripts/compute_sanitizer.sh (memcheck, racecheck, initcheck, synccheck)
 #   scripts/gpu_session.sh all       the three in order
-# Each step's log, and results/<gpu>/, are copied under $OUT when it is set
-# (the lent machine's output folder). A one-line summary per step comes last.
+# When $OUT is set (the lent machine's output folder) each step logs straight
+# into $OUT/logs, so a call cut off at its limit still returns what ran, and
+# results/<gpu>/ is copied to $OUT/results. A one-line summary per step comes last.
+#   ACCEL_STEP_TIMEOUT=S   stop a step after S seconds (SIGTERM: the suite saves
+#                          every finished case first); default: no limit
 # Exit: 0 all passed; the first failing step's exit code otherwise; 2 no GPU or usage.
 set -uo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -34,8 +37,17 @@ cc=$(nvidia-smi --query-gpu=compute_cap --format=csv,noheader | head -1 | tr -d 
 export ACCEL_CUDA_ARCHS=${ACCEL_CUDA_ARCHS:-$cc}
 export ACCEL_SKIP_SANITIZERS=1  # the host sanitizers and fuzzing run in CI, not on the lent time
 
-logs="$root/build/gpu_session"
+logs=${OUT:+$OUT/logs}
+logs=${logs:-$root/build/gpu_session}
 mkdir -p "$logs"
+limit=()
+[ -n "${ACCEL_STEP_TIMEOUT:-}" ] && limit=(timeout -s TERM -k 30 "$ACCEL_STEP_TIMEOUT")
+# What ran, for the log: the machine, its CPU and the tools the build uses.
+echo "== $gpu_name, driver $(nvidia-smi --query-gpu=driver_version --format=csv,noheader | head -1);" \
+  "$(nproc) CPUs: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//')"
+find_nvcc
+echo "   nvcc $(nvcc --version 2>/dev/null | grep -o 'release [0-9.]*'); $(cmake --version 2>/dev/null | head -1);" \
+  "$(g++ --version 2>/dev/null | head -1)"
 summary=()
 status=0
 
@@ -43,13 +55,13 @@ run_step() {
   local step=$1 log="$logs/$1.log" rc start=$SECONDS
   echo "== $step ($gpu_name, sm_$ACCEL_CUDA_ARCHS) =="
   case $step in
-    test) "$root/scripts/test.sh" ;;
+    test) "${limit[@]}" "$root/scripts/test.sh" ;;
     suite)
       mkdir -p "$root/results/$slug"
-      "$root/scripts/run.sh" --out "$root/results/$slug/report.json" --force \
+      "${limit[@]}" "$root/scripts/run.sh" --out "$root/results/$slug/report.json" --force \
         --format console,json,csv,md,html | tee "$root/results/$slug/console.log"
       ;;
-    sanitize) "$root/scripts/compute_sanitizer.sh" ;;
+    sanitize) "${limit[@]}" "$root/scripts/compute_sanitizer.sh" ;;
   esac >"$log" 2>&1
   rc=$?
   tail -25 "$log"
@@ -60,9 +72,8 @@ run_step() {
   esac
   summary+=("$(printf '%-9s rc=%-3s %4ss  %s' "$step" "$rc" "$((SECONDS - start))" "$detail")")
   if [ -n "${OUT:-}" ]; then
-    mkdir -p "$OUT/logs"
-    cp "$log" "$OUT/logs/"
-    [ "$step" = sanitize ] && cp "$root"/build/release/compute-sanitizer.*.log "$OUT/logs/" 2>/dev/null
+    # At most 8 files come back from a call: the sanitizer's nine logs as one.
+    [ "$step" = sanitize ] && tail -n +1 "$root"/build/release/compute-sanitizer.*.log >"$OUT/logs/compute-sanitizer.logs" 2>/dev/null
     [ "$step" = suite ] && mkdir -p "$OUT/results" && cp -r "$root/results/$slug" "$OUT/results/"
   fi
   [ "$rc" -eq 0 ] || { [ "$status" -ne 0 ] || status=$rc; }

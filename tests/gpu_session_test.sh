@@ -2,8 +2,9 @@
 # scripts/gpu_session.sh's own flow, on any machine: usage errors exit 2, and
 # its `sanitize` step, with stand-ins for nvidia-smi and compute-sanitizer on
 # PATH (an H100 that reports no errors), names the results folder, runs every
-# tool over every GPU test binary, copies the logs under $OUT and ends with
-# its summary. The tools' real verdicts need a GPU; this checks the script.
+# tool over every GPU test binary, copies the logs under $OUT (the nine tool
+# logs as one file) and ends with its summary. The tools' real verdicts need
+# a GPU; this checks the script.
 # Usage: gpu_session_test.sh REPO_ROOT   (exit 77, skipped, without build/release's test binaries)
 set -uo pipefail
 root=$1
@@ -36,6 +37,8 @@ echo "$out"
 echo "$out" | grep -q '^== summary: NVIDIA H100 80GB HBM3 -> results/nvidia-h100-80gb-hbm3 ==$' || fail "summary heading"
 echo "$out" | grep -qE '^sanitize +rc=0 .* 9 ok, 0 failed$' || fail "summary line"
 [ -f "$tmp/out/logs/sanitize.log" ] || fail "step log not under \$OUT"
-tool_logs=("$tmp"/out/logs/compute-sanitizer.*.log)
-[ ${#tool_logs[@]} -eq 9 ] || fail "9 tool logs expected under \$OUT, found ${#tool_logs[@]}"
+# At most 8 files come back from a lent machine: the nine tool logs travel as one.
+[ -f "$tmp/out/logs/compute-sanitizer.logs" ] || fail "tool logs not under \$OUT"
+n=$(grep -c '^==> .*compute-sanitizer\..*\.log <==$' "$tmp/out/logs/compute-sanitizer.logs")
+[ "$n" -eq 9 ] || fail "9 tool logs expected in \$OUT/logs/compute-sanitizer.logs, found $n"
 echo "ok"
