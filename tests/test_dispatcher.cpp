@@ -241,11 +241,13 @@ TEST(Dispatcher, RealOutOfMemoryFallsBackAndRecovers) {
   const uint64_t before = device_memory().current_bytes();
   mlp_dispatcher d(f.m, backend_mode::automatic, real_gpu_backend(0), std::chrono::nanoseconds(0));
   {
-    // The cuBLAS variant's workspace alone is 32 MiB: 1 MiB free cannot hold a session.
+    // The cuBLAS variant's workspace alone is 32 MiB: what is left cannot hold
+    // a session. On an H100 (driver 580) the driver still reported 6.4 MiB
+    // free that no cudaMalloc, even of 64 KiB, would hand out.
     const auto hog = gpu::occupy_device_memory(0, uint64_t(1) << 20);
     uint64_t free_b = 0, total_b = 0;
     ASSERT_TRUE(gpu::memory_info(0, free_b, total_b));
-    EXPECT_LT(free_b, uint64_t(2) << 20) << "the card was not filled";
+    EXPECT_LT(free_b, uint64_t(16) << 20) << "the card was not filled";
     const answer a = d.predict(f.x.data(), f.batch, f.got.data());
     EXPECT_FALSE(a.by_gpu);
     EXPECT_EQ(a.trigger, "alloc") << a.reason;
