@@ -23,6 +23,7 @@
 #define __forceinline__ inline
 #define __shared__ static  // one copy, seen by every thread of the (one running) block
 #define __launch_bounds__(...)
+#define __align__(n) __attribute__((aligned(n)))
 
 struct dim3 {
   unsigned x, y, z;

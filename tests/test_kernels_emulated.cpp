@@ -10,6 +10,7 @@
 #include <cmath>
 #include <string>
 #include <tuple>
+#include <type_traits>
 #include <vector>
 
 #include "batched_cpu.hpp"
@@ -39,12 +40,20 @@ struct gemm_shape {
 };
 
 template <typename Tiles>
+void launch_sgemm(const float* a, const float* b, const float* bias, float* c, const gemm_shape& s, bool relu) {
+  if constexpr (std::is_same_v<Tiles, sgemm_vec_tiles>)
+    launch(dim3(Tiles::blocks(s.m, s.n)), dim3(Tiles::threads), sgemm_bias_act_vec, a, b, bias, c, s.m, s.n, s.k, relu);
+  else
+    launch(dim3(Tiles::blocks(s.m, s.n)), dim3(Tiles::threads), sgemm_bias_act<Tiles>, a, b, bias, c, s.m, s.n, s.k,
+           relu);
+}
+
+template <typename Tiles>
 void check_sgemm(const gemm_shape& s, bool relu, uint64_t seed) {
   const auto a = uniform(size_t(s.m) * s.k, seed), b = uniform(size_t(s.k) * s.n, seed + 1),
              bias = uniform(size_t(s.n), seed + 2);
   std::vector<float> c(size_t(s.m) * s.n, NAN);  // poisoned: every output must be written
-  launch(dim3(Tiles::blocks(s.m, s.n)), dim3(Tiles::threads), sgemm_bias_act<Tiles>, a.data(), b.data(), bias.data(),
-         c.data(), s.m, s.n, s.k, relu);
+  launch_sgemm<Tiles>(a.data(), b.data(), bias.data(), c.data(), s, relu);
   std::vector<double> want(c.size());
   for (int r = 0; r < s.m; ++r)
     for (int j = 0; j < s.n; ++j) {
@@ -85,6 +94,14 @@ TEST(KernelsEmulated, SgemmBiasActWideTiles) {
   uint64_t seed = 50;
   for (const gemm_shape& s : {gemm_shape{1, 1, 1}, {130, 129, 17}, {65, 3, 9}, {128, 128, 8}})
     for (bool relu : {true, false}) check_sgemm<sgemm_wide>(s, relu, seed += 3);
+}
+
+// 16-byte rows only (K and N multiples of 4): tails in M, N and K (K = 12 and
+// 20 end mid k-slice), one tile, several tiles each way.
+TEST(KernelsEmulated, SgemmBiasActVectorTiles) {
+  uint64_t seed = 70;
+  for (const gemm_shape& s : {gemm_shape{1, 4, 4}, {130, 132, 20}, {65, 4, 12}, {128, 128, 8}, {257, 260, 16}})
+    for (bool relu : {true, false}) check_sgemm<sgemm_vec_tiles>(s, relu, seed += 3);
 }
 
 TEST(KernelsEmulated, BiasAct) {
@@ -128,7 +145,13 @@ void check_gemm_batched(int64_t batch, uint64_t seed) {
   const size_t count = size_t(N) * N * size_t(batch);
   const auto a = uniform(count, seed), b = uniform(count, seed + 1);
   std::vector<float> c(count, NAN);
-  launch(gemm_batched_grid<N>(batch), dim3(kGemmBatchedThreads), gemm_batched_tiles<N>, a.data(), b.data(), c.data());
+  // As gpu/batched_gemm.cu launches them: the 16-byte form from n = 64.
+  if constexpr (N >= 64)
+    launch(gemm_batched_grid<N>(batch), dim3(kGemmBatchedThreads), gemm_batched_tiles_vec<N>, a.data(), b.data(),
+           c.data());
+  else
+    launch(gemm_batched_grid<N>(batch), dim3(kGemmBatchedThreads), gemm_batched_tiles<N>, a.data(), b.data(),
+           c.data());
   std::vector<double> want(count);
   accel::batched_gemm_reference(N, batch, a.data(), b.data(), want.data());
   expect_close(c, want, 1e-5 * N, 1e-5, "gemm_batched_tiles n " + std::to_string(N));
