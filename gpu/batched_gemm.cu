@@ -2,7 +2,8 @@
 // column-major, matrices back to back (A blob then B blob in the input).
 //   custom: one block of 256 threads per (matrix, 64x64 output tile); the
 //           k-loop stages 16-wide slices of A and B in shared memory, each
-//           thread keeps a (T/16)x(T/16) register tile of C
+//           thread keeps a (T/16)x(T/16) register tile of C; for n >= 64 the
+//           form with 16-byte loads and shared-memory reads
 //           (kernels/batched_gemm.cuh).
 //   cublas: cublasSgemmStridedBatched (plain fp32, no TF32).
 #include "cublas_util.cuh"
@@ -13,11 +14,18 @@
 namespace accel::gpu {
 namespace {
 
+// cudaMalloc'd buffers, matrices back to back: with n a multiple of 4 every
+// column starts 16-byte aligned, as the n >= 64 kernel's float4s need.
 template <int N>
 void launch_tiles(const float* a, const float* b, float* c, int64_t batch, cudaStream_t s) {
-  kernels::gemm_batched_tiles<N><<<kernels::gemm_batched_grid<N>(batch), launch_threads(kernels::kGemmBatchedThreads),
-                                   0, s>>>(a, b, c);
-  ACCEL_CUDA_LAUNCHED("gemm_batched_tiles");
+  const dim3 grid = kernels::gemm_batched_grid<N>(batch), block = launch_threads(kernels::kGemmBatchedThreads);
+  if constexpr (N >= 64) {
+    kernels::gemm_batched_tiles_vec<N><<<grid, block, 0, s>>>(a, b, c);
+    ACCEL_CUDA_LAUNCHED("gemm_batched_tiles_vec");
+  } else {
+    kernels::gemm_batched_tiles<N><<<grid, block, 0, s>>>(a, b, c);
+    ACCEL_CUDA_LAUNCHED("gemm_batched_tiles");
+  }
 }
 
 class batched_gemm_run final : public staged_run {
