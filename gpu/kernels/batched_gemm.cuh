@@ -81,8 +81,8 @@ __global__ void __launch_bounds__(kGemmBatchedThreads)
 template <int N>
 __global__ void __launch_bounds__(kGemmBatchedThreads)
     gemm_batched_tiles_vec(const float* __restrict__ A, const float* __restrict__ B, float* __restrict__ C) {
-  static_assert(N % 64 == 0, "64 x 64 tiles");
-  constexpr int T = 64, BK = 16, TILES = N / T;
+  constexpr int T = gemm_batched_tile(N), BK = 16, TILES = N / T;  // the tiles gemm_batched_grid launches
+  static_assert(T == 64 && N % T == 0, "64 x 64 tiles");
   __shared__ __align__(16) float As[BK][T];      // As[k][row]
   __shared__ __align__(16) float Bs[BK][T + 4];  // Bs[k][col], padded: the loads write down a column
   const size_t mat = blockIdx.x;
