@@ -35,6 +35,7 @@
 #include "roofline.hpp"
 #include "runner.hpp"
 #include "suite.hpp"
+#include "timer.hpp"
 #include "system_info.hpp"
 #include "trend.hpp"
 #include "validate.hpp"
@@ -153,6 +154,7 @@ void check_out_name(const std::string& out) {
 }
 
 int cmd_run(run_config cfg, const std::string& cmdline) {
+  const auto t_run = host_clock::now();
   const uint64_t memory = collect_host_info(0).memory_bytes;
   for (const auto& w : cfg.workloads)
     if (!find_workload(w))
@@ -261,9 +263,16 @@ int cmd_run(run_config cfg, const std::string& cmdline) {
     gpu::set_fault(f == "alloc" ? gpu::fault::alloc : f == "launch" ? gpu::fault::launch : gpu::fault::sync);
   }
   install_interrupt_handlers();
+  // run_time_s: where this process's time went (the cases' phases come from the runner).
+  rep.run_time_s = json::object();
+  const auto timed = [&](const char* phase, const std::function<void()>& step) {
+    const auto t0 = host_clock::now();
+    step();
+    rep.run_time_s[phase] = ns_since(t0) * 1e-9;
+  };
   if (rep.system.peaks.is_null()) {
     if (hooks.progress) hooks.progress("ceilings (accelbench peaks)");
-    rep.system.peaks = measure_peaks(gpu, cfg.device);
+    timed("ceilings", [&] { rep.system.peaks = measure_peaks(gpu, cfg.device); });
   }
   std::string stopped_by;  // an error that ended the run early
   const auto stop_on_error = [&](const std::function<void()>& step) {
@@ -283,12 +292,13 @@ int cmd_run(run_config cfg, const std::string& cmdline) {
   if (cfg.fallback && !interrupted() && stopped_by.empty()) {
     if (hooks.progress) hooks.progress("fallback latency and cold start");
     stop_on_error([&] {
-      rep.capacity = measure_capacity(cfg, gpu, limit, device_capacity_probe(cfg));
-      if (!interrupted()) rep.fallback = measure_fallback(cfg, gpu);
-      if (!interrupted()) rep.cold_start = measure_cold_start(cfg, gpu);
+      timed("capacity", [&] { rep.capacity = measure_capacity(cfg, gpu, limit, device_capacity_probe(cfg)); });
+      if (!interrupted()) timed("fallback", [&] { rep.fallback = measure_fallback(cfg, gpu); });
+      if (!interrupted()) timed("cold_start", [&] { rep.cold_start = measure_cold_start(cfg, gpu); });
     });
     gpu::set_fault(gpu::fault::none);
   }
+  rep.run_time_s["total"] = ns_since(t_run) * 1e-9;  // all but writing the outputs
   if (interrupted() || !stopped_by.empty()) {
     if (tty) std::cerr << "\r\033[K";
     rep.interrupted = true;

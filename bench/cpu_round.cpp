@@ -2,6 +2,7 @@
 
 #include <sys/prctl.h>
 
+#include <algorithm>
 #include <csignal>
 #include <iostream>
 #include <stdexcept>
@@ -76,7 +77,8 @@ std::vector<round_result> sample_cpu_round(workload_point& pt, const std::vector
 }
 
 std::vector<round_result> sample_cpu_round_in_child(const std::string& workload, const json& params, uint64_t seed,
-                                                    const std::vector<round_case>& cases, const stopping_rule& rule) {
+                                                    const std::vector<round_case>& cases, const stopping_rule& rule,
+                                                    double* inputs_s) {
   json jc = json::array();
   for (const round_case& c : cases)
     jc.push_back({{"variant", c.variant}, {"threads", c.threads}, {"iterations", c.iterations}});
@@ -99,6 +101,7 @@ std::vector<round_result> sample_cpu_round_in_child(const std::string& workload,
   }
   if (out.size() != cases.size()) throw std::runtime_error(why + "results for " + std::to_string(out.size()) +
                                                            " of " + std::to_string(cases.size()) + " cases");
+  if (inputs_s && j.contains("inputs_s") && j["inputs_s"].is_number()) *inputs_s = std::max(j["inputs_s"].get<double>(), 0.0);
   return out;
 }
 
@@ -115,10 +118,12 @@ int internal_cpu_round(const std::string& request) {
     for (const round_case& c : cases)
       if (c.variant < 0 || size_t(c.variant) >= w->cpu_variants.size())
         throw std::runtime_error("no CPU variant " + std::to_string(c.variant) + " in " + w->name);
+    const auto t0 = host_clock::now();
     const auto pt = w->make_point(j.at("params"), j.at("seed").get<uint64_t>());
+    const double inputs_s = ns_since(t0) * 1e-9;
     json results = json::array();
     for (const round_result& r : sample_cpu_round(*pt, cases, rule_from(j.at("rule")))) results.push_back(result_json(r));
-    std::cout << json{{"cases", results}}.dump() << "\n";
+    std::cout << json{{"cases", results}, {"inputs_s", inputs_s}}.dump() << "\n";
     return 0;
   } catch (const std::exception& e) {
     std::cout << json{{"error", e.what()}}.dump() << "\n";

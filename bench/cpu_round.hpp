@@ -35,9 +35,11 @@ std::vector<round_result> sample_cpu_round(workload_point& pt, const std::vector
 
 // In a fresh child process that makes the point again from (workload, params,
 // seed). Returns fewer results than cases when interrupted (the child is
-// killed); throws std::runtime_error when the child fails.
+// killed); throws std::runtime_error when the child fails. `inputs_s`, when
+// given, gets the seconds the child spent making the inputs.
 std::vector<round_result> sample_cpu_round_in_child(const std::string& workload, const json& params, uint64_t seed,
-                                                    const std::vector<round_case>& cases, const stopping_rule& rule);
+                                                    const std::vector<round_case>& cases, const stopping_rule& rule,
+                                                    double* inputs_s = nullptr);
 
 // The child's half: reads the request made by sample_cpu_round_in_child,
 // prints the results as one JSON line. Exit 0, or 3 with {"error": ...}.

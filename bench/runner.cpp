@@ -44,6 +44,34 @@ case_result new_case(const workload& w, const json& params, const workload_point
   return c;
 }
 
+// Adds the wall time from its making to the end of its scope to
+// `phases[name]`, in seconds (the report's run_time_s.cases).
+class phase_timer {
+ public:
+  phase_timer(json& phases, const char* name) : phases_(phases), name_(name) {}
+  phase_timer(const phase_timer&) = delete;
+  phase_timer& operator=(const phase_timer&) = delete;
+  ~phase_timer() { phases_[name_] = phases_.value(name_, 0.0) + ns_since(t0_) * 1e-9 - moved_s_; }
+  // Counts `s` seconds of this span under phase `other` instead.
+  void move_to(const char* other, double s) {
+    moved_s_ += s;
+    phases_[other] = phases_.value(other, 0.0) + s;
+  }
+
+ private:
+  json& phases_;
+  const char* name_;
+  double moved_s_ = 0;
+  host_clock::time_point t0_ = host_clock::now();
+};
+
+// Seconds inside the timed regions of a round (samples x calls per sample).
+double timed_seconds(const round_result& r) {
+  double ns = 0;
+  for (double x : r.sampling.samples_ns) ns += x;
+  return ns * r.sampling.iterations_per_sample * 1e-9;
+}
+
 // Appends one round of a case's sampling to it.
 void add_round(case_result& c, const round_result& r) {
   const bool first = c.round_sizes.empty();
@@ -58,7 +86,7 @@ void add_round(case_result& c, const round_result& r) {
 // abandoned, not recorded). NVML reads the clocks and throttling of the GPU
 // `pci_bus_id` around it.
 bool sample_gpu_case(case_result& c, const stopping_rule& rule, const timed_batch& run,
-                     const std::string& pci_bus_id) {
+                     const std::string& pci_bus_id, double& timed_s) {
   if (!pci_bus_id.empty()) c.gpu_before = nvml::instance().read(pci_bus_id);
   const round_result r = sample_round(rule, run);
   if (interrupted()) return false;
@@ -66,6 +94,7 @@ bool sample_gpu_case(case_result& c, const stopping_rule& rule, const timed_batc
     c.gpu_after = nvml::instance().read(pci_bus_id);
     c.throttled = throttled_between(c.gpu_before, c.gpu_after);
   }
+  timed_s += timed_seconds(r);
   add_round(c, r);
   return true;
 }
@@ -254,6 +283,13 @@ class suite_runner {
 
   // The report: every started point, in suite order.
   void publish() {
+    // What no phase took (summaries, progress lines): so the phases add up to the step.
+    json phases = phases_;
+    double named_s = 0;
+    for (const auto& [k, v] : phases_.items()) named_s += v.get<double>();
+    phases["other"] = std::max(ns_since(started_) * 1e-9 - named_s, 0.0);
+    rep_.run_time_s["cases"] = phases;
+    rep_.run_time_s["timed_samples"] = timed_s_;
     rep_.cases.clear();
     rep_.speedups.clear();
     rep_.completed_points = json::array();
@@ -274,8 +310,9 @@ class suite_runner {
     constexpr double kCheckpointEveryS = 2.0;
     const bool due = hooks_.checkpoint && (last || ns_since(last_checkpoint_) >= kCheckpointEveryS * 1e9);
     if (!due && !last) return;
+    if (!due) return publish();
+    phase_timer t(phases_, "checkpoints");
     publish();
-    if (!due) return;
     hooks_.checkpoint(rep_);
     last_checkpoint_ = host_clock::now();
   }
@@ -287,8 +324,9 @@ class suite_runner {
   // cases. False when interrupted (the point is left unstarted).
   bool start_point(point_state& st) {
     const workload& w = *st.w;
-    auto pt = w.make_point(st.params, cfg_.seed);
     if (hooks_.progress) hooks_.progress(label(st) + " cpu");
+    auto checks = std::make_optional<phase_timer>(phases_, "inputs_and_checks");
+    auto pt = w.make_point(st.params, cfg_.seed);
     set_cpu_threads(all_threads_);
     pt->run_cpu(0);  // the reference output every other result is checked against
     pt->keep_reference();
@@ -307,11 +345,13 @@ class suite_runner {
         cpu_cases.push_back({c, int(v)});
       }
     }
+    checks.reset();
     const int rounds_now = st.spread ? 1 : rounds_;
     for (int round = 0; round < rounds_now; ++round)
       if (!cpu_round(st, cpu_cases, round, &pt)) return false;
     set_cpu_threads(all_threads_);
     if (rounds_now > 1 && w.host_bytes(st.params) <= kRemakeMaxBytes) {  // re-made inputs: check the GPU against them
+      phase_timer t(phases_, "inputs_and_checks");
       pt->run_cpu(0);
       pt->keep_reference();
     }
@@ -350,8 +390,11 @@ class suite_runner {
     for (const auto& [c, v] : cases)  // later rounds time the batches the first picked
       todo.push_back({v, c.threads, c.round_sizes.empty() ? 0 : c.iterations_per_sample});
     std::vector<round_result> done;
+    phase_timer t(phases_, st.spread ? "cpu_rounds_in_child_processes" : "cpu_rounds_here");
     if (st.spread) {
-      done = sample_cpu_round_in_child(w.name, st.params, cfg_.seed, todo, round_rule_);
+      double inputs_s = 0;
+      done = sample_cpu_round_in_child(w.name, st.params, cfg_.seed, todo, round_rule_, &inputs_s);
+      t.move_to("inputs_in_child_processes", inputs_s);
     } else {
       if (round > 0 && w.host_bytes(st.params) <= kRemakeMaxBytes) {
         // Made while the last round's point still holds its memory (the
@@ -360,12 +403,15 @@ class suite_runner {
         // round sees the same placement.
         rng r(derive_seed(cfg_.seed, 0x5ACE0000u + uint64_t(round)));
         std::vector<char> spacer(64 * (1 + r.below(1024)));
+        const auto t0 = host_clock::now();
         *pt = w.make_point(st.params, cfg_.seed);
+        t.move_to("inputs_and_checks", ns_since(t0) * 1e-9);
       }
       done = sample_cpu_round(**pt, todo, round_rule_);
     }
     if (done.size() != cases.size()) return false;
     for (size_t i = 0; i < done.size(); ++i) {
+      timed_s_ += timed_seconds(done[i]);
       add_round(cases[i].c, done[i]);
       cases[i].c.rounds_in = st.spread ? "child_processes" : "this_process";
     }
@@ -397,6 +443,7 @@ class suite_runner {
       verification v;
       case_memory mem;
       device_memory().reset_peak();
+      auto setup = std::make_optional<phase_timer>(phases_, "gpu_setup_and_verify");
       mem.device_used_before = device_used_bytes(cfg_.device);
       try {
         if (hooks_.progress) hooks_.progress(label(st) + " gpu/" + variant + " verify");
@@ -417,6 +464,7 @@ class suite_runner {
         note_context_loss(e, st, variant);
         continue;
       }
+      setup.reset();
       for (const char* t : timings) {
         if (!no_gpu_.empty()) {  // lost with the other timing
           fixed(variant, t, no_gpu_);
@@ -429,9 +477,10 @@ class suite_runner {
           if (hooks_.progress) hooks_.progress(label(st) + " gpu/" + variant + " " + t);
           // One round: the device buffers are made once per variant.
           const bool kernel = std::string(t) == "kernel";
+          phase_timer sampling(phases_, "gpu_sampling");
           if (!sample_gpu_case(c, cfg_.rule, [&](int iterations) {
                 return kernel ? run->time_kernel_ns(iterations) : run->time_end_to_end_ns(iterations);
-              }, pci_bus_id_))
+              }, pci_bus_id_, timed_s_))
             return false;
           summarize_case(c);
         } catch (const gpu_error& e) {
@@ -479,6 +528,9 @@ class suite_runner {
   const stopping_rule round_rule_;
   const std::string pci_bus_id_;
   std::vector<point_state> states_;
+  const host_clock::time_point started_ = host_clock::now();
+  json phases_ = json::object();  // run_time_s.cases
+  double timed_s_ = 0;            // run_time_s.timed_samples
   host_clock::time_point last_checkpoint_ = host_clock::now() - std::chrono::hours(1);
 };
 

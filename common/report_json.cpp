@@ -378,6 +378,15 @@ void check_fallback(const json& f) {
     need(e, p, "answer_matches_direct_cpu", kind::boolean);
     need(e, p, "overhead_ns", kind::number);
     need(e, p, "overhead_pct", kind::number);
+    if (e.contains("overhead_paired_ns")) {  // newer reports
+      const std::string q = p + ".overhead_paired_ns";
+      need(e, p, "overhead_paired_ns", kind::object);
+      need(e["overhead_paired_ns"], q, "median", kind::number);
+      const json& ci = field(e["overhead_paired_ns"], q, "ci95");
+      if (!(ci.is_array() && ci.size() == 2 && is(ci[0], kind::number) && is(ci[1], kind::number)))
+        bad(q + ".ci95", "expected [low, high]");
+      need(e, p, "overhead_paired_pct", kind::number);
+    }
     if (e.contains("recovered_after_fault")) need(e, p, "recovered_after_fault", kind::boolean);
     if (e.contains("leaked_device_bytes") &&
         !(e["leaked_device_bytes"].is_number_integer() && e["leaked_device_bytes"].get<int64_t>() >= 0))
@@ -415,6 +424,22 @@ void check_capacity(const json& c) {
   need(c, "capacity", "basis", kind::string);
   need(c, "capacity", "checked_by_allocation", kind::boolean, true);
   if (c.contains("largest_allocated_batch")) need(c, "capacity", "largest_allocated_batch", kind::integer);
+}
+
+// Seconds: each field a number >= 0, or an object of them (one level down).
+void check_run_time(const json& t) {
+  if (t.is_null()) return;
+  if (!t.is_object()) bad("run_time_s", "expected an object or null");
+  const auto seconds = [](const json& v, const std::string& path) {
+    if (!is(v, kind::number) || v.get<double>() < 0) bad(path, "expected seconds >= 0");
+  };
+  for (const auto& [k, v] : t.items()) {
+    if (!v.is_object()) {
+      seconds(v, "run_time_s." + k);
+      continue;
+    }
+    for (const auto& [k2, v2] : v.items()) seconds(v2, "run_time_s." + k + "." + k2);
+  }
 }
 
 void check_crossovers(const json& xs) {
@@ -556,7 +581,8 @@ json to_json(const report& r) {
           {"fallback", r.fallback},
           {"cold_start", r.cold_start},
           {"capacity", r.capacity},
-          {"crossovers", r.crossovers}};
+          {"crossovers", r.crossovers},
+          {"run_time_s", r.run_time_s}};
 }
 
 report report_from_json(const json& j) {
@@ -624,6 +650,7 @@ report report_from_json(const json& j) {
   if (j.contains("fallback")) r.fallback = j["fallback"];
   if (j.contains("cold_start")) r.cold_start = j["cold_start"];
   if (j.contains("capacity")) r.capacity = j["capacity"];
+  if (j.contains("run_time_s")) check_run_time(r.run_time_s = j["run_time_s"]);
   return r;
 }
 

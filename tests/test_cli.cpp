@@ -157,6 +157,16 @@ TEST(Cli, RunWritesAValidReport) {
   } else {
     for (const auto& s : rep.speedups) EXPECT_NE(s.verdict, "not_measured") << s.reason;
   }
+  // Where the time went: the cases' phases add up to no more than the run.
+  ASSERT_TRUE(rep.run_time_s.is_object());
+  const double total = rep.run_time_s["total"].get<double>();
+  double phases = 0;
+  for (const auto& [k, v] : rep.run_time_s["cases"].items()) phases += v.get<double>();
+  EXPECT_GT(rep.run_time_s["cases"]["cpu_rounds_in_child_processes"].get<double>(), 0);
+  EXPECT_GT(rep.run_time_s["timed_samples"].get<double>(), 0);
+  EXPECT_LT(rep.run_time_s["timed_samples"].get<double>(), phases);
+  EXPECT_LE(phases + rep.run_time_s["fallback"].get<double>(), total);
+  EXPECT_NE(r.output.find("\nrun time "), std::string::npos) << r.output;
   fs::remove(out);
 }
 
@@ -488,6 +498,13 @@ TEST(Cli, ReportHasFallbackCapacityAndColdStart) {
     const double overhead = e["steady_ns"]["p50"].get<double>() - e["direct_cpu_ns"]["p50"].get<double>();
     EXPECT_DOUBLE_EQ(e["overhead_ns"].get<double>(), overhead) << "overhead = fallback - direct";
     EXPECT_DOUBLE_EQ(e["overhead_pct"].get<double>(), 100 * overhead / e["direct_cpu_ns"]["p50"].get<double>());
+    // The same from the pairs: the median of their differences inside its CI.
+    const json& paired = e["overhead_paired_ns"];
+    const double m = paired["median"].get<double>();
+    EXPECT_LE(paired["ci95"][0].get<double>(), m);
+    EXPECT_GE(paired["ci95"][1].get<double>(), m);
+    EXPECT_DOUBLE_EQ(e["overhead_paired_pct"].get<double>(), 100 * m / e["direct_cpu_ns"]["p50"].get<double>());
+    EXPECT_GE(e["steady_ns"]["n"].get<int>(), 50);
     EXPECT_GT(e["first_request_ns"]["p50"].get<double>(), 0) << "first requests run in child processes";
     EXPECT_EQ(e["leaked_device_bytes"].get<uint64_t>(), 0u);
     if (!gpu.usable) {

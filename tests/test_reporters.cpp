@@ -321,6 +321,10 @@ TEST(Reporters, AGpuMachinesReportReadsBackAndRendersInEveryFormat) {
   ASSERT_TRUE(r.system.peaks["gpu"].is_object());
   EXPECT_NEAR(r.system.peaks["gpu_datasheet"]["fp32_gflops"].get<double>(), 132 * 128 * 2 * 1.98, 1e-6);
   r.cold_start = cold_start_json({1.5e8, 2.5e7, {{"sgemm_bias_act_thin", 4.1e5}}, {{"sgemm_bias_act_thin", 9e3}}});
+  r.run_time_s = {{"ceilings", 1.0},
+                  {"cases", {{"cpu_rounds_here", 10.0}, {"other", 0.5}}},
+                  {"timed_samples", 8.0},
+                  {"total", 12.0}};
   r.cases[1].memory = case_memory{123456, uint64_t(600) << 20, uint64_t(700) << 20, uint64_t(1) << 30};
   const json back_to_gpu = {{"trigger", "alloc"},
                             {"injected", true},
@@ -361,6 +365,10 @@ TEST(Reporters, AGpuMachinesReportReadsBackAndRendersInEveryFormat) {
             std::string::npos)
       << console;
   EXPECT_NE(console.find("GPU 2900 GB/s, 51000 GFLOP/s, PCIe H2D 50.0 GB/s"), std::string::npos) << console;
+  EXPECT_NE(console.find("\nrun time 12.0 s: cases 10.5 s (cpu rounds here 10.0 s, other 0.5 s; 8.0 s inside timed "
+                         "regions), ceilings 1.0 s\n"),
+            std::string::npos)
+      << console;
   EXPECT_NE(console.find("  GPU back\n"), std::string::npos) << console;
   EXPECT_NE(console.find("  GPU NOT back, 4.0 KiB leaked\n"), std::string::npos) << console;
   const std::string html = render("html", back);
@@ -399,6 +407,8 @@ TEST(Reporters, AGpuMachinesReportReadsBackAndRendersInEveryFormat) {
   refused("/fallback/entries/0/leaked_device_bytes", -1, "fallback.entries[0].leaked_device_bytes");
   refused("/system/peaks/gpu/d2d_gb_per_s", "fast", "system.peaks.gpu.d2d_gb_per_s");
   refused("/cold_start/context_ns", nullptr, "cold_start.context_ns");
+  refused("/run_time_s/cases/other", -1, "run_time_s.cases.other");
+  refused("/run_time_s/total", "long", "run_time_s.total");
   refused("/capacity/largest_allocated_batch", 9.5, "capacity.largest_allocated_batch");
 }
 

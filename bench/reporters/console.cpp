@@ -18,17 +18,18 @@ void write_fallback(const report& r, std::ostream& out) {
   if (r.fallback.is_object() && r.fallback.contains("entries")) {
     out << "\nCPU fallback latency (request answered by the CPU because the GPU is unusable)\n";
     char line[320];
-    std::snprintf(line, sizeof line, "  %-12s %6s %-6s %12s %12s %12s %12s %18s %10s  %s\n", "trigger", "batch", "by",
-                  "first p50", "steady p50", "steady p99", "direct p50", "overhead", "same ans.", "after fault");
+    std::snprintf(line, sizeof line, "  %-12s %6s %-6s %12s %12s %12s %12s %40s %10s  %s\n", "trigger", "batch", "by",
+                  "first p50", "steady p50", "steady p99", "direct p50", "overhead [95% CI]", "same ans.",
+                  "after fault");
     out << line;
     for (const auto& e : r.fallback["entries"]) {
       const auto p = [](const json& v, const char* k) { return latency_of(v, k, "-"); };
-      std::snprintf(line, sizeof line, "  %-12s %6d %-6s %12s %12s %12s %12s %18s %10s  %s\n",
+      std::snprintf(line, sizeof line, "  %-12s %6d %-6s %12s %12s %12s %12s %40s %10s  %s\n",
                     e["trigger"].get<std::string>().c_str(), e["batch"].get<int>(),
                     e["answered_by"].get<std::string>().c_str(), p(e["first_request_ns"], "p50").c_str(),
                     p(e["steady_ns"], "p50").c_str(), p(e["steady_ns"], "p99").c_str(),
                     p(e["direct_cpu_ns"], "p50").c_str(),
-                    signed_ns(e["overhead_ns"].get<double>()).append(fmt(" (%.1f%%)", e["overhead_pct"].get<double>())).c_str(),
+                    fallback_overhead_text(e).c_str(),
                     e["answer_matches_direct_cpu"].get<bool>() ? "yes" : "NO", fallback_after_fault(e).c_str());
       out << line;
     }
@@ -246,6 +247,7 @@ void write_console(const report& r, std::ostream& out) {
   for (const auto& [k, g] : geo)
     out << "  geometric-mean speedup " << k << ": " << fmt("%.2fx", std::exp(g.first / g.second)) << " over "
         << g.second << " case(s)\n";
+  if (const std::string t = run_time_text(r.run_time_s); !t.empty()) out << t << "\n";
 }
 
 }  // namespace accel

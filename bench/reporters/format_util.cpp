@@ -1,7 +1,9 @@
 #include "format_util.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <vector>
 
 #include "runner.hpp"
 #include "workload.hpp"
@@ -75,8 +77,9 @@ std::string cold_start_text(const json& c) {
   if (!c.is_object()) return "";
   if (!c.value("measured", false))
     return "GPU cold start: not measured (" + c.value("reason", std::string("?")) + ")";
-  std::string s = "GPU cold start: context " + format_ns(c["context_ns"].get<double>()) + ", cuBLAS handle " +
-                  format_ns(c["cublas_handle_ns"].get<double>()) + "; first launch:";
+  std::string s = "GPU cold start: context " + format_ns(c["context_ns"].get<double>()) +
+                  (c.contains("cublas_load_ns") ? ", loading cuBLAS " + format_ns(c["cublas_load_ns"].get<double>()) : "") +
+                  ", cuBLAS handle " + format_ns(c["cublas_handle_ns"].get<double>()) + "; first launch:";
   for (const auto& [k, v] : c["first_launch_ns"].items()) s += " " + k + " " + format_ns(v.get<double>());
   return s;
 }
@@ -92,6 +95,56 @@ std::string capacity_text(const json& c) {
          (c.contains("largest_allocated_batch")
               ? "; the largest batch that allocated: " + std::to_string(c["largest_allocated_batch"].get<int64_t>())
               : "");
+}
+
+namespace {
+// "cpu_rounds_here" -> "cpu rounds here"
+std::string spaced(std::string k) {
+  std::replace(k.begin(), k.end(), '_', ' ');
+  return k;
+}
+
+// Numbers of `o` (report_from_json checked them), largest first.
+std::vector<std::pair<double, std::string>> largest_first(const json& o) {
+  std::vector<std::pair<double, std::string>> v;
+  for (const auto& [k, x] : o.items())
+    if (x.is_number()) v.emplace_back(x.get<double>(), k);
+  std::sort(v.rbegin(), v.rend());
+  return v;
+}
+}  // namespace
+
+std::string run_time_text(const json& t) {
+  if (!t.is_object() || !t.contains("total")) return "";
+  std::string s = "run time " + fmt("%.1f s", t["total"].get<double>()) + ":";
+  const char* sep = " ";
+  if (t.contains("cases") && t["cases"].is_object()) {
+    double cases_s = 0;
+    std::string parts;
+    for (const auto& [x, k] : largest_first(t["cases"])) {
+      cases_s += x;
+      parts += (parts.empty() ? "" : ", ") + spaced(k) + " " + fmt("%.1f s", x);
+    }
+    s += " cases " + fmt("%.1f s", cases_s) + " (" + parts;
+    if (t.contains("timed_samples")) s += "; " + fmt("%.1f s", t["timed_samples"].get<double>()) + " inside timed regions";
+    s += ")";
+    sep = ", ";
+  }
+  for (const auto& [x, k] : largest_first(t))
+    if (k != "total" && k != "timed_samples") {
+      s += sep + spaced(k) + " " + fmt("%.1f s", x);
+      sep = ", ";
+    }
+  return s;
+}
+
+std::string fallback_overhead_text(const json& e) {
+  // report_from_json checked these fields' types.
+  if (!e.contains("overhead_paired_ns"))
+    return signed_ns(e["overhead_ns"].get<double>()) + fmt(" (%.1f%%)", e["overhead_pct"].get<double>());
+  const json& p = e["overhead_paired_ns"];
+  return signed_ns(p["median"].get<double>()) + fmt(" (%.1f%%)", e["overhead_paired_pct"].get<double>()) + " [" +
+         signed_ns(p["ci95"][0].get<double>()) + ", " + signed_ns(p["ci95"][1].get<double>()) + "]";
 }
 
 std::string fallback_after_fault(const json& e) {

@@ -36,6 +36,14 @@ std::string capacity_text(const json& capacity);
 // injected fault (then cleared), plus "N B leaked" when tracked device bytes
 // were left behind; "-" when there is nothing to say.
 std::string fallback_after_fault(const json& entry);
+// "run time 215.9 s: cases 212.4 s (cpu rounds in child processes 120.1 s,
+// ...; 112.8 s inside timed regions), ceilings 0.6 s, ..." (largest first);
+// "" when the report has no run_time_s.
+std::string run_time_text(const json& run_time_s);
+// A fallback entry's overhead over the direct CPU call: the median of the
+// paired differences with its 95 % CI, "+1.20 us (0.4%) [-0.30 us, 2.90 us]";
+// in reports older than the pairs, the difference of the p50s, "+1.20 us (0.4%)".
+std::string fallback_overhead_text(const json& entry);
 // "reduce/op=sum n=1048576/gpu/custom/kernel" (CPU cases add "/2t")
 std::string case_id(const case_result& c);
 std::string speedup_id(const speedup_result& s);

@@ -161,8 +161,9 @@ void write_html(const report& r, std::ostream& o) {
     << "<tr><th>GPU</th><td>";
   for (const auto& g : r.system.gpus) o << e(g.name) << " (sm_" << e(g.compute_capability) << ", " << g.sm_count << " SMs) ";
   if (!r.system.gpu_unavailable_reason.empty()) o << "none usable: " << e(r.system.gpu_unavailable_reason);
-  o << "</td></tr><tr><th>ceilings</th><td>" << e(ceilings_text(r.system.peaks))
-    << "</td></tr></table>\n";
+  o << "</td></tr><tr><th>ceilings</th><td>" << e(ceilings_text(r.system.peaks)) << "</td></tr>";
+  if (const std::string t = run_time_text(r.run_time_s); !t.empty()) o << "<tr><th>run time</th><td>" << e(t) << "</td></tr>";
+  o << "</table>\n";
   o << "<h2>Speedup per case</h2>\n";
   speedup_chart(r, o);
   o << "<h2>Speedup vs size</h2>\n";
@@ -178,7 +179,7 @@ void write_html(const report& r, std::ostream& o) {
       o << "<tr><td>" << e(x.value("trigger", std::string("?"))) << "</td><td>" << x.value("batch", 0) << "</td><td>"
         << p(x["first_request_ns"], "p50") << "</td><td>" << p(x["steady_ns"], "p50") << "</td><td>"
         << p(x["steady_ns"], "p99") << "</td><td>" << p(x["direct_cpu_ns"], "p50") << "</td><td>"
-        << (x.contains("overhead_ns") && x["overhead_ns"].is_number() ? format_ns(x["overhead_ns"].get<double>()) : "–")
+        << e(fallback_overhead_text(x))
         << "</td><td>" << e(fallback_after_fault(x)) << "</td></tr>\n";
     }
     o << "</table>\n";

@@ -37,12 +37,12 @@ void write_fallback(const report& r, std::ostream& out) {
       out << "| " << cell(e["trigger"].get<std::string>()) << " | " << e["batch"].get<int>() << " | "
           << cell(e["answered_by"].get<std::string>()) << " | " << p(e["first_request_ns"], "p50") << " | "
           << p(e["steady_ns"], "p50") << " | " << p(e["steady_ns"], "p99") << " | " << p(e["direct_cpu_ns"], "p50")
-          << " | " << signed_ns(e["overhead_ns"].get<double>()) << fmt(" (%.1f%%)", e["overhead_pct"].get<double>())
+          << " | " << fallback_overhead_text(e)
           << " | " << (e["answer_matches_direct_cpu"].get<bool>() ? "yes" : "**NO**") << " | "
           << cell(fallback_after_fault(e)) << " |\n";
     }
   }
-  for (const std::string& t : {cold_start_text(r.cold_start), capacity_text(r.capacity)})
+  for (const std::string& t : {cold_start_text(r.cold_start), capacity_text(r.capacity), run_time_text(r.run_time_s)})
     if (!t.empty()) out << "\n" << cell(t) << "\n";
 }
 
