@@ -407,6 +407,7 @@ void check_cold_start(const json& c) {
     return;
   }
   for (const char* k : {"context_ns", "cublas_handle_ns"}) need(c, "cold_start", k, kind::number);
+  if (c.contains("cublas_load_ns")) need(c, "cold_start", "cublas_load_ns", kind::number);  // newer reports
   need(c, "cold_start", "first_launch_ns", kind::object);
   for (const auto& [k, v] : c["first_launch_ns"].items())
     if (!is(v, kind::number)) bad("cold_start.first_launch_ns." + k, "expected a finite number");

@@ -51,8 +51,8 @@ class batched_gemm_run final : public staged_run {
       const float one = 1.f, zero = 0.f;
       const long long stride = (long long)n_ * n_;
       library_launch("cublasSgemmStridedBatched");
-      ACCEL_CUBLAS(cublasSgemmStridedBatched(cublas_->get(), CUBLAS_OP_N, CUBLAS_OP_N, n_, n_, n_, &one, a, n_, stride,
-                                             b, n_, stride, &zero, c, n_, stride, int(batch_)));
+      ACCEL_CUBLAS(cublas().sgemm_strided_batched(cublas_->get(), CUBLAS_OP_N, CUBLAS_OP_N, n_, n_, n_, &one, a, n_,
+                                                  stride, b, n_, stride, &zero, c, n_, stride, int(batch_)));
       return;
     }
     switch (n_) {

@@ -50,11 +50,16 @@ std::shared_ptr<void> occupy_device_memory(int device, uint64_t leave_free_bytes
 // first call creates the context), so accelbench measures it in a fresh child.
 struct cold_start {
   double context_ns = 0;       // cudaSetDevice + cudaFree(0): context creation
+  double cublas_load_ns = 0;   // loading the cuBLAS library (dlopen: cublas_loader.cpp)
   double cublas_handle_ns = 0; // cublasCreate
   std::vector<std::pair<std::string, double>> first_launch_ns;  // per kernel: module load + launch + run
   std::vector<std::pair<std::string, double>> second_launch_ns; // the same launch again, for contrast
 };
 cold_start measure_cold_start(int device);  // throws gpu_error
+
+// Loads cuBLAS now, if not yet (it loads on first use: gpu/cublas_loader.cpp);
+// returns the file it came from. Needs no GPU. Throws gpu_error.
+std::string load_cublas();
 
 // Allocates (and frees) exactly the device buffers an MLP run of this batch
 // holds, through the tracker: proves a computed capacity; throws gpu_error.

@@ -23,6 +23,7 @@ void set_fault(fault) {}
 fault current_fault() { return fault::none; }
 bool memory_info(int, uint64_t&, uint64_t&) { return false; }
 cold_start measure_cold_start(int) { throw gpu_error("built without CUDA"); }
+std::string load_cublas() { throw gpu_error("built without CUDA"); }
 std::shared_ptr<void> occupy_device_memory(int, uint64_t) { throw gpu_error("built without CUDA"); }
 
 void check_mlp_allocation(const std::vector<int>&, int, int) { throw gpu_error("built without CUDA"); }

@@ -170,6 +170,24 @@ TEST(Cli, RunWritesAValidReport) {
   fs::remove(out);
 }
 
+// cuBLAS is loaded on first use, not linked: a process that never uses it
+// (a CPU round's child, a run without a GPU) does not pay its start-up.
+TEST(Cli, CublasLoadsOnFirstUseOnly) {
+  std::string ldd;
+  if (FILE* p = ::popen("ldd " ACCELBENCH_BIN " 2>&1", "r")) {
+    std::array<char, 512> buf{};
+    while (std::fgets(buf.data(), int(buf.size()), p)) ldd += buf.data();
+    ::pclose(p);
+  }
+  ASSERT_NE(ldd.find("libc.so"), std::string::npos) << ldd;
+  EXPECT_EQ(ldd.find("libcublas"), std::string::npos) << ldd;
+  if (!gpu::built_with_cuda()) GTEST_SKIP() << "built without CUDA";
+  const std::string path = gpu::load_cublas();  // needs the library, not a GPU
+  std::ifstream maps("/proc/self/maps");
+  const std::string mapped((std::istreambuf_iterator<char>(maps)), std::istreambuf_iterator<char>());
+  EXPECT_NE(mapped.find(fs::path(path).filename().string()), std::string::npos) << path;
+}
+
 // CPU cases sample in --rounds rounds (each in a fresh child process by
 // default, here with --rounds-in this_process), GPU cases in one; the sizes
 // add up to the samples and the stats say so.

@@ -320,7 +320,7 @@ TEST(Reporters, AGpuMachinesReportReadsBackAndRendersInEveryFormat) {
   r.system.peaks = measure_peaks(g, 0, [](int) { return gpu::gpu_peaks{2900, 51000, 50, 52}; });
   ASSERT_TRUE(r.system.peaks["gpu"].is_object());
   EXPECT_NEAR(r.system.peaks["gpu_datasheet"]["fp32_gflops"].get<double>(), 132 * 128 * 2 * 1.98, 1e-6);
-  r.cold_start = cold_start_json({1.5e8, 2.5e7, {{"sgemm_bias_act_thin", 4.1e5}}, {{"sgemm_bias_act_thin", 9e3}}});
+  r.cold_start = cold_start_json({1.5e8, 6e7, 2.5e7, {{"sgemm_bias_act_thin", 4.1e5}}, {{"sgemm_bias_act_thin", 9e3}}});
   r.run_time_s = {{"ceilings", 1.0},
                   {"cases", {{"cpu_rounds_here", 10.0}, {"other", 0.5}}},
                   {"timed_samples", 8.0},
@@ -360,7 +360,7 @@ TEST(Reporters, AGpuMachinesReportReadsBackAndRendersInEveryFormat) {
   EXPECT_EQ(to_json(back), j);
   for (const auto& f : known_formats()) EXPECT_NO_THROW(render(f, back)) << f;
   const std::string console = render("console", back);
-  EXPECT_NE(console.find("GPU cold start: context 150.00 ms, cuBLAS handle 25.00 ms; first launch: "
+  EXPECT_NE(console.find("GPU cold start: context 150.00 ms, loading cuBLAS 60.00 ms, cuBLAS handle 25.00 ms; first launch: "
                          "sgemm_bias_act_thin 410.00 us"),
             std::string::npos)
       << console;
@@ -407,6 +407,7 @@ TEST(Reporters, AGpuMachinesReportReadsBackAndRendersInEveryFormat) {
   refused("/fallback/entries/0/leaked_device_bytes", -1, "fallback.entries[0].leaked_device_bytes");
   refused("/system/peaks/gpu/d2d_gb_per_s", "fast", "system.peaks.gpu.d2d_gb_per_s");
   refused("/cold_start/context_ns", nullptr, "cold_start.context_ns");
+  refused("/cold_start/cublas_load_ns", "slow", "cold_start.cublas_load_ns");
   refused("/run_time_s/cases/other", -1, "run_time_s.cases.other");
   refused("/run_time_s/total", "long", "run_time_s.total");
   refused("/capacity/largest_allocated_batch", 9.5, "capacity.largest_allocated_batch");
