@@ -9,6 +9,7 @@
 #include "reporters/format_util.hpp"
 #include "fallback_latency.hpp"
 #include "peaks.hpp"
+#include "rng.hpp"
 #include "roofline.hpp"
 #include "reporters/reporters.hpp"
 
@@ -171,13 +172,42 @@ TEST(Reporters, GbenchIsGoogleBenchmarkJson) {
   const std::string id = case_id(r.cases[0]);
   std::map<std::string, double> time;
   for (const auto& b : j["benchmarks"]) {
-    EXPECT_EQ(b["iterations"], 7);
+    EXPECT_EQ(b["iterations"], b["run_type"] == "aggregate" ? 3 * 7 : 7);  // all samples / one
     time[b["name"].get<std::string>() + "#" + std::to_string(b.value("repetition_index", -1))] = b["real_time"];
   }
   EXPECT_DOUBLE_EQ(time[id + "_median#-1"], r.cases[0].stats.median);
   EXPECT_DOUBLE_EQ(time[id + "_mean#-1"], r.cases[0].stats.mean);
   EXPECT_DOUBLE_EQ(time[id + "_stddev#-1"], r.cases[0].stats.stdev);
   EXPECT_DOUBLE_EQ(time[id + "#1"], r.cases[0].samples_ns[1]);
+}
+
+// Many samples become at most 50 repetitions, each the mean of a contiguous
+// run of samples over all its calls: nothing is dropped.
+TEST(Reporters, GbenchGroupsManySamplesIntoFiftyRepetitions) {
+  report r = sample_report();
+  r.cases.resize(1);
+  case_result& c = r.cases[0];
+  rng g(7);
+  c.samples_ns.clear();
+  for (int i = 0; i < 1003; ++i) c.samples_ns.push_back(1000 + double(g.below(500)));
+  const json j = json::parse(render("gbench", r));
+  int64_t iterations = 0;
+  double ns = 0, sampled = 0;
+  int rows = 0;
+  for (const auto& b : j["benchmarks"]) {
+    if (b["run_type"] == "aggregate") continue;
+    EXPECT_EQ(b["repetition_index"], rows);
+    EXPECT_EQ(b["repetitions"], 50);
+    const int64_t calls = b["iterations"].get<int64_t>();
+    EXPECT_TRUE(calls == 20 * 7 || calls == 21 * 7) << calls;  // 1003 samples in 50 runs of 20 or 21
+    iterations += calls;
+    ns += b["real_time"].get<double>() * double(calls);
+    ++rows;
+  }
+  for (double x : c.samples_ns) sampled += x * 7;
+  EXPECT_EQ(rows, 50);
+  EXPECT_EQ(iterations, 1003 * 7);
+  EXPECT_NEAR(ns, sampled, 1e-9 * sampled);
 }
 
 TEST(Reporters, BenchSpeedupListsMeasuredSpeedups) {
