@@ -17,6 +17,8 @@ class rng {
     z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
     return z ^ (z >> 31);
   }
+  // Moves on as if next_u64() had been called k times (it is a counter).
+  void skip(uint64_t k) { state_ += k * 0x9E3779B97F4A7C15ull; }
   // Uniform index in [0, n); the modulo bias is below 2^-40 for n < 2^24.
   uint64_t below(uint64_t n) { return next_u64() % n; }
   // Uniform double in [0, 1) with 53 random bits.

@@ -10,6 +10,7 @@
 
 #include "batched_cpu.hpp"
 #include "cpu_threads.hpp"
+#include "random_fill.hpp"
 #include "rng.hpp"
 #include "test_inputs.hpp"
 
@@ -125,6 +126,31 @@ TEST_P(BatchedCpu, ElementwiseMatchesDoubleReference) {
     for (size_t i = 0; i < n; ++i) {
       ASSERT_NEAR(out[i], 1.7 * double(x[i]) + y[i], 1e-5) << i;
       ASSERT_NEAR(g[i], gelu_reference(x[i]), 1e-5 + 1e-5 * std::fabs(x[i])) << i;
+    }
+  }
+}
+
+// Inputs filled on all threads are the draws of one rng in order: the same
+// seed gives the same inputs at any thread count (cpu/random_fill.hpp).
+TEST_P(BatchedCpu, RandomFillsAreTheSerialDraws) {
+  rng jumped(99);
+  jumped.skip(1000);
+  rng stepped(99);
+  for (int i = 0; i < 1000; ++i) stepped.next_u64();
+  EXPECT_EQ(jumped.next_u64(), stepped.next_u64());
+
+  for (size_t n : {size_t(0), size_t(1), size_t(3) * 65536 + 7}) {
+    std::vector<float> f(n);
+    std::vector<int32_t> k(n);
+    std::vector<uint32_t> b(n);
+    fill_uniform(f.data(), n, 5, -2.0, 3.0);
+    fill_uniform(k.data(), n, 6, -7, 1000);
+    fill_bits(b.data(), n, 7);
+    rng rf(5), rk(6), rb(7);
+    for (size_t i = 0; i < n; ++i) {
+      ASSERT_EQ(f[i], float(rf.uniform(-2.0, 3.0))) << i;
+      ASSERT_EQ(k[i], -7 + int32_t(rk.below(1008))) << i;
+      ASSERT_EQ(b[i], uint32_t(rb.next_u64())) << i;
     }
   }
 }

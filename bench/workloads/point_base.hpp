@@ -4,22 +4,21 @@
 #include <span>
 #include <vector>
 
+#include "random_fill.hpp"
 #include "rng.hpp"
 #include "workload.hpp"
 
 namespace accel {
 
-// Seeded inputs: uniform fp32 in [lo, hi), uniform integers in [lo, hi].
+// Seeded inputs (cpu/random_fill.hpp): uniform fp32 in [lo, hi), uniform integers in [lo, hi].
 inline std::vector<float> random_floats(size_t n, uint64_t seed, double lo = -1, double hi = 1) {
-  rng r(seed);
   std::vector<float> v(n);
-  for (auto& x : v) x = float(r.uniform(lo, hi));
+  fill_uniform(v.data(), n, seed, lo, hi);
   return v;
 }
 inline std::vector<int32_t> random_ints(size_t n, uint64_t seed, int32_t lo, int32_t hi) {
-  rng r(seed);
   std::vector<int32_t> v(n);
-  for (auto& x : v) x = lo + int32_t(r.below(uint64_t(hi - lo + 1)));
+  fill_uniform(v.data(), n, seed, lo, hi);
   return v;
 }
 

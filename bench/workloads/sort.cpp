@@ -10,6 +10,7 @@
 #include "batched_cpu.hpp"
 #include "gpu.hpp"
 #include "point_base.hpp"
+#include "random_fill.hpp"
 
 namespace accel {
 
@@ -18,17 +19,21 @@ namespace {
 class sort_point final : public exact_point {
  public:
   sort_point(size_t n, bool pairs, bool nearly_sorted, uint64_t seed) : n_(n), pairs_(pairs) {
-    rng r(derive_seed(seed, 41));
+    const uint64_t keys_seed = derive_seed(seed, 41);
     input_.resize(pairs ? 2 * n : n);
-    for (size_t i = 0; i < n; ++i) input_[i] = uint32_t(r.next_u64());
+    out_.resize(input_.size());
+    tmp_.resize(input_.size());
+    fill_bits(input_.data(), n, keys_seed);
     if (nearly_sorted) {
-      std::sort(input_.begin(), input_.begin() + ptrdiff_t(n));
+      // Sorted on all threads (what std::sort would give: the keys alone),
+      // then the swaps draw on from where the keys' draws ended.
+      radix_sort_parallel(input_.data(), nullptr, n, tmp_.data(), nullptr);
+      rng r(keys_seed);
+      r.skip(n);
       for (size_t s = 0; s < n / 100; ++s) std::swap(input_[r.below(n)], input_[r.below(n)]);
     }
     if (pairs)
       for (size_t i = 0; i < n; ++i) input_[n + i] = uint32_t(i);
-    out_.resize(input_.size());
-    tmp_.resize(input_.size());
     flops = 0;
     // Read the unsorted input, write the sorted output: the least any sort moves.
     bytes = 2.0 * double(input_.size()) * sizeof(uint32_t);
