@@ -2,6 +2,7 @@
 
 #include <sys/resource.h>
 
+#include <algorithm>
 #include <chrono>
 
 #include "cpu_round.hpp"
@@ -140,6 +141,7 @@ struct speedup_slot {
 struct point_state {
   const workload* w = nullptr;
   json params;
+  std::vector<int> variants;     // the CPU variants that run (suite_point::cpu_variants, all when that is empty)
   bool spread = false;           // one round per pass, each in a child process; else every round in pass 1
   bool finished_before = false;  // finished in the resumed report: kept as it was
   int rounds_done = 0;           // 0: not started
@@ -191,12 +193,12 @@ bool take_unfinished(point_state& st, const std::vector<case_result>& cases,
     for (size_t i = 0; i < st.w->cpu_variants.size(); ++i)
       if (st.w->cpu_variants[i].name == c.variant) v = int(i);
     const size_t r = std::max<size_t>(c.round_sizes.size(), 1);
-    if (v < 0 || (k != 0 && r != k) || c.rounds_in != "child_processes") return false;
+    if (std::find(st.variants.begin(), st.variants.end(), v) == st.variants.end() || (k != 0 && r != k) || c.rounds_in != "child_processes") return false;
     k = r;
     st.cpu.push_back({c, v});
   }
   size_t expected = 0;
-  for (const auto& cv : st.w->cpu_variants) expected += cv.parallel ? thread_counts.size() : 1;
+  for (int v : st.variants) expected += st.w->cpu_variants[size_t(v)].parallel ? thread_counts.size() : 1;
   if (st.cpu.size() != expected || k < 1 || k >= size_t(rounds)) return false;
   for (const auto& s : speedups) {
     speedup_slot slot;
@@ -230,7 +232,7 @@ class suite_runner {
                                                                         : std::string()) {}
 
   void run(const std::vector<suite_point>& points) {
-    for (const auto& [w, params] : points) states_.push_back(resumed_state(w, params));
+    for (const suite_point& p : points) states_.push_back(resumed_state(p));
     // Pass 1 makes each point, checks and times it (GPU cases in one round)
     // with its first CPU round, or all of them where its rounds are not
     // spread; pass k > 1 adds the spread points' round k, each in a fresh
@@ -253,10 +255,15 @@ class suite_runner {
 
  private:
   // A point of the suite with what the resumed report (already in `rep_`) holds of it.
-  point_state resumed_state(const workload* w, const json& params) const {
+  point_state resumed_state(const suite_point& p) const {
+    const workload* w = p.w;
+    const json& params = p.params;
     point_state st;
     st.w = w;
     st.params = params;
+    st.variants = p.cpu_variants;
+    if (st.variants.empty())
+      for (size_t v = 0; v < w->cpu_variants.size(); ++v) st.variants.push_back(int(v));
     st.spread = w->host_bytes(params) <= kRemakeMaxBytes && cfg_.rounds_in == "child_processes";
     const std::string key = point_key(w->name, params);
     std::vector<case_result> cases;
@@ -333,8 +340,8 @@ class suite_runner {
     if (interrupted()) return false;
     // Every CPU case of the point, checked on the first round's inputs.
     std::vector<cpu_case> cpu_cases;
-    for (size_t v = 0; v < w.cpu_variants.size(); ++v) {
-      const cpu_variant& cv = w.cpu_variants[v];
+    for (const int v : st.variants) {
+      const cpu_variant& cv = w.cpu_variants[size_t(v)];
       for (int threads : cv.parallel ? thread_counts_ : std::vector<int>{1}) {
         set_cpu_threads(threads);
         case_result c = new_case(w, st.params, *pt, "cpu", cv.name, "cpu");

@@ -6,7 +6,9 @@
 // "max_time_s" (optional) is the suite's default for --max-time: the quick
 // suite's keeps a CI run short even when every case is noisy.
 // Each workload maps to a list of grids; a grid maps each parameter to one
-// value or a list, and stands for every combination of them.
+// value or a list, and stands for every combination of them. A grid may also
+// name the CPU variants to run, "cpu_variants": ["radix"] (default: all),
+// e.g. to leave a slow single-core reference out at the largest sizes.
 #pragma once
 #include <optional>
 #include <string>
@@ -21,6 +23,10 @@ namespace accel {
 struct suite_point {
   const workload* w = nullptr;
   json params;
+  // The CPU variants that run at this point, as indices into
+  // w->cpu_variants in the workload's order; empty: all of them. A grid's
+  // "cpu_variants" picks them; the first (the reference) always runs.
+  std::vector<int> cpu_variants;
 };
 
 // What names a point in a report, its resumption and the runner's passes.

@@ -34,8 +34,8 @@ int main(int argc, char** argv) {
                                                     {"steady", "slow", "wrong", "no_memory", "kernel_fails"});
   const workload mlp = fakes::with_fake_gpu(*find_workload("mlp"), {"steady", "fast"});
   std::vector<suite_point> points;
-  for (int64_t n : {1000, 100000, 1000000}) points.push_back({&elementwise, json{{"op", "saxpy"}, {"n", n}}});
-  for (int64_t batch : {1, 64, 256}) points.push_back({&mlp, json{{"batch", batch}, {"layers", "64,128,10"}}});
+  for (int64_t n : {1000, 100000, 1000000}) points.push_back({&elementwise, json{{"op", "saxpy"}, {"n", n}}, {}});
+  for (int64_t batch : {1, 64, 256}) points.push_back({&mlp, json{{"batch", batch}, {"layers", "64,128,10"}}, {}});
 
   const gpu_probe gpu = fakes::fake_probe("fake GPU (test fixture)");
 

@@ -311,7 +311,8 @@ TEST(Cli, EveryWorkloadRunsAndVerifies) {
       "batched_gemm": [{"n": [16, 32], "batch": [1, 3]}],
       "reduce": [{"op": "sum", "n": [1, 1027]}, {"op": "rows", "n": [63], "cols": 7}],
       "scan": [{"type": ["int32", "fp32"], "n": [1, 1001]}],
-      "sort": [{"kind": ["keys", "pairs"], "dist": ["uniform", "nearly_sorted"], "n": [1, 999]}],
+      "sort": [{"kind": ["keys", "pairs"], "dist": ["uniform", "nearly_sorted"], "n": [1, 999]},
+               {"kind": "keys", "dist": "uniform", "n": 5000, "cpu_variants": ["radix"]}],
       "elementwise": [{"op": ["saxpy", "gelu"], "n": [1, 1003]}]}})";
   }
   const std::string out = temp_path("tiny.json");
@@ -330,6 +331,11 @@ TEST(Cli, EveryWorkloadRunsAndVerifies) {
     EXPECT_NE(c.status, "verify_failed") << c.workload << " " << c.params.dump() << " " << c.variant;
   }
   EXPECT_EQ(seen.size(), 6u);
+  // A grid's cpu_variants: only the radix sort ran at n = 5000, on both thread counts.
+  std::multiset<std::string> sort_5000;
+  for (const auto& c : rep.cases)
+    if (c.workload == "sort" && c.params["n"] == 5000 && c.backend == "cpu") sort_5000.insert(c.variant);
+  EXPECT_EQ(sort_5000, (std::multiset<std::string>{"radix", "radix"}));
   EXPECT_TRUE(rep.system.peaks.is_object());
   EXPECT_TRUE(rep.crossovers.is_array());
   fs::remove(suite);
@@ -354,6 +360,14 @@ TEST(Cli, BadSuiteFilesNameTheField) {
       {R"({"max_time_s": 0, "workloads": {"reduce": [{"op": "sum", "n": 4}]}})", "max_time_s"},
       {R"({"max_time_s": "3", "workloads": {"reduce": [{"op": "sum", "n": 4}]}})", "max_time_s"},
       {R"({"max_time_s": 1e9, "workloads": {"reduce": [{"op": "sum", "n": 4}]}})", "max_time_s"},
+      {R"({"workloads": {"sort": [{"kind": "keys", "dist": "uniform", "n": 4, "cpu_variants": ["std"]}]}})",
+       "workloads.sort[0].cpu_variants: must list 'radix'"},
+      {R"({"workloads": {"sort": [{"kind": "keys", "dist": "uniform", "n": 4, "cpu_variants": ["radix", "quick"]}]}})",
+       "workloads.sort[0].cpu_variants[1]: 'quick' is not a CPU variant of sort (known: radix, std)"},
+      {R"({"workloads": {"sort": [{"kind": "keys", "dist": "uniform", "n": 4, "cpu_variants": "radix"}]}})",
+       "workloads.sort[0].cpu_variants: expected a list"},
+      {R"({"workloads": {"sort": [{"kind": "keys", "dist": "uniform", "n": 4, "cpu_variants": ["radix", "radix"]}]}})",
+       "listed twice"},
   };
   for (const auto& [text, expect] : cases) {
     {

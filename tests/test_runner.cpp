@@ -103,7 +103,7 @@ struct toy_run {
                    bool drift = false)
       : w(toy_workload(parallel_reference)) {
     std::vector<suite_point> points;
-    for (int64_t n : sizes) points.push_back({&w, drift ? json{{"n", n}, {"drift", 1}} : json{{"n", n}}});
+    for (int64_t n : sizes) points.push_back({&w, drift ? json{{"n", n}, {"drift", 1}} : json{{"n", n}}, {}});
     run_cases(cfg, points, gpu, rep, {});
   }
 };
@@ -217,7 +217,7 @@ TEST(RunnerGpuPath, ACpuReferenceThatDisagreesWithItselfJudgesNoGpu) {
 
 TEST(RunnerGpuPath, ALostContextStopsTheGpuCasesAfterItWithTheReason) {
   const workload w = toy_workload(true, {"fast", "poisons", "slow"});
-  std::vector<suite_point> points{{&w, json{{"n", 64}}}, {&w, json{{"n", 128}}}};
+  std::vector<suite_point> points{{&w, json{{"n", 64}}, {}}, {&w, json{{"n", 128}}, {}}};
   report rep;
   run_cases(quick_config(), points, fake_gpu(), rep, {});
   EXPECT_EQ(find_case(rep, "fast", "kernel").status, "ok") << "cases before the loss are kept";
