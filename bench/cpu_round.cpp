@@ -101,7 +101,8 @@ std::vector<round_result> sample_cpu_round_in_child(const std::string& workload,
   }
   if (out.size() != cases.size()) throw std::runtime_error(why + "results for " + std::to_string(out.size()) +
                                                            " of " + std::to_string(cases.size()) + " cases");
-  if (inputs_s && j.contains("inputs_s") && j["inputs_s"].is_number()) *inputs_s = std::max(j["inputs_s"].get<double>(), 0.0);
+  if (inputs_s && j.contains("inputs_s") && j["inputs_s"].is_number())
+    *inputs_s = std::max(j["inputs_s"].get<double>(), 0.0);
   return out;
 }
 

@@ -193,7 +193,8 @@ bool take_unfinished(point_state& st, const std::vector<case_result>& cases,
     for (size_t i = 0; i < st.w->cpu_variants.size(); ++i)
       if (st.w->cpu_variants[i].name == c.variant) v = int(i);
     const size_t r = std::max<size_t>(c.round_sizes.size(), 1);
-    if (std::find(st.variants.begin(), st.variants.end(), v) == st.variants.end() || (k != 0 && r != k) || c.rounds_in != "child_processes") return false;
+    const bool chosen = std::find(st.variants.begin(), st.variants.end(), v) != st.variants.end();
+    if (!chosen || (k != 0 && r != k) || c.rounds_in != "child_processes") return false;
     k = r;
     st.cpu.push_back({c, v});
   }

@@ -48,7 +48,8 @@ std::vector<int> grid_cpu_variants(const workload& w, const json& grid, const st
     if (!list[i].is_string()) bad(pi, "expected a CPU variant name (known: " + known + ")");
     size_t v = 0;
     while (v < w.cpu_variants.size() && w.cpu_variants[v].name != list[i].get<std::string>()) ++v;
-    if (v == w.cpu_variants.size()) bad(pi, "'" + list[i].get<std::string>() + "' is not a CPU variant of " + w.name + " (known: " + known + ")");
+    if (v == w.cpu_variants.size())
+      bad(pi, "'" + list[i].get<std::string>() + "' is not a CPU variant of " + w.name + " (known: " + known + ")");
     if (picked[v]) bad(pi, "'" + list[i].get<std::string>() + "' is listed twice");
     picked[v] = true;
   }

@@ -29,7 +29,7 @@ const cublas_api& cublas();
     const cublasStatus_t st_ = (call);                                                                     \
     if (st_ != CUBLAS_STATUS_SUCCESS)                                                                      \
       throw with_context_state(                                                                            \
-          gpu_error(std::string(#call) + ": " + cublas().status_string(st_),                                \
+          gpu_error(std::string(#call) + ": " + cublas().status_string(st_),                               \
                     st_ == CUBLAS_STATUS_ALLOC_FAILED ? gpu_error::kind::alloc : gpu_error::kind::other)); \
   } while (0)
 

@@ -77,9 +77,10 @@ std::string cold_start_text(const json& c) {
   if (!c.is_object()) return "";
   if (!c.value("measured", false))
     return "GPU cold start: not measured (" + c.value("reason", std::string("?")) + ")";
-  std::string s = "GPU cold start: context " + format_ns(c["context_ns"].get<double>()) +
-                  (c.contains("cublas_load_ns") ? ", loading cuBLAS " + format_ns(c["cublas_load_ns"].get<double>()) : "") +
-                  ", cuBLAS handle " + format_ns(c["cublas_handle_ns"].get<double>()) + "; first launch:";
+  const std::string load =
+      c.contains("cublas_load_ns") ? ", loading cuBLAS " + format_ns(c["cublas_load_ns"].get<double>()) : "";
+  std::string s = "GPU cold start: context " + format_ns(c["context_ns"].get<double>()) + load + ", cuBLAS handle " +
+                  format_ns(c["cublas_handle_ns"].get<double>()) + "; first launch:";
   for (const auto& [k, v] : c["first_launch_ns"].items()) s += " " + k + " " + format_ns(v.get<double>());
   return s;
 }
@@ -126,7 +127,8 @@ std::string run_time_text(const json& t) {
       parts += (parts.empty() ? "" : ", ") + spaced(k) + " " + fmt("%.1f s", x);
     }
     s += " cases " + fmt("%.1f s", cases_s) + " (" + parts;
-    if (t.contains("timed_samples")) s += "; " + fmt("%.1f s", t["timed_samples"].get<double>()) + " inside timed regions";
+    if (t.contains("timed_samples"))
+      s += "; " + fmt("%.1f s", t["timed_samples"].get<double>()) + " inside timed regions";
     s += ")";
     sep = ", ";
   }

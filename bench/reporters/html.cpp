@@ -162,7 +162,8 @@ void write_html(const report& r, std::ostream& o) {
   for (const auto& g : r.system.gpus) o << e(g.name) << " (sm_" << e(g.compute_capability) << ", " << g.sm_count << " SMs) ";
   if (!r.system.gpu_unavailable_reason.empty()) o << "none usable: " << e(r.system.gpu_unavailable_reason);
   o << "</td></tr><tr><th>ceilings</th><td>" << e(ceilings_text(r.system.peaks)) << "</td></tr>";
-  if (const std::string t = run_time_text(r.run_time_s); !t.empty()) o << "<tr><th>run time</th><td>" << e(t) << "</td></tr>";
+  if (const std::string t = run_time_text(r.run_time_s); !t.empty())
+    o << "<tr><th>run time</th><td>" << e(t) << "</td></tr>";
   o << "</table>\n";
   o << "<h2>Speedup per case</h2>\n";
   speedup_chart(r, o);
