@@ -38,7 +38,9 @@ capacity_probe device_capacity_probe(const run_config& cfg) {
 
 json measure_capacity(const run_config& cfg, const gpu_probe& gpu, uint64_t limit_bytes, const capacity_probe& probe) {
   // The device buffers an MLP run holds (gpu/mlp_gpu.cu): weights and biases,
-  // plus per batch row the input, two hidden activations and the output.
+  // plus per batch row the input, two hidden activations and the output. The
+  // custom variant's split-K workspace is left out: only batches of at most
+  // 64 rows per SM have one, far below where a card fills up.
   const auto& w = cfg.layers;
   double fixed = 0;
   int64_t hidden = 0;

@@ -4,7 +4,8 @@
 //              per thread in registers; 16x64 tiles for thin batches) with bias
 //              and ReLU applied in the epilogue before the one store; for
 //              batches over 64 rows and layer widths of a multiple of 4, its
-//              sgemm_bias_act_vec form (16-byte loads, double buffering); then
+//              sgemm_bias_act_vec form (16-byte loads, double buffering; split
+//              over K when a layer's tiles would leave SMs idle); then
 //              softmax_rows, one warp per row.
 //   cublas:    cublasSgemm per layer (plain fp32 math, no TF32), then our
 //              bias_act pass and the same softmax_rows.
@@ -28,21 +29,58 @@ void launch_sgemm(const float* A, const float* B, const float* bias, float* C, i
                                                                                                 K, relu);
 }
 
+bool uses_vec(int M, int N, int K) { return M > kernels::kThinBatchRows && K % 4 == 0 && N % 4 == 0; }
+
+kernels::splitk_plan vec_plan(int M, int N, int K, int sms) {
+  return kernels::plan_splitk(kernels::sgemm_vec_tiles::blocks(M, N), sms, K);
+}
+
+// The split-K workspace a network's layers need (floats): the most partial
+// planes any one layer writes.
+size_t splitk_workspace_floats(const std::vector<int>& widths, int batch, int sms) {
+  size_t most = 0;
+  for (size_t l = 0; l + 1 < widths.size(); ++l) {
+    const int k = widths[l], n = widths[l + 1];
+    if (!uses_vec(batch, n, k)) continue;
+    const kernels::splitk_plan p = vec_plan(batch, n, k, sms);
+    if (p.splits > 1) most = std::max(most, size_t(p.splits) * size_t(batch) * size_t(n));
+  }
+  return most;
+}
+
+int sm_count() {
+  int device = 0, sms = 0;
+  ACCEL_CUDA(cudaGetDevice(&device));
+  ACCEL_CUDA(cudaDeviceGetAttribute(&sms, cudaDevAttrMultiProcessorCount, device));
+  return sms;
+}
+
+// `workspace` holds splitk_workspace_floats(); null when no layer splits.
 void launch_sgemm_vec(const float* A, const float* B, const float* bias, float* C, int M, int N, int K, bool relu,
-                      cudaStream_t s) {
+                      int sms, float* workspace, cudaStream_t s) {
   using Tiles = kernels::sgemm_vec_tiles;
-  kernels::sgemm_bias_act_vec<<<Tiles::blocks(M, N), launch_threads(Tiles::threads), 0, s>>>(A, B, bias, C, M, N, K,
-                                                                                           relu);
+  const kernels::splitk_plan p = vec_plan(M, N, K, sms);
+  if (p.splits == 1) {
+    kernels::sgemm_bias_act_vec<false><<<Tiles::blocks(M, N), launch_threads(Tiles::threads), 0, s>>>(
+        A, B, bias, C, M, N, K, relu, K, nullptr);
+    return;
+  }
+  kernels::sgemm_bias_act_vec<true><<<dim3(Tiles::blocks(M, N), unsigned(p.splits)), launch_threads(Tiles::threads),
+                                      0, s>>>(A, B, bias, C, M, N, K, relu, p.k_per_split, workspace);
+  ACCEL_CUDA_LAUNCHED("sgemm_bias_act_vec (split over K)");
+  const size_t quads = size_t(M) * N / 4;
+  const int blocks = static_cast<int>(std::min<size_t>((quads + 255) / 256, 4096));
+  kernels::splitk_sum_bias_act<<<blocks, launch_threads(256), 0, s>>>(workspace, p.splits, bias, C, M, N, relu);
 }
 
 // Every buffer here comes from cudaMalloc (256-byte aligned) and starts at its
 // beginning, so rows of a multiple of 4 floats keep every float4 aligned.
 void sgemm_bias_act_launch(const float* A, const float* B, const float* bias, float* C, int M, int N, int K,
-                           bool relu, cudaStream_t s) {
+                           bool relu, int sms, float* workspace, cudaStream_t s) {
   if (M <= kernels::kThinBatchRows)
     launch_sgemm<kernels::sgemm_thin>(A, B, bias, C, M, N, K, relu, s);
-  else if (K % 4 == 0 && N % 4 == 0)
-    launch_sgemm_vec(A, B, bias, C, M, N, K, relu, s);
+  else if (uses_vec(M, N, K))
+    launch_sgemm_vec(A, B, bias, C, M, N, K, relu, sms, workspace, s);
   else
     launch_sgemm<kernels::sgemm_wide>(A, B, bias, C, M, N, K, relu, s);
   ACCEL_CUDA_LAUNCHED("sgemm_bias_act");
@@ -51,7 +89,7 @@ void sgemm_bias_act_launch(const float* A, const float* B, const float* bias, fl
 class mlp_gpu_run final : public device_run {
  public:
   mlp_gpu_run(bool use_cublas, const mlp_model& m, const float* input, int batch)
-      : widths_(m.widths), batch_(batch) {
+      : widths_(m.widths), batch_(batch), sms_(sm_count()) {
     const int layers = m.layers();
     int hidden = 0;
     for (int l = 1; l < layers; ++l) hidden = std::max(hidden, m.widths[l]);
@@ -70,6 +108,8 @@ class mlp_gpu_run final : public device_run {
     act_[0] = device_buffer<float>(size_t(batch) * hidden);
     act_[1] = device_buffer<float>(size_t(batch) * hidden);
     out_ = device_buffer<float>(size_t(batch) * m.output_width());
+    if (!use_cublas)
+      if (const size_t ws = splitk_workspace_floats(widths_, batch, sms_)) splitk_ws_ = device_buffer<float>(ws);
     host_in_ = std::make_unique<pinned_buffer<float>>(input_size);
     host_out_ = std::make_unique<pinned_buffer<float>>(size_t(batch) * m.output_width());
     std::copy(input, input + input_size, host_in_->get());
@@ -135,7 +175,8 @@ class mlp_gpu_run final : public device_run {
         kernels::bias_act<<<blocks, launch_threads(256), 0, s>>>(out, biases_[l].get(), total, n, !last);
         ACCEL_CUDA_LAUNCHED("bias_act");
       } else {
-        sgemm_bias_act_launch(in, weights_[l].get(), biases_[l].get(), out, batch_, n, k, !last, s);
+        sgemm_bias_act_launch(in, weights_[l].get(), biases_[l].get(), out, batch_, n, k, !last, sms_,
+                              splitk_ws_.get(), s);
       }
       in = out;
     }
@@ -147,10 +188,11 @@ class mlp_gpu_run final : public device_run {
 
   std::vector<int> widths_;
   int batch_;
+  int sms_;
   stream stream_;
   event_timer timer_;
   std::vector<device_buffer<float>> weights_, biases_;
-  device_buffer<float> x_, act_[2], out_;
+  device_buffer<float> x_, act_[2], out_, splitk_ws_;
   std::unique_ptr<pinned_buffer<float>> host_in_, host_out_;
   std::unique_ptr<cublas_handle> cublas_;
 };
@@ -181,7 +223,7 @@ cold_start measure_cold_start(int device) {
   t0 = host_clock::now();
   { cublas_handle h(st.get()); c.cublas_handle_ns = ns_since(t0); }
   const int n = 256;
-  device_buffer<float> a(size_t(n) * n), b(size_t(n) * n), bias(n), out(size_t(n) * n);
+  device_buffer<float> a(size_t(n) * n), b(size_t(n) * n), bias(n), out(size_t(n) * n), planes(2 * size_t(n) * n);
   const cudaStream_t s = st.get();
   ACCEL_CUDA(cudaMemsetAsync(a.get(), 0, a.bytes(), s));
   ACCEL_CUDA(cudaMemsetAsync(b.get(), 0, b.bytes(), s));
@@ -193,7 +235,11 @@ cold_start measure_cold_start(int device) {
        [&] { launch_sgemm<sgemm_thin>(a.get(), b.get(), bias.get(), out.get(), 16, n, n, true, s); }},
       {"sgemm_bias_act_wide",
        [&] { launch_sgemm<sgemm_wide>(a.get(), b.get(), bias.get(), out.get(), n, n, n, true, s); }},
-      {"sgemm_bias_act_vec", [&] { launch_sgemm_vec(a.get(), b.get(), bias.get(), out.get(), n, n, n, true, s); }},
+      {"sgemm_bias_act_vec",
+       [&] { launch_sgemm_vec(a.get(), b.get(), bias.get(), out.get(), n, n, n, true, 0, nullptr, s); }},
+      // 4 tiles on "1000 SMs": split into two ranges of 128, then the sum pass.
+      {"sgemm_bias_act_vec split over K + splitk_sum_bias_act",
+       [&] { launch_sgemm_vec(a.get(), b.get(), bias.get(), out.get(), n, n, n, true, 1000, planes.get(), s); }},
       {"bias_act", [&] { kernels::bias_act<<<64, 256, 0, s>>>(out.get(), bias.get(), size_t(n) * n, n, true); }},
       {"softmax_rows", [&] { kernels::softmax_rows<<<n / 8, 256, 0, s>>>(out.get(), n, n); }},
   };
@@ -220,6 +266,8 @@ void check_mlp_allocation(const std::vector<int>& widths, int batch, int device)
   held.emplace_back(size_t(batch) * hidden);
   held.emplace_back(size_t(batch) * hidden);
   held.emplace_back(size_t(batch) * widths.back());
+  // The custom variant's split-K workspace (the larger of the two variants' footprints).
+  if (const size_t ws = splitk_workspace_floats(widths, batch, sm_count())) held.emplace_back(ws);
 }
 
 std::unique_ptr<device_run> make_mlp_run(const std::string& variant, int device, const mlp_model& m,

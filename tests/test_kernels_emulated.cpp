@@ -42,10 +42,24 @@ struct gemm_shape {
 template <typename Tiles>
 void launch_sgemm(const float* a, const float* b, const float* bias, float* c, const gemm_shape& s, bool relu) {
   if constexpr (std::is_same_v<Tiles, sgemm_vec_tiles>)
-    launch(dim3(Tiles::blocks(s.m, s.n)), dim3(Tiles::threads), sgemm_bias_act_vec, a, b, bias, c, s.m, s.n, s.k, relu);
+    launch(dim3(Tiles::blocks(s.m, s.n)), dim3(Tiles::threads), sgemm_bias_act_vec<false>, a, b, bias, c, s.m, s.n, s.k,
+           relu, s.k, static_cast<float*>(nullptr));
   else
     launch(dim3(Tiles::blocks(s.m, s.n)), dim3(Tiles::threads), sgemm_bias_act<Tiles>, a, b, bias, c, s.m, s.n, s.k,
            relu);
+}
+
+// act(A * B + bias) in double precision, row-major.
+std::vector<double> reference_sgemm(const std::vector<float>& a, const std::vector<float>& b,
+                                    const std::vector<float>& bias, const gemm_shape& s, bool relu) {
+  std::vector<double> want(size_t(s.m) * s.n);
+  for (int r = 0; r < s.m; ++r)
+    for (int j = 0; j < s.n; ++j) {
+      double acc = bias[j];
+      for (int q = 0; q < s.k; ++q) acc += double(a[size_t(r) * s.k + q]) * b[size_t(q) * s.n + j];
+      want[size_t(r) * s.n + j] = relu ? std::max(acc, 0.0) : acc;
+    }
+  return want;
 }
 
 template <typename Tiles>
@@ -54,14 +68,7 @@ void check_sgemm(const gemm_shape& s, bool relu, uint64_t seed) {
              bias = uniform(size_t(s.n), seed + 2);
   std::vector<float> c(size_t(s.m) * s.n, NAN);  // poisoned: every output must be written
   launch_sgemm<Tiles>(a.data(), b.data(), bias.data(), c.data(), s, relu);
-  std::vector<double> want(c.size());
-  for (int r = 0; r < s.m; ++r)
-    for (int j = 0; j < s.n; ++j) {
-      double acc = bias[j];
-      for (int q = 0; q < s.k; ++q) acc += double(a[size_t(r) * s.k + q]) * b[size_t(q) * s.n + j];
-      want[size_t(r) * s.n + j] = relu ? std::max(acc, 0.0) : acc;
-    }
-  expect_close(c, want, 1e-5, 1e-4,
+  expect_close(c, reference_sgemm(a, b, bias, s, relu), 1e-5, 1e-4,
                "sgemm " + std::to_string(Tiles::BM) + "x" + std::to_string(Tiles::BN) + " M " + std::to_string(s.m) +
                    " N " + std::to_string(s.n) + " K " + std::to_string(s.k));
 }
@@ -102,6 +109,47 @@ TEST(KernelsEmulated, SgemmBiasActVectorTiles) {
   uint64_t seed = 70;
   for (const gemm_shape& s : {gemm_shape{1, 4, 4}, {130, 132, 20}, {65, 4, 12}, {128, 128, 8}, {257, 260, 16}})
     for (bool relu : {true, false}) check_sgemm<sgemm_vec_tiles>(s, relu, seed += 3);
+}
+
+// Split over K: partial tiles per range of K, then the planes added up with
+// bias and activation. Ranges of 144 with a shorter last one (K = 1000 in 7),
+// a range that ends mid k-slice's worth of tiles (K = 260 in 2: 136 + 124),
+// tails in M and N.
+TEST(KernelsEmulated, SgemmBiasActVectorSplitOverK) {
+  uint64_t seed = 90;
+  for (const auto& [s, splits] : {std::pair{gemm_shape{200, 64, 1000}, 7}, {gemm_shape{130, 132, 260}, 2}}) {
+    const unsigned tiles = sgemm_vec_tiles::blocks(s.m, s.n);
+    const splitk_plan p = plan_splitk(tiles, 2 * splits * int(tiles), s.k);
+    ASSERT_EQ(p.splits, splits) << s.k;
+    for (bool relu : {true, false}) {
+      const auto a = uniform(size_t(s.m) * s.k, seed), b = uniform(size_t(s.k) * s.n, seed + 1),
+                 bias = uniform(size_t(s.n), seed + 2);
+      seed += 3;
+      std::vector<float> c(size_t(s.m) * s.n, NAN), partial(size_t(p.splits) * c.size(), NAN);
+      launch(dim3(sgemm_vec_tiles::blocks(s.m, s.n), unsigned(p.splits)), dim3(sgemm_vec_tiles::threads),
+             sgemm_bias_act_vec<true>, a.data(), b.data(), bias.data(), static_cast<float*>(nullptr), s.m, s.n, s.k,
+             relu, p.k_per_split, partial.data());
+      launch(dim3(3), dim3(64), splitk_sum_bias_act, static_cast<const float*>(partial.data()), p.splits, bias.data(),
+             c.data(), s.m, s.n, relu);
+      expect_close(c, reference_sgemm(a, b, bias, s, relu), 1e-5, 1e-4, "split-K M " + std::to_string(s.m) + " K " + std::to_string(s.k));
+    }
+  }
+}
+
+// When to split: only when the tiles leave more than half the SMs idle, into
+// as many ranges as fit in one wave at one block per SM, none under 128.
+TEST(KernelsEmulated, SplitOverKPlan) {
+  const auto plan = [](unsigned blocks, int sms, int k) {
+    const splitk_plan p = plan_splitk(blocks, sms, k);
+    return std::pair{p.splits, p.k_per_split};
+  };
+  EXPECT_EQ(plan(32, 132, 1024), (std::pair{4, 256}));   // the MLP's last layer, batch 4096, H100
+  EXPECT_EQ(plan(128, 132, 1024), (std::pair{1, 1024})); // the same at batch 16384: one wave already
+  EXPECT_EQ(plan(66, 132, 1024), (std::pair{2, 512}));   // exactly half the SMs busy
+  EXPECT_EQ(plan(67, 132, 1024), (std::pair{1, 1024}));
+  EXPECT_EQ(plan(32, 132, 200), (std::pair{1, 200}));    // too little K to share
+  EXPECT_EQ(plan(32, 0, 1024), (std::pair{1, 1024}));    // SM count unknown
+  EXPECT_EQ(plan(2, 28, 1000), (std::pair{7, 144}));     // 144 x 6 + 136
 }
 
 TEST(KernelsEmulated, BiasAct) {

@@ -3,7 +3,9 @@
 //   sgemm_bias_act: C = act(A * B + bias), a tiled SGEMM with bias and ReLU in
 //                   the epilogue before the one store
 //   sgemm_bias_act_vec: the same with 16-byte loads and double buffering, for
-//                   rows of a multiple of 4 floats
+//                   rows of a multiple of 4 floats; split over K (partial
+//                   tiles, then splitk_sum_bias_act) when its tiles are fewer
+//                   than the GPU's SMs
 //   bias_act:       y = act(y + bias), after cuBLAS's GEMM
 //   softmax_rows:   row-wise softmax in place, one warp per row
 #pragma once
@@ -98,15 +100,55 @@ __global__ void __launch_bounds__(Tiles::threads)
 //    this one and stored to the other shared buffer after it, so the loads'
 //    latency hides behind the FMAs, with one barrier per k-slice.
 //  - The epilogue stores float4s.
+//
+// Split-K (Split = true): block (x, y) multiplies over K's range
+// [y * k_per_split, (y + 1) * k_per_split) only (k_per_split a multiple of
+// BK) and stores its raw tile into plane y of `partial` (gridDim.y planes of
+// M x N), no bias or activation; splitk_sum_bias_act then adds the planes
+// up. Unsplit, it writes act(A * B + bias) to C and ignores the last two.
 struct sgemm_vec_tiles {
   static constexpr int BM = 128, BN = 128, BK = 8, threads = 256;
   static unsigned blocks(int M, int N) { return unsigned((N + BN - 1) / BN) * unsigned((M + BM - 1) / BM); }
 };
 
-__global__ void __launch_bounds__(sgemm_vec_tiles::threads, 2)
+// How to split K for a vec-kernel GEMM of `blocks` output tiles on `sms` SMs.
+// The split kernel resides one block per SM (its __launch_bounds__ below), so
+// `splits` ranges take ceil(blocks * splits / sms) waves of K / splits each:
+// the most ranges that still fit in one wave, each at least kMinK long so the
+// loop outweighs the prologue and the partial tile's store; unsplit when the
+// tiles already occupy more than half the SMs (no count of ranges would then
+// shorten the time). The MLP's 64-wide last layer at batch 4096 makes 32
+// tiles, each half empty, for an H100's 132 SMs: 4 ranges of 256, one wave of
+// 128 blocks (gpu/TUNING.md); at batch 16384 its 128 tiles stay unsplit.
+struct splitk_plan {
+  int splits = 1;       // gridDim.y
+  int k_per_split = 0;  // a multiple of BK; the last range may be shorter
+};
+inline splitk_plan plan_splitk(unsigned blocks, int sms, int K) {
+  constexpr int kMinK = 128, BK = sgemm_vec_tiles::BK;
+  splitk_plan p{1, K};
+  if (sms <= 0 || blocks == 0 || 2 * blocks > unsigned(sms)) return p;
+  const int fit = int(unsigned(sms) / blocks);
+  const int splits = fit < K / kMinK ? fit : K / kMinK;
+  if (splits < 2) return p;
+  p.k_per_split = ((K + splits - 1) / splits + BK - 1) / BK * BK;
+  p.splits = (K + p.k_per_split - 1) / p.k_per_split;
+  return p;
+}
+
+// Split is a template parameter so the unsplit kernel stays what it was:
+// 128 registers, 2 blocks per SM. The range's end needs one register more,
+// and at 128 the split form spilled 36 bytes on sm_90, so it gets
+// __launch_bounds__ of 1 block per SM (130 registers there), which
+// plan_splitk assumes.
+template <bool Split>
+__global__ void __launch_bounds__(sgemm_vec_tiles::threads, Split ? 1 : 2)
     sgemm_bias_act_vec(const float* __restrict__ A, const float* __restrict__ B, const float* __restrict__ bias,
-                       float* __restrict__ C, int M, int N, int K, bool relu) {
+                       float* __restrict__ C, int M, int N, int K, bool relu, int k_per_split,
+                       float* __restrict__ partial) {
   constexpr int BM = sgemm_vec_tiles::BM, BN = sgemm_vec_tiles::BN, BK = sgemm_vec_tiles::BK;
+  const int k_begin = Split ? int(blockIdx.y) * k_per_split : 0;
+  const int k_end = Split && k_begin + k_per_split < K ? k_begin + k_per_split : K;
   // As is A's tile transposed (As[k][m]); its rows padded by 4 floats so the
   // two k-quads a warp stores land in different banks (and stay 16-byte aligned).
   __shared__ __align__(16) float As[2][BK][BM + 4];
@@ -118,6 +160,8 @@ __global__ void __launch_bounds__(sgemm_vec_tiles::threads, 2)
   const int a_r = tid / 2, a_k = (tid % 2) * 4, b_r = tid / 32, b_c = (tid % 32) * 4;
   const float4 zero = make_float4(0.f, 0.f, 0.f, 0.f);
   float4 a_ld = zero, b_ld = zero;
+  // A range ends on a k-slice boundary unless it ends at K, so bounds on K
+  // are enough; K % 4 == 0, so a float4 of A is all in or all out.
   const auto load = [&](int k0) {
     a_ld = (m0 + a_r < M && k0 + a_k < K) ? *reinterpret_cast<const float4*>(A + size_t(m0 + a_r) * K + k0 + a_k)
                                           : zero;
@@ -132,12 +176,12 @@ __global__ void __launch_bounds__(sgemm_vec_tiles::threads, 2)
     *reinterpret_cast<float4*>(&Bs[buf][b_r][b_c]) = b_ld;
   };
   float acc[8][8] = {};
-  load(0);
+  load(k_begin);
   store(0);
   __syncthreads();
   int buf = 0;
-  for (int k0 = 0; k0 < K; k0 += BK) {
-    const bool more = k0 + BK < K;
+  for (int k0 = k_begin; k0 < k_end; k0 += BK) {
+    const bool more = k0 + BK < k_end;
     if (more) load(k0 + BK);
 #pragma unroll
     for (int k = 0; k < BK; ++k) {
@@ -158,6 +202,7 @@ __global__ void __launch_bounds__(sgemm_vec_tiles::threads, 2)
     buf ^= 1;
   }
 
+  float* const out = Split ? partial + size_t(blockIdx.y) * M * N : C;
 #pragma unroll
   for (int i = 0; i < 8; ++i) {
     const int row = m0 + (i < 4 ? ty * 4 + i : 64 + ty * 4 + i - 4);
@@ -166,12 +211,32 @@ __global__ void __launch_bounds__(sgemm_vec_tiles::threads, 2)
     for (int h = 0; h < 2; ++h) {
       const int col = n0 + h * 64 + tx * 4;
       if (col >= N) continue;  // N % 4 == 0: the float4 is all in or all out
-      const float4 bv = *reinterpret_cast<const float4*>(bias + col);
-      float4 v = make_float4(acc[i][4 * h] + bv.x, acc[i][4 * h + 1] + bv.y, acc[i][4 * h + 2] + bv.z,
-                             acc[i][4 * h + 3] + bv.w);
-      if (relu) v = make_float4(fmaxf(v.x, 0.f), fmaxf(v.y, 0.f), fmaxf(v.z, 0.f), fmaxf(v.w, 0.f));
-      *reinterpret_cast<float4*>(C + size_t(row) * N + col) = v;
+      float4 v = make_float4(acc[i][4 * h], acc[i][4 * h + 1], acc[i][4 * h + 2], acc[i][4 * h + 3]);
+      if (!Split) {
+        const float4 bv = *reinterpret_cast<const float4*>(bias + col);
+        v = make_float4(v.x + bv.x, v.y + bv.y, v.z + bv.z, v.w + bv.w);
+        if (relu) v = make_float4(fmaxf(v.x, 0.f), fmaxf(v.y, 0.f), fmaxf(v.z, 0.f), fmaxf(v.w, 0.f));
+      }
+      *reinterpret_cast<float4*>(out + size_t(row) * N + col) = v;
     }
+  }
+}
+
+// Split-K's second pass: C = act(plane 0 + ... + plane splits-1 + bias), the
+// planes of `partial` added in order (the same sum every run). N % 4 == 0.
+__global__ void splitk_sum_bias_act(const float* __restrict__ partial, int splits, const float* __restrict__ bias,
+                                    float* __restrict__ C, int M, int N, bool relu) {
+  const size_t plane = size_t(M) * N, quads = plane / 4;
+  for (size_t q = blockIdx.x * size_t(blockDim.x) + threadIdx.x; q < quads; q += size_t(gridDim.x) * blockDim.x) {
+    float4 v = reinterpret_cast<const float4*>(partial)[q];
+    for (int p = 1; p < splits; ++p) {
+      const float4 t = reinterpret_cast<const float4*>(partial + size_t(p) * plane)[q];
+      v = make_float4(v.x + t.x, v.y + t.y, v.z + t.z, v.w + t.w);
+    }
+    const float4 bv = *reinterpret_cast<const float4*>(bias + (q * 4) % size_t(N));
+    v = make_float4(v.x + bv.x, v.y + bv.y, v.z + bv.z, v.w + bv.w);
+    if (relu) v = make_float4(fmaxf(v.x, 0.f), fmaxf(v.y, 0.f), fmaxf(v.z, 0.f), fmaxf(v.w, 0.f));
+    reinterpret_cast<float4*>(C)[q] = v;
   }
 }
 
