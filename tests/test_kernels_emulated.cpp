@@ -131,7 +131,8 @@ TEST(KernelsEmulated, SgemmBiasActVectorSplitOverK) {
              relu, p.k_per_split, partial.data());
       launch(dim3(3), dim3(64), splitk_sum_bias_act, static_cast<const float*>(partial.data()), p.splits, bias.data(),
              c.data(), s.m, s.n, relu);
-      expect_close(c, reference_sgemm(a, b, bias, s, relu), 1e-5, 1e-4, "split-K M " + std::to_string(s.m) + " K " + std::to_string(s.k));
+      expect_close(c, reference_sgemm(a, b, bias, s, relu), 1e-5, 1e-4,
+                   "split-K M " + std::to_string(s.m) + " K " + std::to_string(s.k));
     }
   }
 }
