@@ -119,8 +119,8 @@ struct report {
   json capacity = nullptr;    // largest MLP batch that fits the device (or --device-memory-limit)
   json crossovers = nullptr;  // break-even and target sizes per workload series and GPU variant
   // Where this process's wall time went, in seconds: {"total", "ceilings",
-  // "cases": {phase: s}, "capacity", "fallback", "cold_start"} (README "Run
-  // time"). null in reports older than the field.
+  // "cases": {phase: s}, "timed_samples", "capacity", "fallback",
+  // "cold_start"} (README "Run time"). null in reports older than the field.
   json run_time_s = nullptr;
 };
 

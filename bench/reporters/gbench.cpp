@@ -26,8 +26,8 @@ void write_gbench(const report& r, std::ostream& out) {
   for (const auto& c : r.cases) {
     if (c.samples_ns.empty()) continue;
     const std::string name = case_id(c);
-    const size_t n = c.samples_ns.size();
-    const int reps = int(std::min(n, kMaxRepetitions));
+    const size_t count = c.samples_ns.size();
+    const int reps = int(std::min(count, kMaxRepetitions));
     const auto row = [&](const std::string& n, double t, const char* type, const char* agg, int index,
                          int64_t iterations) {
       json j = {{"name", n},
@@ -51,13 +51,13 @@ void write_gbench(const report& r, std::ostream& out) {
       return j;
     };
     for (int i = 0; i < reps; ++i) {  // samples [begin, end): sizes differ by at most one
-      const size_t begin = n * size_t(i) / size_t(reps), end = n * size_t(i + 1) / size_t(reps);
+      const size_t begin = count * size_t(i) / size_t(reps), end = count * size_t(i + 1) / size_t(reps);
       double sum = 0;
       for (size_t k = begin; k < end; ++k) sum += c.samples_ns[k];
       benchmarks.push_back(row(name, sum / double(end - begin), "iteration", nullptr, i,
                                int64_t(end - begin) * c.iterations_per_sample));
     }
-    const int64_t all = int64_t(n) * c.iterations_per_sample;
+    const int64_t all = int64_t(count) * c.iterations_per_sample;
     benchmarks.push_back(row(name + "_mean", c.stats.mean, "aggregate", "mean", 0, all));
     benchmarks.push_back(row(name + "_median", c.stats.median, "aggregate", "median", 0, all));
     benchmarks.push_back(row(name + "_stddev", c.stats.stdev, "aggregate", "stddev", 0, all));
