@@ -210,7 +210,7 @@ TEST(KernelsEmulated, GemmBatchedTiles) {
   check_gemm_batched<16>(3, 200);
   check_gemm_batched<32>(2, 210);
   check_gemm_batched<64>(2, 220);
-  check_gemm_batched<128>(1, 230);
+  check_gemm_batched<128>(3, 230);  // more than one matrix of several tiles
 }
 
 TEST(KernelsEmulated, SumOnePassTwiceOnOneCounter) {

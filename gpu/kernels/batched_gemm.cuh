@@ -13,11 +13,21 @@ constexpr int gemm_batched_tile(int n) { return n < 64 ? n : 64; }
 
 // gemm_batched_tiles serves n = 16 and 32; gemm_batched_tiles_vec n >= 64.
 
-// One block per (matrix, output tile): x the matrix, y its tile.
+// One block per (matrix, output tile), on x: block tiles * m + t makes tile t
+// of matrix m. A matrix's tiles are neighbours in launch order, so they run at
+// the same time and the second read of each strip of A and B comes from L2.
+// (n = 128 has 4 tiles. With the matrix on x and the tile on y, every
+// matrix's first tile ran before any second one: inputs of 128 MB and more
+// then came from DRAM twice, and on an H100 the kernel moved bytes at the
+// rate the n = 64 one did, 2.2 TB/s; gpu/TUNING.md.)
+template <int N>
+constexpr int gemm_batched_tiles_per_matrix() {
+  constexpr int per_edge = N / gemm_batched_tile(N);
+  return per_edge * per_edge;
+}
 template <int N>
 dim3 gemm_batched_grid(int64_t batch) {
-  constexpr int per_edge = N / gemm_batched_tile(N);
-  return dim3(unsigned(batch), per_edge * per_edge);
+  return dim3(unsigned(batch * gemm_batched_tiles_per_matrix<N>()));
 }
 
 // Thread (tx, ty) of a 16x16 block owns rows tx + 16i and columns ty + 16j of
@@ -30,11 +40,11 @@ __global__ void __launch_bounds__(kGemmBatchedThreads)
   constexpr int T = gemm_batched_tile(N);  // output tile edge
   constexpr int BK = 16;                   // k-slice staged per step
   constexpr int R = T / 16;                // register tile edge per thread
-  constexpr int TILES = N / T;
+  constexpr int TILES = N / T, PER_MATRIX = gemm_batched_tiles_per_matrix<N>();
   __shared__ float As[BK][T];      // As[k][row]
   __shared__ float Bs[BK][T + 1];  // Bs[k][col], padded: the loads write down a column
-  const size_t mat = blockIdx.x;
-  const int tile = blockIdx.y, row0 = (tile % TILES) * T, col0 = (tile / TILES) * T;
+  const size_t mat = blockIdx.x / PER_MATRIX;
+  const int tile = int(blockIdx.x % PER_MATRIX), row0 = (tile % TILES) * T, col0 = (tile / TILES) * T;
   const float* a = A + mat * N * N;
   const float* b = B + mat * N * N;
   const int tid = threadIdx.x, tx = tid % 16, ty = tid / 16;
@@ -82,11 +92,12 @@ template <int N>
 __global__ void __launch_bounds__(kGemmBatchedThreads)
     gemm_batched_tiles_vec(const float* __restrict__ A, const float* __restrict__ B, float* __restrict__ C) {
   constexpr int T = gemm_batched_tile(N), BK = 16, TILES = N / T;  // the tiles gemm_batched_grid launches
+  constexpr int PER_MATRIX = gemm_batched_tiles_per_matrix<N>();
   static_assert(T == 64 && N % T == 0, "64 x 64 tiles");
   __shared__ __align__(16) float As[BK][T];      // As[k][row]
   __shared__ __align__(16) float Bs[BK][T + 4];  // Bs[k][col], padded: the loads write down a column
-  const size_t mat = blockIdx.x;
-  const int tile = blockIdx.y, row0 = (tile % TILES) * T, col0 = (tile / TILES) * T;
+  const size_t mat = blockIdx.x / PER_MATRIX;
+  const int tile = int(blockIdx.x % PER_MATRIX), row0 = (tile % TILES) * T, col0 = (tile / TILES) * T;
   const float* a = A + mat * N * N;
   const float* b = B + mat * N * N;
   const int tid = threadIdx.x, tx = tid % 16, ty = tid / 16;
