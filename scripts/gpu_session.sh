@@ -5,8 +5,11 @@
 # shared/offline-deps/pack.sh along.
 #   scripts/gpu_session.sh test      build for this GPU, every release test (GPU tests included)
 #   scripts/gpu_session.sh suite     the default suite -> results/<gpu>/report.{json,csv,md,html} + console.log
+#   scripts/gpu_session.sh tune      the kernel-aim suites, short: scripts/gemm_suite.json and
+#                                    scripts/mlp_layers_suite.json -> results/<gpu>/{gemm,mlp_layers}/
+#                                    <suite>.{json,md} + console.log (gpu/TUNING.md reads them)
 #   scripts/gpu_session.sh sanitize  scripts/compute_sanitizer.sh (memcheck, racecheck, initcheck, synccheck)
-#   scripts/gpu_session.sh all       the three in order
+#   scripts/gpu_session.sh all       the four in order
 # When $OUT is set (the lent machine's output folder) each step logs straight
 # into $OUT/logs, so a call cut off at its limit still returns what ran, and
 # results/<gpu>/ is copied to $OUT/results. A one-line summary per step comes last.
@@ -18,11 +21,11 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 source "$root/scripts/lib.sh"
 
 usage() {
-  echo "usage: scripts/gpu_session.sh test|suite|sanitize|all" >&2
+  echo "usage: scripts/gpu_session.sh test|suite|tune|sanitize|all" >&2
   exit 2
 }
 [ $# -eq 1 ] || usage
-case $1 in test | suite | sanitize) steps=("$1") ;; all) steps=(test suite sanitize) ;; *) usage ;; esac
+case $1 in test | suite | tune | sanitize) steps=("$1") ;; all) steps=(test suite tune sanitize) ;; *) usage ;; esac
 
 if ! has_gpu; then
   echo "gpu_session.sh: no GPU on this machine (nvidia-smi lists none); nothing to do" >&2
@@ -61,6 +64,16 @@ run_step() {
       "${limit[@]}" "$root/scripts/run.sh" --out "$root/results/$slug/report.json" --force \
         --format console,json,csv,md,html | tee "$root/results/$slug/console.log"
       ;;
+    tune)
+      # One sample round, 0.2-1 s per case, no fallback section: minutes, not the suite's
+      # statistics; the same flags as the runs gpu/TUNING.md compares with.
+      (for t in gemm mlp_layers; do
+        mkdir -p "$root/results/$slug/$t"
+        "${limit[@]}" "$root/scripts/run.sh" --suite "$root/scripts/${t}_suite.json" --max-time 1 --min-time 0.2 \
+          --rounds 1 --no-fallback --out "$root/results/$slug/$t/$t.json" --force --format console,json,md \
+          | tee "$root/results/$slug/$t/console.log" || exit  # pipefail: run.sh's status
+      done)
+      ;;
     sanitize) "${limit[@]}" "$root/scripts/compute_sanitizer.sh" ;;
   esac >"$log" 2>&1
   rc=$?
@@ -68,13 +81,24 @@ run_step() {
   case $step in
     test) detail=$(grep -E 'tests passed|tests failed' "$log" | tail -1) ;;
     suite) detail=$(grep -E '^summary: ' "$log" | tail -1) ;;
+    tune) detail=$(grep -E '^summary: ' "$log" | sed -E 's/^summary: //; s/ \(target.*//' | paste -sd ';' -) ;;
     sanitize) detail="$(grep -cE '^ok ' "$log") ok, $(grep -cE '^FAILED ' "$log") failed" ;;
   esac
   summary+=("$(printf '%-9s rc=%-3s %4ss  %s' "$step" "$rc" "$((SECONDS - start))" "$detail")")
   if [ -n "${OUT:-}" ]; then
     # At most 8 files come back from a call: the sanitizer's nine logs as one.
     [ "$step" = sanitize ] && tail -n +1 "$root"/build/release/compute-sanitizer.*.log >"$OUT/logs/compute-sanitizer.logs" 2>/dev/null
-    [ "$step" = suite ] && mkdir -p "$OUT/results" && cp -r "$root/results/$slug" "$OUT/results/"
+    # Only what this step wrote: results/<gpu>/ may hold committed files (logs/, earlier runs).
+    if [ "$step" = suite ]; then
+      mkdir -p "$OUT/results/$slug" && cp "$root/results/$slug"/{report.json,report.csv,report.md,report.html,console.log} \
+        "$OUT/results/$slug/" 2>/dev/null
+    fi
+    if [ "$step" = tune ]; then
+      for t in gemm mlp_layers; do
+        mkdir -p "$OUT/results/$slug/$t" && cp "$root/results/$slug/$t"/{$t.json,$t.md,console.log} \
+          "$OUT/results/$slug/$t/" 2>/dev/null
+      done
+    fi
   fi
   [ "$rc" -eq 0 ] || { [ "$status" -ne 0 ] || status=$rc; }
 }
