@@ -4,14 +4,15 @@
 //              per thread in registers; 16x64 tiles for thin batches) with bias
 //              and ReLU applied in the epilogue before the one store; for
 //              batches over 64 rows and layer widths of a multiple of 4, its
-//              sgemm_bias_act_vec form (16-byte loads, double buffering; split
-//              over K when a layer's tiles would leave SMs idle); then
-//              softmax_rows, one warp per row.
+//              sgemm_bias_act_vec form (16-byte loads, double buffering); the
+//              thin and vec forms split over K when a layer's tiles would
+//              leave most SMs idle; then softmax_rows, one warp per row.
 //   cublas:    cublasSgemm per layer (plain fp32 math, no TF32), then our
 //              bias_act pass and the same softmax_rows.
 #include <algorithm>
 #include <chrono>
 #include <functional>
+#include <type_traits>
 
 #include "cublas_util.cuh"
 #include "cuda_util.cuh"
@@ -22,17 +23,25 @@
 namespace accel::gpu {
 namespace {
 
-template <typename Tiles>
-void launch_sgemm(const float* A, const float* B, const float* bias, float* C, int M, int N, int K, bool relu,
-                  cudaStream_t s) {
-  kernels::sgemm_bias_act<Tiles><<<Tiles::blocks(M, N), launch_threads(Tiles::threads), 0, s>>>(A, B, bias, C, M, N,
-                                                                                                K, relu);
+// Which kernel a layer of M rows, N outputs and K inputs runs.
+enum class sgemm_kind { thin, vec, wide };
+sgemm_kind kind_of(int M, int N, int K) {
+  if (M <= kernels::kThinBatchRows) return sgemm_kind::thin;
+  return K % 4 == 0 && N % 4 == 0 ? sgemm_kind::vec : sgemm_kind::wide;
 }
 
-bool uses_vec(int M, int N, int K) { return M > kernels::kThinBatchRows && K % 4 == 0 && N % 4 == 0; }
-
-kernels::splitk_plan vec_plan(int M, int N, int K, int sms) {
-  return kernels::plan_splitk(kernels::sgemm_vec_tiles::blocks(M, N), sms, K);
+// How that layer's K is split on `sms` SMs (kernels::plan_splitk). The sum
+// pass reads float4s, so only rows of a multiple of 4 split; the wide tiles
+// (batches over 64 rows with other widths) never do.
+kernels::splitk_plan layer_plan(int M, int N, int K, int sms) {
+  switch (kind_of(M, N, K)) {
+    case sgemm_kind::thin:
+      if (N % 4 == 0) return kernels::plan_splitk(kernels::sgemm_thin::blocks(M, N), sms, K);
+      break;
+    case sgemm_kind::vec: return kernels::plan_splitk(kernels::sgemm_vec_tiles::blocks(M, N), sms, K);
+    case sgemm_kind::wide: break;
+  }
+  return {1, K};
 }
 
 // The split-K workspace a network's layers need (floats): the most partial
@@ -41,8 +50,7 @@ size_t splitk_workspace_floats(const std::vector<int>& widths, int batch, int sm
   size_t most = 0;
   for (size_t l = 0; l + 1 < widths.size(); ++l) {
     const int k = widths[l], n = widths[l + 1];
-    if (!uses_vec(batch, n, k)) continue;
-    const kernels::splitk_plan p = vec_plan(batch, n, k, sms);
+    const kernels::splitk_plan p = layer_plan(batch, n, k, sms);
     if (p.splits > 1) most = std::max(most, size_t(p.splits) * size_t(batch) * size_t(n));
   }
   return most;
@@ -55,35 +63,50 @@ int sm_count() {
   return sms;
 }
 
-// `workspace` holds splitk_workspace_floats(); null when no layer splits.
-void launch_sgemm_vec(const float* A, const float* B, const float* bias, float* C, int M, int N, int K, bool relu,
-                      int sms, float* workspace, cudaStream_t s) {
-  using Tiles = kernels::sgemm_vec_tiles;
-  const kernels::splitk_plan p = vec_plan(M, N, K, sms);
+// One GEMM kernel with bias and activation as `p` splits it: unsplit it writes
+// C; split, its partial tiles go to `workspace` (p.splits planes of M x N) and
+// splitk_sum_bias_act adds them into C.
+template <typename Tiles>
+void launch_tiles(const float* A, const float* B, const float* bias, float* C, int M, int N, int K, bool relu,
+                  const kernels::splitk_plan& p, float* workspace, cudaStream_t s) {
+  const dim3 grid(Tiles::blocks(M, N), unsigned(p.splits)), block = launch_threads(Tiles::threads);
+  constexpr bool vec = std::is_same_v<Tiles, kernels::sgemm_vec_tiles>;
   if (p.splits == 1) {
-    kernels::sgemm_bias_act_vec<false><<<Tiles::blocks(M, N), launch_threads(Tiles::threads), 0, s>>>(
-        A, B, bias, C, M, N, K, relu, K, nullptr);
+    if constexpr (vec)
+      kernels::sgemm_bias_act_vec<false><<<grid, block, 0, s>>>(A, B, bias, C, M, N, K, relu, K, nullptr);
+    else
+      kernels::sgemm_bias_act<Tiles, false><<<grid, block, 0, s>>>(A, B, bias, C, M, N, K, relu, K, nullptr);
+    ACCEL_CUDA_LAUNCHED("sgemm_bias_act");
     return;
   }
-  kernels::sgemm_bias_act_vec<true><<<dim3(Tiles::blocks(M, N), unsigned(p.splits)), launch_threads(Tiles::threads),
-                                      0, s>>>(A, B, bias, C, M, N, K, relu, p.k_per_split, workspace);
-  ACCEL_CUDA_LAUNCHED("sgemm_bias_act_vec (split over K)");
-  const size_t quads = size_t(M) * N / 4;
-  const int blocks = static_cast<int>(std::min<size_t>((quads + 255) / 256, 4096));
-  kernels::splitk_sum_bias_act<<<blocks, launch_threads(256), 0, s>>>(workspace, p.splits, bias, C, M, N, relu);
+  if constexpr (std::is_same_v<Tiles, kernels::sgemm_wide>) {
+    throw gpu_error("sgemm_bias_act: the wide tiles are not split over K");
+  } else {
+    if constexpr (vec)
+      kernels::sgemm_bias_act_vec<true><<<grid, block, 0, s>>>(A, B, bias, C, M, N, K, relu, p.k_per_split,
+                                                                workspace);
+    else
+      kernels::sgemm_bias_act<Tiles, true><<<grid, block, 0, s>>>(A, B, bias, C, M, N, K, relu, p.k_per_split,
+                                                                   workspace);
+    ACCEL_CUDA_LAUNCHED("sgemm_bias_act (split over K)");
+    const size_t quads = size_t(M) * N / 4;
+    const int blocks = static_cast<int>(std::min<size_t>((quads + 255) / 256, 4096));
+    kernels::splitk_sum_bias_act<<<blocks, launch_threads(256), 0, s>>>(workspace, p.splits, bias, C, M, N, relu);
+    ACCEL_CUDA_LAUNCHED("splitk_sum_bias_act");
+  }
 }
 
 // Every buffer here comes from cudaMalloc (256-byte aligned) and starts at its
 // beginning, so rows of a multiple of 4 floats keep every float4 aligned.
+// `workspace` holds splitk_workspace_floats(); null when no layer splits.
 void sgemm_bias_act_launch(const float* A, const float* B, const float* bias, float* C, int M, int N, int K,
                            bool relu, int sms, float* workspace, cudaStream_t s) {
-  if (M <= kernels::kThinBatchRows)
-    launch_sgemm<kernels::sgemm_thin>(A, B, bias, C, M, N, K, relu, s);
-  else if (uses_vec(M, N, K))
-    launch_sgemm_vec(A, B, bias, C, M, N, K, relu, sms, workspace, s);
-  else
-    launch_sgemm<kernels::sgemm_wide>(A, B, bias, C, M, N, K, relu, s);
-  ACCEL_CUDA_LAUNCHED("sgemm_bias_act");
+  const kernels::splitk_plan p = layer_plan(M, N, K, sms);
+  switch (kind_of(M, N, K)) {
+    case sgemm_kind::thin: return launch_tiles<kernels::sgemm_thin>(A, B, bias, C, M, N, K, relu, p, workspace, s);
+    case sgemm_kind::vec: return launch_tiles<kernels::sgemm_vec_tiles>(A, B, bias, C, M, N, K, relu, p, workspace, s);
+    case sgemm_kind::wide: return launch_tiles<kernels::sgemm_wide>(A, B, bias, C, M, N, K, relu, p, workspace, s);
+  }
 }
 
 class mlp_gpu_run final : public device_run {
@@ -229,17 +252,20 @@ cold_start measure_cold_start(int device) {
   ACCEL_CUDA(cudaMemsetAsync(b.get(), 0, b.bytes(), s));
   ACCEL_CUDA(cudaMemsetAsync(bias.get(), 0, bias.bytes(), s));
   ACCEL_SYNC(s);  // the first timed launch must not wait for these
-  using kernels::sgemm_thin, kernels::sgemm_wide;
+  using kernels::sgemm_thin, kernels::sgemm_vec_tiles, kernels::sgemm_wide;
+  // Every kernel a custom MLP may launch; split over K into two ranges of 128.
+  const kernels::splitk_plan whole{1, n}, halves{2, n / 2};
+  const auto gemm = [&](auto tiles, int rows, const kernels::splitk_plan& p) {
+    return [&, rows, p] {
+      launch_tiles<decltype(tiles)>(a.get(), b.get(), bias.get(), out.get(), rows, n, n, true, p, planes.get(), s);
+    };
+  };
   const std::pair<const char*, std::function<void()>> launches[] = {
-      {"sgemm_bias_act_thin",
-       [&] { launch_sgemm<sgemm_thin>(a.get(), b.get(), bias.get(), out.get(), 16, n, n, true, s); }},
-      {"sgemm_bias_act_wide",
-       [&] { launch_sgemm<sgemm_wide>(a.get(), b.get(), bias.get(), out.get(), n, n, n, true, s); }},
-      {"sgemm_bias_act_vec",
-       [&] { launch_sgemm_vec(a.get(), b.get(), bias.get(), out.get(), n, n, n, true, 0, nullptr, s); }},
-      // 4 tiles on "1000 SMs": split into two ranges of 128, then the sum pass.
-      {"sgemm_bias_act_vec split over K + splitk_sum_bias_act",
-       [&] { launch_sgemm_vec(a.get(), b.get(), bias.get(), out.get(), n, n, n, true, 1000, planes.get(), s); }},
+      {"sgemm_bias_act_thin", gemm(sgemm_thin{}, 16, whole)},
+      {"sgemm_bias_act_wide", gemm(sgemm_wide{}, n, whole)},
+      {"sgemm_bias_act_vec", gemm(sgemm_vec_tiles{}, n, whole)},
+      {"sgemm_bias_act_thin split over K + splitk_sum_bias_act", gemm(sgemm_thin{}, 16, halves)},
+      {"sgemm_bias_act_vec split over K + splitk_sum_bias_act", gemm(sgemm_vec_tiles{}, n, halves)},
       {"bias_act", [&] { kernels::bias_act<<<64, 256, 0, s>>>(out.get(), bias.get(), size_t(n) * n, n, true); }},
       {"softmax_rows", [&] { kernels::softmax_rows<<<n / 8, 256, 0, s>>>(out.get(), n, n); }},
   };

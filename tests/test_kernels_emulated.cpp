@@ -45,8 +45,8 @@ void launch_sgemm(const float* a, const float* b, const float* bias, float* c, c
     launch(dim3(Tiles::blocks(s.m, s.n)), dim3(Tiles::threads), sgemm_bias_act_vec<false>, a, b, bias, c, s.m, s.n, s.k,
            relu, s.k, static_cast<float*>(nullptr));
   else
-    launch(dim3(Tiles::blocks(s.m, s.n)), dim3(Tiles::threads), sgemm_bias_act<Tiles>, a, b, bias, c, s.m, s.n, s.k,
-           relu);
+    launch(dim3(Tiles::blocks(s.m, s.n)), dim3(Tiles::threads), sgemm_bias_act<Tiles, false>, a, b, bias, c, s.m,
+           s.n, s.k, relu, s.k, static_cast<float*>(nullptr));
 }
 
 // act(A * B + bias) in double precision, row-major.
@@ -112,29 +112,43 @@ TEST(KernelsEmulated, SgemmBiasActVectorTiles) {
 }
 
 // Split over K: partial tiles per range of K, then the planes added up with
-// bias and activation. Ranges of 144 with a shorter last one (K = 1000 in 7),
-// a range that ends mid k-slice's worth of tiles (K = 260 in 2: 136 + 124),
-// tails in M and N.
-TEST(KernelsEmulated, SgemmBiasActVectorSplitOverK) {
-  uint64_t seed = 90;
-  for (const auto& [s, splits] : {std::pair{gemm_shape{200, 64, 1000}, 7}, {gemm_shape{130, 132, 260}, 2}}) {
-    const unsigned tiles = sgemm_vec_tiles::blocks(s.m, s.n);
-    const splitk_plan p = plan_splitk(tiles, 2 * splits * int(tiles), s.k);
-    ASSERT_EQ(p.splits, splits) << s.k;
-    for (bool relu : {true, false}) {
-      const auto a = uniform(size_t(s.m) * s.k, seed), b = uniform(size_t(s.k) * s.n, seed + 1),
-                 bias = uniform(size_t(s.n), seed + 2);
-      seed += 3;
-      std::vector<float> c(size_t(s.m) * s.n, NAN), partial(size_t(p.splits) * c.size(), NAN);
-      launch(dim3(sgemm_vec_tiles::blocks(s.m, s.n), unsigned(p.splits)), dim3(sgemm_vec_tiles::threads),
-             sgemm_bias_act_vec<true>, a.data(), b.data(), bias.data(), static_cast<float*>(nullptr), s.m, s.n, s.k,
-             relu, p.k_per_split, partial.data());
-      launch(dim3(3), dim3(64), splitk_sum_bias_act, static_cast<const float*>(partial.data()), p.splits, bias.data(),
-             c.data(), s.m, s.n, relu);
-      expect_close(c, reference_sgemm(a, b, bias, s, relu), 1e-5, 1e-4,
-                   "split-K M " + std::to_string(s.m) + " K " + std::to_string(s.k));
-    }
+// bias and activation, as gpu/mlp_gpu.cu launches them for the vec and thin
+// tiles. Ranges of 144 with a shorter last one (K = 1000 in 7), ranges that
+// end inside a k-slice (K = 260 in 2: 136 + 124; and for the thin tiles'
+// slices of 16, 144 itself), tails in M and N.
+template <typename Tiles>
+void check_sgemm_split(const gemm_shape& s, int splits, uint64_t seed) {
+  const unsigned tiles = Tiles::blocks(s.m, s.n);
+  const splitk_plan p = plan_splitk(tiles, 2 * splits * int(tiles), s.k);
+  ASSERT_EQ(p.splits, splits) << s.k;
+  for (bool relu : {true, false}) {
+    const auto a = uniform(size_t(s.m) * s.k, seed), b = uniform(size_t(s.k) * s.n, seed + 1),
+               bias = uniform(size_t(s.n), seed + 2);
+    seed += 3;
+    std::vector<float> c(size_t(s.m) * s.n, NAN), partial(size_t(p.splits) * c.size(), NAN);
+    const dim3 grid(tiles, unsigned(p.splits)), block(Tiles::threads);
+    if constexpr (std::is_same_v<Tiles, sgemm_vec_tiles>)
+      launch(grid, block, sgemm_bias_act_vec<true>, a.data(), b.data(), bias.data(), static_cast<float*>(nullptr),
+             s.m, s.n, s.k, relu, p.k_per_split, partial.data());
+    else
+      launch(grid, block, sgemm_bias_act<Tiles, true>, a.data(), b.data(), bias.data(), static_cast<float*>(nullptr),
+             s.m, s.n, s.k, relu, p.k_per_split, partial.data());
+    launch(dim3(3), dim3(64), splitk_sum_bias_act, static_cast<const float*>(partial.data()), p.splits, bias.data(),
+           c.data(), s.m, s.n, relu);
+    expect_close(c, reference_sgemm(a, b, bias, s, relu), 1e-5, 1e-4,
+                 "split-K " + std::to_string(Tiles::BM) + "x" + std::to_string(Tiles::BN) + " M " +
+                     std::to_string(s.m) + " K " + std::to_string(s.k));
   }
+}
+
+TEST(KernelsEmulated, SgemmBiasActVectorSplitOverK) {
+  check_sgemm_split<sgemm_vec_tiles>({200, 64, 1000}, 7, 90);
+  check_sgemm_split<sgemm_vec_tiles>({130, 132, 260}, 2, 93);
+}
+
+TEST(KernelsEmulated, SgemmBiasActThinSplitOverK) {
+  check_sgemm_split<sgemm_thin>({1, 68, 1000}, 7, 110);
+  check_sgemm_split<sgemm_thin>({33, 132, 260}, 2, 113);
 }
 
 // When to split: only when the tiles leave more than half the SMs idle, into

@@ -3,9 +3,9 @@
 //   sgemm_bias_act: C = act(A * B + bias), a tiled SGEMM with bias and ReLU in
 //                   the epilogue before the one store
 //   sgemm_bias_act_vec: the same with 16-byte loads and double buffering, for
-//                   rows of a multiple of 4 floats; split over K (partial
-//                   tiles, then splitk_sum_bias_act) when its tiles are fewer
-//                   than the GPU's SMs
+//                   rows of a multiple of 4 floats
+//   Both split over K (partial tiles, then splitk_sum_bias_act) when their
+//   tiles would leave most of the GPU's SMs idle (plan_splitk).
 //   bias_act:       y = act(y + bias), after cuBLAS's GEMM
 //   softmax_rows:   row-wise softmax in place, one warp per row
 #pragma once
@@ -33,10 +33,14 @@ constexpr int kThinBatchRows = 64;
 // warp and the reads of A broadcasts, so neither has bank conflicts. A is
 // stored transposed (As[k][m], row padded by 4) so the k-loop reads it by row.
 // Blocks walk the tiles column tiles first.
-template <typename Tiles>
+// Split over K (Split = true) as sgemm_bias_act_vec below: block (x, y) takes
+// K's range [y * k_per_split, ...) (any length) and stores its raw tile into
+// plane y of `partial`; unsplit it ignores the last two arguments.
+template <typename Tiles, bool Split>
 __global__ void __launch_bounds__(Tiles::threads)
     sgemm_bias_act(const float* __restrict__ A, const float* __restrict__ B, const float* __restrict__ bias,
-                   float* __restrict__ C, int M, int N, int K, bool relu) {
+                   float* __restrict__ C, int M, int N, int K, bool relu, int k_per_split,
+                   float* __restrict__ partial) {
   constexpr int BM = Tiles::BM, BN = Tiles::BN, BK = Tiles::BK, TM = Tiles::TM, TN = Tiles::TN;
   constexpr int TX = BN / TN, TY = BM / TM, THREADS = Tiles::threads;
   __shared__ float As[BK][BM + 4];
@@ -44,16 +48,18 @@ __global__ void __launch_bounds__(Tiles::threads)
   const int tid = threadIdx.x, tx = tid % TX, ty = tid / TX;
   const int col_tiles = (N + BN - 1) / BN;
   const int m0 = int(blockIdx.x / col_tiles) * BM, n0 = int(blockIdx.x % col_tiles) * BN;
+  const int k_begin = Split ? int(blockIdx.y) * k_per_split : 0;
+  const int k_end = Split && k_begin + k_per_split < K ? k_begin + k_per_split : K;
   float acc[TM][TN] = {};
 
-  for (int k0 = 0; k0 < K; k0 += BK) {
+  for (int k0 = k_begin; k0 < k_end; k0 += BK) {
     for (int i = tid; i < BM * BK; i += THREADS) {
       const int r = i / BK, c = i % BK, gr = m0 + r, gc = k0 + c;
-      As[c][r] = (gr < M && gc < K) ? A[size_t(gr) * K + gc] : 0.f;
+      As[c][r] = (gr < M && gc < k_end) ? A[size_t(gr) * K + gc] : 0.f;
     }
     for (int i = tid; i < BK * BN; i += THREADS) {
       const int r = i / BN, c = i % BN, gr = k0 + r, gc = n0 + c;
-      Bs[r][c] = (gr < K && gc < N) ? B[size_t(gr) * N + gc] : 0.f;
+      Bs[r][c] = (gr < k_end && gc < N) ? B[size_t(gr) * N + gc] : 0.f;
     }
     __syncthreads();
 #pragma unroll
@@ -71,6 +77,7 @@ __global__ void __launch_bounds__(Tiles::threads)
     __syncthreads();
   }
 
+  float* const out = Split ? partial + size_t(blockIdx.y) * M * N : C;
 #pragma unroll
   for (int i = 0; i < TM; ++i) {
     const int row = m0 + ty + i * TY;
@@ -79,9 +86,12 @@ __global__ void __launch_bounds__(Tiles::threads)
     for (int j = 0; j < TN; ++j) {
       const int col = n0 + tx + j * TX;
       if (col >= N) continue;
-      float v = acc[i][j] + bias[col];
-      if (relu) v = fmaxf(v, 0.f);
-      C[size_t(row) * N + col] = v;
+      float v = acc[i][j];
+      if (!Split) {
+        v += bias[col];
+        if (relu) v = fmaxf(v, 0.f);
+      }
+      out[size_t(row) * N + col] = v;
     }
   }
 }
@@ -111,15 +121,18 @@ struct sgemm_vec_tiles {
   static unsigned blocks(int M, int N) { return unsigned((N + BN - 1) / BN) * unsigned((M + BM - 1) / BM); }
 };
 
-// How to split K for a vec-kernel GEMM of `blocks` output tiles on `sms` SMs.
-// The split kernel resides one block per SM (its __launch_bounds__ below), so
-// `splits` ranges take ceil(blocks * splits / sms) waves of K / splits each:
-// the most ranges that still fit in one wave, each at least kMinK long so the
-// loop outweighs the prologue and the partial tile's store; unsplit when the
-// tiles already occupy more than half the SMs (no count of ranges would then
-// shorten the time). The MLP's 64-wide last layer at batch 4096 makes 32
-// tiles, each half empty, for an H100's 132 SMs: 4 ranges of 256, one wave of
-// 128 blocks (gpu/TUNING.md); at batch 16384 its 128 tiles stay unsplit.
+// How to split K for a GEMM of `blocks` output tiles on `sms` SMs.
+// The split vec kernel resides one block per SM (its __launch_bounds__
+// below), so `splits` ranges take ceil(blocks * splits / sms) waves of
+// K / splits each: the most ranges that still fit in one wave, each at least
+// kMinK long so the loop outweighs the prologue and the partial tile's store;
+// unsplit when the tiles already occupy more than half the SMs (no count of
+// ranges would then shorten the time). The MLP's 64-wide last layer at batch
+// 4096 makes 32 tiles, each half empty, for an H100's 132 SMs: 4 ranges of
+// 256, one wave of 128 blocks (gpu/TUNING.md); at batch 16384 its 128 tiles
+// stay unsplit. The smaller sgemm_bias_act blocks fit several per SM, so
+// for them the plan is cautious; kMinK bounds it anyway. A 1024-wide layer
+// at batch 1 makes 16 thin tiles: 8 ranges of 128.
 struct splitk_plan {
   int splits = 1;       // gridDim.y
   int k_per_split = 0;  // a multiple of BK; the last range may be shorter
