@@ -5,9 +5,10 @@
 # shared/offline-deps/pack.sh along.
 #   scripts/gpu_session.sh test      build for this GPU, every release test (GPU tests included)
 #   scripts/gpu_session.sh suite     the default suite -> results/<gpu>/report.{json,csv,md,html} + console.log
-#   scripts/gpu_session.sh tune      the kernel-aim suites, short: scripts/gemm_suite.json and
-#                                    scripts/mlp_layers_suite.json -> results/<gpu>/{gemm,mlp_layers}/
-#                                    <suite>.{json,md} + console.log (gpu/TUNING.md reads them)
+#   scripts/gpu_session.sh tune      short runs for tuning -> results/<gpu>/tune/<name>.{json,md}:
+#                                    gemm and mlp_layers (scripts/<name>_suite.json, the kernel aims;
+#                                    gpu/TUNING.md reads them) and mlp_threads (the CPU MLP at small
+#                                    batches on 1, 4 and all threads)
 #   scripts/gpu_session.sh sanitize  scripts/compute_sanitizer.sh (memcheck, racecheck, initcheck, synccheck)
 #   scripts/gpu_session.sh all       the four in order
 # When $OUT is set (the lent machine's output folder) each step logs straight
@@ -66,13 +67,18 @@ run_step() {
       ;;
     tune)
       # One sample round, 0.2-1 s per case, no fallback section: minutes, not the suite's
-      # statistics; the same flags as the runs gpu/TUNING.md compares with.
-      (for t in gemm mlp_layers; do
-        mkdir -p "$root/results/$slug/$t"
-        "${limit[@]}" "$root/scripts/run.sh" --suite "$root/scripts/${t}_suite.json" --max-time 1 --min-time 0.2 \
-          --rounds 1 --no-fallback --out "$root/results/$slug/$t/$t.json" --force --format console,json,md \
-          | tee "$root/results/$slug/$t/console.log" || exit  # pipefail: run.sh's status
-      done)
+      # statistics; the same flags as the runs gpu/TUNING.md compares with. The console
+      # tables go to the step's log.
+      tune_run() {
+        local name=$1
+        shift
+        "${limit[@]}" "$root/scripts/run.sh" "$@" --max-time 1 --min-time 0.2 --rounds 1 --no-fallback \
+          --out "$root/results/$slug/tune/$name.json" --force --format console,json,md
+      }
+      mkdir -p "$root/results/$slug/tune"
+      tune_run gemm --suite "$root/scripts/gemm_suite.json" &&
+        tune_run mlp_layers --suite "$root/scripts/mlp_layers_suite.json" &&
+        tune_run mlp_threads --workloads mlp --batch-sizes 1,16,64,256 --cpu-threads 1,4,all
       ;;
     sanitize) "${limit[@]}" "$root/scripts/compute_sanitizer.sh" ;;
   esac >"$log" 2>&1
@@ -94,10 +100,8 @@ run_step() {
         "$OUT/results/$slug/" 2>/dev/null
     fi
     if [ "$step" = tune ]; then
-      for t in gemm mlp_layers; do
-        mkdir -p "$OUT/results/$slug/$t" && cp "$root/results/$slug/$t"/{$t.json,$t.md,console.log} \
-          "$OUT/results/$slug/$t/" 2>/dev/null
-      done
+      mkdir -p "$OUT/results/$slug/tune" && cp "$root/results/$slug/tune"/{gemm,mlp_layers,mlp_threads}.{json,md} \
+        "$OUT/results/$slug/tune/" 2>/dev/null
     fi
   fi
   [ "$rc" -eq 0 ] || { [ "$status" -ne 0 ] || status=$rc; }
