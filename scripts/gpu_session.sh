@@ -14,7 +14,8 @@
 #   scripts/gpu_session.sh all       the four in order
 # When $OUT is set (the lent machine's output folder) each step logs straight
 # into $OUT/logs, so a call cut off at its limit still returns what ran, and
-# results/<gpu>/ is copied to $OUT/results. A one-line summary per step comes last.
+# the files a step wrote under results/<gpu>/ are copied to $OUT/results (at most
+# eight files come back from a call). A one-line summary per step comes last.
 #   ACCEL_STEP_TIMEOUT=S   stop a step after S seconds (SIGTERM: the suite saves
 #                          every finished case first); default: no limit
 # Exit: 0 all passed; the first failing step's exit code otherwise; 2 no GPU or usage.
