@@ -23,39 +23,6 @@
 namespace accel::gpu {
 namespace {
 
-// Which kernel a layer of M rows, N outputs and K inputs runs.
-enum class sgemm_kind { thin, vec, wide };
-sgemm_kind kind_of(int M, int N, int K) {
-  if (M <= kernels::kThinBatchRows) return sgemm_kind::thin;
-  return K % 4 == 0 && N % 4 == 0 ? sgemm_kind::vec : sgemm_kind::wide;
-}
-
-// How that layer's K is split on `sms` SMs (kernels::plan_splitk). The sum
-// pass reads float4s, so only rows of a multiple of 4 split; the wide tiles
-// (batches over 64 rows with other widths) never do.
-kernels::splitk_plan layer_plan(int M, int N, int K, int sms) {
-  switch (kind_of(M, N, K)) {
-    case sgemm_kind::thin:
-      if (N % 4 == 0) return kernels::plan_splitk(kernels::sgemm_thin::blocks(M, N), sms, K);
-      break;
-    case sgemm_kind::vec: return kernels::plan_splitk(kernels::sgemm_vec_tiles::blocks(M, N), sms, K);
-    case sgemm_kind::wide: break;
-  }
-  return {1, K};
-}
-
-// The split-K workspace a network's layers need (floats): the most partial
-// planes any one layer writes.
-size_t splitk_workspace_floats(const std::vector<int>& widths, int batch, int sms) {
-  size_t most = 0;
-  for (size_t l = 0; l + 1 < widths.size(); ++l) {
-    const int k = widths[l], n = widths[l + 1];
-    const kernels::splitk_plan p = layer_plan(batch, n, k, sms);
-    if (p.splits > 1) most = std::max(most, size_t(p.splits) * size_t(batch) * size_t(n));
-  }
-  return most;
-}
-
 int sm_count() {
   int device = 0, sms = 0;
   ACCEL_CUDA(cudaGetDevice(&device));
@@ -101,11 +68,14 @@ void launch_tiles(const float* A, const float* B, const float* bias, float* C, i
 // `workspace` holds splitk_workspace_floats(); null when no layer splits.
 void sgemm_bias_act_launch(const float* A, const float* B, const float* bias, float* C, int M, int N, int K,
                            bool relu, int sms, float* workspace, cudaStream_t s) {
-  const kernels::splitk_plan p = layer_plan(M, N, K, sms);
-  switch (kind_of(M, N, K)) {
-    case sgemm_kind::thin: return launch_tiles<kernels::sgemm_thin>(A, B, bias, C, M, N, K, relu, p, workspace, s);
-    case sgemm_kind::vec: return launch_tiles<kernels::sgemm_vec_tiles>(A, B, bias, C, M, N, K, relu, p, workspace, s);
-    case sgemm_kind::wide: return launch_tiles<kernels::sgemm_wide>(A, B, bias, C, M, N, K, relu, p, workspace, s);
+  const kernels::splitk_plan p = kernels::layer_plan(M, N, K, sms);
+  switch (kernels::kind_of(M, N, K)) {
+    case kernels::sgemm_kind::thin:
+      return launch_tiles<kernels::sgemm_thin>(A, B, bias, C, M, N, K, relu, p, workspace, s);
+    case kernels::sgemm_kind::vec:
+      return launch_tiles<kernels::sgemm_vec_tiles>(A, B, bias, C, M, N, K, relu, p, workspace, s);
+    case kernels::sgemm_kind::wide:
+      return launch_tiles<kernels::sgemm_wide>(A, B, bias, C, M, N, K, relu, p, workspace, s);
   }
 }
 
@@ -132,7 +102,7 @@ class mlp_gpu_run final : public device_run {
     act_[1] = device_buffer<float>(size_t(batch) * hidden);
     out_ = device_buffer<float>(size_t(batch) * m.output_width());
     if (!use_cublas)
-      if (const size_t ws = splitk_workspace_floats(widths_, batch, sms_)) splitk_ws_ = device_buffer<float>(ws);
+      if (const size_t ws = kernels::splitk_workspace_floats(widths_, batch, sms_)) splitk_ws_ = device_buffer<float>(ws);
     host_in_ = std::make_unique<pinned_buffer<float>>(input_size);
     host_out_ = std::make_unique<pinned_buffer<float>>(size_t(batch) * m.output_width());
     std::copy(input, input + input_size, host_in_->get());
@@ -293,7 +263,7 @@ void check_mlp_allocation(const std::vector<int>& widths, int batch, int device)
   held.emplace_back(size_t(batch) * hidden);
   held.emplace_back(size_t(batch) * widths.back());
   // The custom variant's split-K workspace (the larger of the two variants' footprints).
-  if (const size_t ws = splitk_workspace_floats(widths, batch, sm_count())) held.emplace_back(ws);
+  if (const size_t ws = kernels::splitk_workspace_floats(widths, batch, sm_count())) held.emplace_back(ws);
 }
 
 std::unique_ptr<device_run> make_mlp_run(const std::string& variant, int device, const mlp_model& m,

@@ -11,6 +11,7 @@
 #include <string>
 #include <tuple>
 #include <type_traits>
+#include <utility>
 #include <vector>
 
 #include "batched_cpu.hpp"
@@ -149,6 +150,39 @@ TEST(KernelsEmulated, SgemmBiasActVectorSplitOverK) {
 TEST(KernelsEmulated, SgemmBiasActThinSplitOverK) {
   check_sgemm_split<sgemm_thin>({1, 68, 1000}, 7, 110);
   check_sgemm_split<sgemm_thin>({33, 132, 260}, 2, 113);
+}
+
+// What gpu/mlp_gpu.cu launches for each layer of the default network on an
+// H100's 132 SMs: the plans gpu/TUNING.md's predictions rest on, and the
+// workspace the run allocates for them.
+TEST(KernelsEmulated, MlpLayerPlansOnAnH100) {
+  const std::vector<int> widths{512, 1024, 1024, 1024, 64};
+  const int sms = 132;
+  using plans = std::vector<std::pair<int, int>>;  // (splits, k_per_split) per layer
+  const auto plan = [&](int batch) {
+    plans v;
+    for (size_t l = 0; l + 1 < widths.size(); ++l) {
+      const splitk_plan p = layer_plan(batch, widths[l + 1], widths[l], sms);
+      v.emplace_back(p.splits, p.k_per_split);
+    }
+    return v;
+  };
+  EXPECT_EQ(kind_of(16, 1024, 512), sgemm_kind::thin);
+  EXPECT_EQ(kind_of(65, 1024, 512), sgemm_kind::vec);
+  EXPECT_EQ(kind_of(65, 1022, 512), sgemm_kind::wide);
+  // Thin (16 tiles of a 1024-wide layer, 1 of the last) and vec at 256 rows:
+  // every layer split, into ranges of 128.
+  for (int batch : {1, 16, 256}) EXPECT_EQ(plan(batch), (plans{{4, 128}, {8, 128}, {8, 128}, {8, 128}})) << batch;
+  // Batch 4096: only the 64-wide last layer (32 tiles), batch 16384: none.
+  EXPECT_EQ(plan(4096), (plans{{1, 512}, {1, 1024}, {1, 1024}, {4, 256}}));
+  EXPECT_EQ(plan(16384), (plans{{1, 512}, {1, 1024}, {1, 1024}, {1, 1024}}));
+  EXPECT_EQ(splitk_workspace_floats(widths, 1, sms), 8u * 1024);
+  EXPECT_EQ(splitk_workspace_floats(widths, 256, sms), 8u * 256 * 1024);
+  EXPECT_EQ(splitk_workspace_floats(widths, 4096, sms), 4u * 4096 * 64);
+  EXPECT_EQ(splitk_workspace_floats(widths, 16384, sms), 0u);
+  // Rows off a multiple of 4 floats never split (the sum pass reads float4s).
+  EXPECT_EQ(layer_plan(16, 1022, 1024, sms).splits, 1);   // thin
+  EXPECT_EQ(layer_plan(200, 64, 1023, sms).splits, 1);    // wide
 }
 
 // When to split: only when the tiles leave more than half the SMs idle, into

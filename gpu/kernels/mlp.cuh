@@ -5,10 +5,14 @@
 //   sgemm_bias_act_vec: the same with 16-byte loads and double buffering, for
 //                   rows of a multiple of 4 floats
 //   Both split over K (partial tiles, then splitk_sum_bias_act) when their
-//   tiles would leave most of the GPU's SMs idle (plan_splitk).
+//   tiles would leave most of the GPU's SMs idle (plan_splitk); layer_plan
+//   says which kernel a layer runs and how it splits.
 //   bias_act:       y = act(y + bias), after cuBLAS's GEMM
 //   softmax_rows:   row-wise softmax in place, one warp per row
 #pragma once
+#include <algorithm>
+#include <cstddef>
+#include <vector>
 
 namespace accel::gpu::kernels {
 
@@ -147,6 +151,38 @@ inline splitk_plan plan_splitk(unsigned blocks, int sms, int K) {
   p.k_per_split = ((K + splits - 1) / splits + BK - 1) / BK * BK;
   p.splits = (K + p.k_per_split - 1) / p.k_per_split;
   return p;
+}
+
+// Which kernel a layer of M rows, N outputs and K inputs runs (gpu/mlp_gpu.cu).
+enum class sgemm_kind { thin, vec, wide };
+inline sgemm_kind kind_of(int M, int N, int K) {
+  if (M <= kThinBatchRows) return sgemm_kind::thin;
+  return K % 4 == 0 && N % 4 == 0 ? sgemm_kind::vec : sgemm_kind::wide;
+}
+
+// How that layer's K is split on `sms` SMs. The sum pass reads float4s, so
+// only rows of a multiple of 4 split; the wide tiles (batches over 64 rows
+// with other widths) never do.
+inline splitk_plan layer_plan(int M, int N, int K, int sms) {
+  switch (kind_of(M, N, K)) {
+    case sgemm_kind::thin:
+      if (N % 4 == 0) return plan_splitk(sgemm_thin::blocks(M, N), sms, K);
+      break;
+    case sgemm_kind::vec: return plan_splitk(sgemm_vec_tiles::blocks(M, N), sms, K);
+    case sgemm_kind::wide: break;
+  }
+  return {1, K};
+}
+
+// The split-K workspace a network's layers need (floats): the most partial
+// planes any one layer writes.
+inline size_t splitk_workspace_floats(const std::vector<int>& widths, int batch, int sms) {
+  size_t most = 0;
+  for (size_t l = 0; l + 1 < widths.size(); ++l) {
+    const splitk_plan p = layer_plan(batch, widths[l + 1], widths[l], sms);
+    if (p.splits > 1) most = std::max(most, size_t(p.splits) * size_t(batch) * size_t(widths[l + 1]));
+  }
+  return most;
 }
 
 // Split is a template parameter so the unsplit kernel stays what it was:
