@@ -1,5 +1,6 @@
 // The accelbench binary end to end: exit codes and messages for bad input,
 // and a real run on this machine.
+#include <fcntl.h>
 #include <gtest/gtest.h>
 #include <sys/wait.h>
 #include <csignal>
@@ -264,7 +265,8 @@ TEST(Cli, ResumeKeepsConsistentRoundsAndRedoesTheRest) {
   for (const auto& c : done.cases) {
     ASSERT_EQ(c.round_sizes.size(), c.backend == "cpu" ? 3u : 1u) << case_id(c);
     const auto& kept = first_round.at(key(c.params, c.backend, c.variant, c.timing, c.threads));
-    const bool prefix = c.samples_ns.size() >= kept.size() && std::equal(kept.begin(), kept.end(), c.samples_ns.begin());
+    const bool prefix =
+        c.samples_ns.size() >= kept.size() && std::equal(kept.begin(), kept.end(), c.samples_ns.begin());
     if (c.params["batch"] == 1)
       EXPECT_TRUE(prefix) << "batch 1 goes on from its first round";
     else
@@ -551,6 +553,18 @@ TEST(Cli, ReportHasFallbackCapacityAndColdStart) {
 }
 
 namespace {
+// A /proc file's text; empty when the process is gone. (Its read fails with
+// ESRCH once the process has exited, and an ifstream would throw.)
+std::string read_proc(const fs::path& path) {
+  std::string text;
+  const int fd = ::open(path.c_str(), O_RDONLY);
+  if (fd < 0) return text;
+  char buf[4096];
+  for (ssize_t n; (n = ::read(fd, buf, sizeof buf)) > 0;) text.append(buf, size_t(n));
+  ::close(fd);
+  return text;
+}
+
 // The processes running a CPU round for a run with this seed; with `parent`,
 // only its children (under ASan, LeakSanitizer's tracer at a child's exit is
 // a process of its own with the child's command line).
@@ -558,13 +572,11 @@ std::vector<pid_t> cpu_round_pids(const std::string& seed, pid_t parent = 0) {
   std::vector<pid_t> pids;
   std::error_code ec;
   for (const auto& e : fs::directory_iterator("/proc", ec)) {
-    std::ifstream f(e.path() / "cmdline");
-    std::string cmdline((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
+    const std::string cmdline = read_proc(e.path() / "cmdline");
     if (cmdline.find("cpu-round") == std::string::npos || cmdline.find("\"seed\":" + seed) == std::string::npos)
       continue;
     if (parent != 0) {  // /proc/PID/stat: "pid (comm) state ppid ..."
-      std::ifstream st(e.path() / "stat");
-      std::string stat((std::istreambuf_iterator<char>(st)), std::istreambuf_iterator<char>());
+      const std::string stat = read_proc(e.path() / "stat");
       const size_t close = stat.rfind(')');
       if (close == std::string::npos || std::atoi(stat.c_str() + close + 4) != parent) continue;
     }
