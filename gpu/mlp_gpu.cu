@@ -102,7 +102,8 @@ class mlp_gpu_run final : public device_run {
     act_[1] = device_buffer<float>(size_t(batch) * hidden);
     out_ = device_buffer<float>(size_t(batch) * m.output_width());
     if (!use_cublas)
-      if (const size_t ws = kernels::splitk_workspace_floats(widths_, batch, sms_)) splitk_ws_ = device_buffer<float>(ws);
+      if (const size_t ws = kernels::splitk_workspace_floats(widths_, batch, sms_))
+        splitk_ws_ = device_buffer<float>(ws);
     host_in_ = std::make_unique<pinned_buffer<float>>(input_size);
     host_out_ = std::make_unique<pinned_buffer<float>>(size_t(batch) * m.output_width());
     std::copy(input, input + input_size, host_in_->get());

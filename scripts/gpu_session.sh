@@ -98,15 +98,16 @@ run_step() {
   summary+=("$(printf '%-9s rc=%-3s %4ss  %s' "$step" "$rc" "$((SECONDS - start))" "$detail")")
   if [ -n "${OUT:-}" ]; then
     # At most 8 files come back from a call: the sanitizer's nine logs as one.
-    [ "$step" = sanitize ] && tail -n +1 "$root"/build/release/compute-sanitizer.*.log >"$OUT/logs/compute-sanitizer.logs" 2>/dev/null
+    [ "$step" = sanitize ] &&
+      tail -n +1 "$root"/build/release/compute-sanitizer.*.log >"$OUT/logs/compute-sanitizer.logs" 2>/dev/null
     # Only what this step wrote: results/<gpu>/ may hold committed files (logs/, earlier runs).
     if [ "$step" = suite ]; then
-      mkdir -p "$OUT/results/$slug" && cp "$root/results/$slug"/{report.json,report.csv,report.md,report.html,console.log} \
-        "$OUT/results/$slug/" 2>/dev/null
+      mkdir -p "$OUT/results/$slug" &&
+        cp "$root/results/$slug"/{report.{json,csv,md,html},console.log} "$OUT/results/$slug/" 2>/dev/null
     fi
     if [ "$step" = tune ]; then
-      mkdir -p "$OUT/results/$slug/tune" && cp "$root/results/$slug/tune"/{gemm,mlp_layers,mlp_threads}.{json,md} \
-        "$OUT/results/$slug/tune/" 2>/dev/null
+      mkdir -p "$OUT/results/$slug/tune" &&
+        cp "$root/results/$slug/tune"/{gemm,mlp_layers,mlp_threads}.{json,md} "$OUT/results/$slug/tune/" 2>/dev/null
     fi
   fi
   [ "$rc" -eq 0 ] || { [ "$status" -ne 0 ] || status=$rc; }

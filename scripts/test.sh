@@ -14,7 +14,10 @@ source "$(dirname "$0")/lib.sh"
 ensure_deps chromium python3
 configure_and_build release
 exclude=()
-[ -n "${ACCEL_CTEST_EXCLUDE:-}" ] && exclude=(-E "$ACCEL_CTEST_EXCLUDE") && echo "test.sh: leaving out tests matching $ACCEL_CTEST_EXCLUDE"
+if [ -n "${ACCEL_CTEST_EXCLUDE:-}" ]; then
+  exclude=(-E "$ACCEL_CTEST_EXCLUDE")
+  echo "test.sh: leaving out tests matching $ACCEL_CTEST_EXCLUDE"
+fi
 (cd "$root/build/release" && ctest --output-on-failure -j"$(nproc)" --timeout 600 "${exclude[@]}")
 
 if [ "${ACCEL_SKIP_SANITIZERS:-0}" = 1 ]; then
