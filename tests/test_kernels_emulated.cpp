@@ -114,9 +114,10 @@ TEST(KernelsEmulated, SgemmBiasActVectorTiles) {
 
 // Split over K: partial tiles per range of K, then the planes added up with
 // bias and activation, as gpu/mlp_gpu.cu launches them for the vec and thin
-// tiles. Ranges of 144 with a shorter last one (K = 1000 in 7), ranges that
-// end inside a k-slice (K = 260 in 2: 136 + 124; and for the thin tiles'
-// slices of 16, 144 itself), tails in M and N.
+// tiles. Ranges of 144 with a shorter last one (K = 1000 in 7), and K = 260
+// in 2 (136 + 124): with the thin tiles' slices of 16 the first range ends
+// inside a slice, where the loads must stop at the range's end, not at K.
+// Tails in M and N.
 template <typename Tiles>
 void check_sgemm_split(const gemm_shape& s, int splits, uint64_t seed) {
   const unsigned tiles = Tiles::blocks(s.m, s.n);
