@@ -406,17 +406,22 @@ int cmd_peaks(int device, bool as_json, const std::string& threads) {
     return 0;
   }
   char line[160];
-  std::snprintf(line, sizeof line, "CPU (%d thread%s): memory %.1f GB/s (triad), fp32 FMA %.1f GFLOP/s\n", t,
-                t == 1 ? "" : "s", p["cpu"]["triad_gb_per_s"].get<double>(), p["cpu"]["fma_gflops"].get<double>());
+  const json& c = p["cpu"];
+  std::snprintf(line, sizeof line,
+                "CPU (%d thread%s): memory %.1f GB/s triad, %.1f read, %.1f update; fp32 FMA %.1f GFLOP/s\n", t,
+                t == 1 ? "" : "s", c["triad_gb_per_s"].get<double>(), c["read_gb_per_s"].get<double>(),
+                c["update_gb_per_s"].get<double>(), c["fma_gflops"].get<double>());
   std::cout << line;
   if (p["gpu"].is_object()) {
     const json& g = p["gpu"];
     std::snprintf(line, sizeof line,
-                  "GPU (measured): device copy %.1f GB/s, fp32 FMA %.1f GFLOP/s, H2D %.1f GB/s, D2H %.1f GB/s\n",
-                  g["d2d_gb_per_s"].get<double>(), g["fma_gflops"].get<double>(), g["h2d_gb_per_s"].get<double>(),
-                  g["d2h_gb_per_s"].get<double>());
+                  "GPU (measured): memory %.1f GB/s device copy, %.1f read; fp32 FMA %.1f GFLOP/s; "
+                  "H2D %.1f GB/s, D2H %.1f GB/s\n",
+                  g["d2d_gb_per_s"].get<double>(), g["read_gb_per_s"].get<double>(), g["fma_gflops"].get<double>(),
+                  g["h2d_gb_per_s"].get<double>(), g["d2h_gb_per_s"].get<double>());
     std::cout << line;
   }
+  std::cout << "The roofline's memory ceiling is the best of each side's memory figures.\n";
   if (p["gpu_datasheet"].is_object()) {
     std::snprintf(line, sizeof line, "GPU (datasheet-style, from device properties): memory %.1f GB/s, fp32 %.1f GFLOP/s\n",
                   p["gpu_datasheet"]["memory_gb_per_s"].get<double>(), p["gpu_datasheet"]["fp32_gflops"].get<double>());

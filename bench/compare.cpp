@@ -141,8 +141,8 @@ comparison compare_reports(const report& base, const report& cand, const compare
       g.bound = x.bound == y.bound ? x.bound : "";
       g.speed_ratio = ch.base_median / ch.cand_median;
       // End-to-end GPU cases are bound by PCIe as much as by the GPU: no ceiling ratio for them.
-      const double cb = ceiling_of(base.system.peaks, x.backend, g.bound),
-                   cc = ceiling_of(cand.system.peaks, x.backend, g.bound);
+      const double cb = ceiling_of(base.system.peaks, x.backend, g.bound, cand.system.peaks),
+                   cc = ceiling_of(cand.system.peaks, x.backend, g.bound, base.system.peaks);
       if (!g.bound.empty() && x.timing != "end_to_end" && cb > 0 && cc > 0) g.ceiling_ratio = cc / cb;
       g.short_of_ceiling = g.ceiling_ratio > 0 && g.speed_ratio < (1 - kCeilingShortfall) * g.ceiling_ratio;
       out.generation.push_back(g);

@@ -19,7 +19,12 @@ double datasheet_fp32_gflops(const gpu_info& g) {
 
 json measure_peaks(const gpu_probe& gpu, int device, const std::function<gpu::gpu_peaks(int)>& measure_gpu) {
   const cpu_peaks c = measure_cpu_peaks();
-  json j = {{"cpu", {{"threads", cpu_threads()}, {"triad_gb_per_s", c.triad_gb_per_s}, {"fma_gflops", c.fma_gflops}}},
+  json j = {{"cpu",
+             {{"threads", cpu_threads()},
+              {"triad_gb_per_s", c.triad_gb_per_s},
+              {"read_gb_per_s", c.read_gb_per_s},
+              {"update_gb_per_s", c.update_gb_per_s},
+              {"fma_gflops", c.fma_gflops}}},
             {"gpu", nullptr},
             {"gpu_datasheet", nullptr},
             {"gpu_reason", nullptr}};
@@ -34,6 +39,7 @@ json measure_peaks(const gpu_probe& gpu, int device, const std::function<gpu::gp
   try {
     const gpu::gpu_peaks p = measure_gpu(device);
     j["gpu"] = {{"d2d_gb_per_s", p.d2d_gb_per_s},
+                {"read_gb_per_s", p.read_gb_per_s},
                 {"fma_gflops", p.fma_gflops},
                 {"h2d_gb_per_s", p.h2d_gb_per_s},
                 {"d2h_gb_per_s", p.d2h_gb_per_s}};

@@ -8,8 +8,8 @@
 
 namespace accel {
 
-// {"cpu": {threads, triad_gb_per_s, fma_gflops},
-//  "gpu": {d2d_gb_per_s, fma_gflops, h2d_gb_per_s, d2h_gb_per_s} | null,
+// {"cpu": {threads, triad_gb_per_s, read_gb_per_s, update_gb_per_s, fma_gflops},
+//  "gpu": {d2d_gb_per_s, read_gb_per_s, fma_gflops, h2d_gb_per_s, d2h_gb_per_s} | null,
 //  "gpu_datasheet": {memory_gb_per_s, fp32_gflops, basis} | null,
 //  "gpu_reason": why "gpu" is null}
 // CPU figures over the current set_cpu_threads() count. `measure_gpu` is the

@@ -7,12 +7,21 @@
 
 namespace accel {
 
-double ceiling_of(const json& peaks, const std::string& backend, const std::string& bound) {
+double ceiling_of(const json& peaks, const std::string& backend, const std::string& bound, const json& like) {
   const char* side = backend == "cpu" ? "cpu" : "gpu";
-  const char* key = bound == "memory" ? (backend == "cpu" ? "triad_gb_per_s" : "d2d_gb_per_s") : "fma_gflops";
-  if (!peaks.is_object() || !peaks.contains(side) || !peaks[side].is_object()) return 0;
-  const json& s = peaks[side];
-  return s.contains(key) && s[key].is_number() ? s[key].get<double>() : 0;
+  const auto side_of = [&](const json& p) {
+    return p.is_object() && p.contains(side) && p[side].is_object() ? &p[side] : nullptr;
+  };
+  const json *s = side_of(peaks), *other = side_of(like);
+  if (!s) return 0;
+  const auto holds = [](const json* j, const char* key) { return j->contains(key) && (*j)[key].is_number(); };
+  const auto figure = [&](const char* key) {
+    return holds(s, key) && (!other || holds(other, key)) ? (*s)[key].get<double>() : 0;
+  };
+  if (bound != "memory") return figure("fma_gflops");
+  // Reports before the read and update figures hold only the triad / the copy.
+  return backend == "cpu" ? std::max({figure("triad_gb_per_s"), figure("read_gb_per_s"), figure("update_gb_per_s")})
+                          : std::max(figure("d2d_gb_per_s"), figure("read_gb_per_s"));
 }
 
 void apply_roofline(report& r) {

@@ -12,9 +12,13 @@ namespace accel {
 // balance point (FMA rate / bandwidth).
 void apply_roofline(report& r);
 
-// The measured ceiling of a bound ("memory": triad or device-to-device GB/s;
-// "compute": fp32 FMA GFLOP/s) for a backend ("cpu" or "gpu"); 0 when unknown.
-double ceiling_of(const json& peaks, const std::string& backend, const std::string& bound);
+// The measured ceiling of a bound for a backend ("cpu" or "gpu"); 0 when
+// unknown. "memory": the best of the side's bandwidth figures (CPU: triad,
+// read, update; GPU: device copy, read), since which access pattern a memory
+// system serves fastest differs between machines. "compute": fp32 FMA GFLOP/s.
+// With `like` (another report's peaks), only the figures both hold count, so
+// two reports' ceilings compare like with like.
+double ceiling_of(const json& peaks, const std::string& backend, const std::string& bound, const json& like = nullptr);
 
 // Per workload, series (the parameters other than the swept size), GPU
 // variant and timing: the swept sizes with their speedups, the break-even

@@ -356,10 +356,15 @@ void check_peaks(const json& p) {
   if (p.is_null()) return;
   need(p, "system.peaks", "cpu", kind::object);
   for (const char* k : {"triad_gb_per_s", "fma_gflops"}) need(p["cpu"], "system.peaks.cpu", k, kind::number);
+  // Added after schema 1's first reports: checked where present.
+  for (const char* k : {"read_gb_per_s", "update_gb_per_s"})
+    if (p["cpu"].contains(k)) need(p["cpu"], "system.peaks.cpu", k, kind::number);
   need(p, "system.peaks", "gpu", kind::object, true);
-  if (p["gpu"].is_object())
+  if (p["gpu"].is_object()) {
     for (const char* k : {"d2d_gb_per_s", "fma_gflops", "h2d_gb_per_s", "d2h_gb_per_s"})
       need(p["gpu"], "system.peaks.gpu", k, kind::number);
+    if (p["gpu"].contains("read_gb_per_s")) need(p["gpu"], "system.peaks.gpu", "read_gb_per_s", kind::number);
+  }
   need(p, "system.peaks", "gpu_datasheet", kind::object, true);
   if (p["gpu_datasheet"].is_object())
     for (const char* k : {"memory_gb_per_s", "fp32_gflops"}) need(p["gpu_datasheet"], "system.peaks.gpu_datasheet", k, kind::number);

@@ -45,6 +45,25 @@ constexpr int kLanes = kChains * kVectorBytes / int(sizeof(float));
   return s;
 }
 
+// Sum of x[lo, hi) in four vector accumulators, so the adds do not wait on
+// each other and the loads, not the add latency, set the pace.
+float read_block(const float* x, long lo, long hi) {
+  constexpr long lanes = kVectorBytes / long(sizeof(float));
+  vector_t acc[4] = {};
+  long i = lo;
+  for (; i + 4 * lanes <= hi; i += 4 * lanes)
+    for (int j = 0; j < 4; ++j) {
+      vector_t v;
+      __builtin_memcpy(&v, x + i + j * lanes, sizeof v);  // an unaligned vector load
+      acc[j] += v;
+    }
+  float s = 0;
+  for (; i < hi; ++i) s += x[i];
+  for (const vector_t& v : acc)
+    for (long l = 0; l < lanes; ++l) s += v[l];
+  return s;
+}
+
 }  // namespace
 
 cpu_peaks measure_cpu_peaks(size_t array_bytes) {
@@ -58,20 +77,34 @@ cpu_peaks measure_cpu_peaks(size_t array_bytes) {
     b[i] = 1.f;
     c[i] = 2.f;
   }
-  const float s = 3.f;
-  for (int rep = 0; rep < 6; ++rep) {
+  const double array = double(n) * sizeof(float);
+  // Each pass runs over every thread and returns its seconds.
+  const auto timed = [](const auto& pass) {
     const auto t0 = clk::now();
+    pass();
+    return seconds_since(t0);
+  };
+  const auto triad = [&] {
 #pragma omp parallel for schedule(static)
-    for (long i = 0; i < nn; ++i) a[i] = b[i] + s * c[i];
-    const double t = seconds_since(t0);
-    if (rep > 0) p.triad_gb_per_s = std::max(p.triad_gb_per_s, 3.0 * double(n) * sizeof(float) / t / 1e9);
-  }
-
-  // One pass over every thread; returns its seconds and sets `threads`.
+    for (long i = 0; i < nn; ++i) a[i] = b[i] + 3.f * c[i];
+  };
   volatile float sink = 0;
+  const auto read = [&] {
+    float total = 0;
+#pragma omp parallel reduction(+ : total)
+    {
+      const long t = omp_get_thread_num(), nt = omp_get_num_threads();
+      total += read_block(b.get(), nn * t / nt, nn * (t + 1) / nt);
+    }
+    sink = sink + total;
+  };
+  const auto update = [&] {
+#pragma omp parallel for schedule(static)
+    for (long i = 0; i < nn; ++i) c[i] = 1e-3f * b[i] + c[i];
+  };
   int threads = 1;
-  auto fma_pass = [&](long iterations) {
-    const auto t0 = clk::now();
+  long iterations = 1'000'000;
+  const auto fma = [&] {
 #pragma omp parallel
     {
 #pragma omp single
@@ -80,17 +113,22 @@ cpu_peaks measure_cpu_peaks(size_t array_bytes) {
 #pragma omp critical
       sink = sink + r;
     }
-    return seconds_since(t0);
   };
-  // A short pass warms up and calibrates; the timed passes then last about
-  // 25 ms each. With fixed 1.3 ms passes here (2 vCPUs), 3 of 25 runs read
-  // about half the rate; a standalone copy showed why: each thread ran at full
-  // speed, but one after the other. In 25 ms passes such a delay costs little.
-  const long probe = 1'000'000;
-  const double probe_s = fma_pass(probe);
-  const long iterations = std::clamp(long(double(probe) * 0.025 / probe_s), probe, long(1) << 31);
-  for (int rep = 0; rep < 10; ++rep) {
-    const double t = fma_pass(iterations);
+  // A short FMA pass calibrates; the timed ones then last about 25 ms each.
+  // With fixed 1.3 ms passes here (2 vCPUs), 3 of 25 runs read about half
+  // the rate: each thread ran at full speed, but one after the other. In
+  // 25 ms passes such a delay costs little.
+  iterations = std::clamp(long(double(iterations) * 0.025 / timed(fma)), iterations, long(1) << 31);
+  // The four figures in turn, best of 10 rounds each: a slow spell (the
+  // clock ramping up after idle, a neighbour on a VM) then lowers a few
+  // rounds of every figure, not all rounds of one. Probed one figure after
+  // another, two runs on the H100 machine half an hour apart read 798 and
+  // 1271 GFLOP/s (why, not found).
+  for (int round = 0; round < 10; ++round) {
+    p.triad_gb_per_s = std::max(p.triad_gb_per_s, 3 * array / timed(triad) / 1e9);
+    p.read_gb_per_s = std::max(p.read_gb_per_s, array / timed(read) / 1e9);
+    p.update_gb_per_s = std::max(p.update_gb_per_s, 3 * array / timed(update) / 1e9);
+    const double t = timed(fma);
     p.fma_gflops = std::max(p.fma_gflops, 2.0 * kLanes * double(iterations) * threads / t / 1e9);
   }
   (void)sink;

@@ -71,10 +71,11 @@ std::unique_ptr<device_run> make_mlp_run(const std::string& variant, int device,
 
 // Measured ceilings of one GPU (gpu/peaks.cu); throws gpu_error.
 struct gpu_peaks {
-  double d2d_gb_per_s = 0;  // device-to-device copy, bytes read + written per second
-  double fma_gflops = 0;    // fp32 FMA chains, 2 flops each
-  double h2d_gb_per_s = 0;  // pinned host -> device
-  double d2h_gb_per_s = 0;  // device -> pinned host
+  double d2d_gb_per_s = 0;   // device-to-device copy, bytes read + written per second
+  double read_gb_per_s = 0;  // a kernel that only reads (float4 loads), bytes read per second
+  double fma_gflops = 0;     // fp32 FMA chains, 2 flops each
+  double h2d_gb_per_s = 0;   // pinned host -> device
+  double d2h_gb_per_s = 0;   // device -> pinned host
 };
 gpu_peaks measure_gpu_peaks(int device);
 
