@@ -8,7 +8,8 @@
 namespace accel {
 
 // --- batched_gemm: C_i = A_i * B_i, n x n, column-major, matrices back to back.
-// n in {16, 32, 64, 128} uses fixed-size Eigen matrices; other n a dynamic path.
+// n in {16, 32, 64, 128}: fixed-size Eigen blocks of C kept in registers;
+// other n Eigen's general product.
 void batched_gemm_cpu(int n, int64_t batch, const float* a, const float* b, float* c);
 void batched_gemm_reference(int n, int64_t batch, const float* a, const float* b, double* c);
 
