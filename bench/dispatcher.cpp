@@ -32,7 +32,7 @@ gpu_backend real_gpu_backend(int device) {
 
 mlp_dispatcher::mlp_dispatcher(const mlp_model& m, backend_mode mode, gpu_backend gpu,
                                std::chrono::nanoseconds retry_after)
-    : model_(m), mode_(mode), gpu_(std::move(gpu)), retry_after_(retry_after) {}
+    : model_(m), mode_(mode), gpu_(std::move(gpu)), retry_after_(retry_after), ws_(m) {}
 
 answer mlp_dispatcher::from_cpu(const float* x, int batch, float* out, std::string trigger, std::string reason) {
   mlp_forward_cpu(model_, x, batch, out, ws_);

@@ -62,7 +62,7 @@ json measure_fallback(const run_config& cfg, const gpu_probe& gpu) {
   for (int batch : kFallbackBatches) {
     const std::vector<float> x = make_mlp_input(m, batch, derive_seed(cfg.seed, 3));
     std::vector<float> direct(size_t(batch) * m.output_width()), viafb(direct.size());
-    mlp_cpu_workspace ws;
+    mlp_cpu_workspace ws(m);
     mlp_forward_cpu(m, x.data(), batch, direct.data(), ws);  // warm the direct path too
 
     for (const auto& [trigger, injected] : triggers) {

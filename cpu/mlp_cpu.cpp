@@ -5,6 +5,7 @@
 #include <Eigen/Core>
 #include <algorithm>
 #include <cmath>
+#include <stdexcept>
 #include <vector>
 
 namespace accel {
@@ -12,55 +13,94 @@ namespace accel {
 using row_matrix = Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
 using row_vector = Eigen::Matrix<float, 1, Eigen::Dynamic>;
 
+// The layer product y = x * W (x: rows x K, W: K x N, both row-major) runs
+// as blocks of y held in registers over the whole k loop: kRows rows by
+// kCols columns (two vector registers wide), each k step one broadcast of x
+// per row and two vector loads of W. W is packed once per workspace into
+// column blocks of K x kCols, contiguous, so a block's re-reads for further
+// rows come from cache: read in place, W's rows lie N floats apart and a
+// block's lines fall into a few cache sets. Eigen's general product packs W
+// anew on every call, as much traffic as the product itself at small batches.
+constexpr int kPacket = Eigen::internal::packet_traits<float>::size;
+constexpr int kCols = 2 * kPacket;
+constexpr int kRows = kPacket >= 16 ? 8 : 4;  // 16 accumulators of 32 registers (AVX-512), else 8 of 16
+constexpr int kRowChunk = 64;                 // rows per task: their x rows stay in cache across W's blocks
+
 struct mlp_cpu_workspace::buffers {
-  row_matrix a, b;  // ping-pong activations
+  row_matrix a, b;                         // ping-pong activations
+  std::vector<std::vector<float>> packed;  // per layer: W's full column blocks, each K x kCols
 };
-mlp_cpu_workspace::mlp_cpu_workspace() : b(std::make_unique<buffers>()) {}
-mlp_cpu_workspace::~mlp_cpu_workspace() = default;
 
-// Eigen parallelises one large GEMM itself. A thin one (few rows) it runs on
-// one core, or splits badly: 16 x 1024 times 1024 x 64 (the last layer at
-// batch 16) took 54 us on two threads against 28 us on one (2-vCPU VM), and
-// its split gives each thread rows / threads rows rounded down to the
-// kernel's 48, i.e. none, to all but the last. So thin products split the
-// output columns across the cores instead, always inside our parallel loop,
-// where Eigen stays serial: blocks of 16-64 columns, enough for every thread
-// (that product: 19 us in two blocks of 32).
-static constexpr int kEigenParallelMinRows = 64;
+namespace {
 
-template <typename X>
-static void gemm(const X& x, const Eigen::Map<const row_matrix>& w, row_matrix& y) {
+void pack_weights(const mlp_model& m, std::vector<std::vector<float>>& packed) {
   const int threads = Eigen::nbThreads();
-  const Eigen::Index cols = w.cols();
-  if (x.rows() >= kEigenParallelMinRows || threads == 1) {
-    y.noalias() = x * w;
-    return;
-  }
-  // At most 64 columns keep each thread's slice of W short per row; at least 16 keep the blocks worth a thread.
-  const Eigen::Index per_thread = (cols + threads - 1) / threads;
-  const Eigen::Index width = std::clamp<Eigen::Index>((per_thread + 15) / 16 * 16, 16, 64);
-  const Eigen::Index blocks = (cols + width - 1) / width;
+  packed.resize(size_t(m.layers()));
+  for (int l = 0; l < m.layers(); ++l) {
+    const int k_dim = m.widths[l], n = m.widths[l + 1], blocks = n / kCols;
+    const float* w = m.weights[l].data();
+    std::vector<float>& p = packed[size_t(l)];
+    p.resize(size_t(blocks) * k_dim * kCols);
 #pragma omp parallel for num_threads(threads) schedule(static)
-  for (Eigen::Index blk = 0; blk < blocks; ++blk) {
-    const Eigen::Index c0 = blk * width, nc = std::min<Eigen::Index>(width, cols - c0);
-    y.middleCols(c0, nc).noalias() = x * w.middleCols(c0, nc);
+    for (int blk = 0; blk < blocks; ++blk)
+      for (int k = 0; k < k_dim; ++k)
+        std::copy_n(w + size_t(k) * n + size_t(blk) * kCols, kCols, p.data() + (size_t(blk) * k_dim + k) * kCols);
   }
 }
 
+// R rows of y (row stride n) from R rows of x (row stride k_dim) and one packed block of W.
+template <int R>
+void block_product(const float* x, int k_dim, const float* w_block, float* y, int n) {
+  using acc_t = Eigen::Matrix<float, R, kCols, Eigen::RowMajor>;
+  using seg_t = Eigen::Matrix<float, 1, kCols>;
+  acc_t acc = acc_t::Zero();
+  for (int k = 0; k < k_dim; ++k) {
+    const Eigen::Map<const seg_t> wk(w_block + size_t(k) * kCols);
+    for (int r = 0; r < R; ++r) acc.row(r).noalias() += x[size_t(r) * k_dim + k] * wk;
+  }
+  for (int r = 0; r < R; ++r) Eigen::Map<seg_t>(y + size_t(r) * n) = acc.row(r);
+}
+
+// The rows [r, r_end) of one column block: kRows at a time, then the rest.
+template <int R = kRows>
+void rows_product(const float* x, int r, int r_end, int k_dim, const float* w_block, float* y, int n) {
+  for (; r + R <= r_end; r += R) block_product<R>(x + size_t(r) * k_dim, k_dim, w_block, y + size_t(r) * n, n);
+  if constexpr (R > 1) rows_product<R / 2>(x, r, r_end, k_dim, w_block, y, n);
+}
+
+void layer_product(const float* x, int rows, int k_dim, const float* w, const float* packed, int n, float* y,
+                   int threads) {
+  const int blocks = n / kCols, chunks = (rows + kRowChunk - 1) / kRowChunk;
+#pragma omp parallel for collapse(2) num_threads(threads) schedule(static)
+  for (int c = 0; c < chunks; ++c)
+    for (int blk = 0; blk < blocks; ++blk)
+      rows_product(x, c * kRowChunk, std::min(rows, (c + 1) * kRowChunk), k_dim, packed + size_t(blk) * k_dim * kCols,
+                   y + size_t(blk) * kCols, n);
+  const int done = blocks * kCols;
+  if (done == n) return;  // the columns past the last full block: Eigen's product, in place in W
+  const Eigen::Map<const row_matrix> xm(x, rows, k_dim), wm(w, k_dim, n);
+  Eigen::Map<row_matrix> ym(y, rows, n);
+  ym.rightCols(n - done).noalias() = xm * wm.rightCols(n - done);
+}
+
+}  // namespace
+
+mlp_cpu_workspace::mlp_cpu_workspace(const mlp_model& m) : model(m), b(std::make_unique<buffers>()) {
+  pack_weights(m, b->packed);
+}
+mlp_cpu_workspace::~mlp_cpu_workspace() = default;
+
 void mlp_forward_cpu(const mlp_model& m, const float* x, int batch, float* out, mlp_cpu_workspace& ws) {
+  if (&m != &ws.model) throw std::invalid_argument("mlp_forward_cpu: the workspace belongs to another model");
   const int threads = Eigen::nbThreads();
   row_matrix* cur = &ws.b->a;
   row_matrix* next = &ws.b->b;
-  const Eigen::Map<const row_matrix> input(x, batch, m.input_width());
   for (int l = 0; l < m.layers(); ++l) {
     const int in = m.widths[l], outw = m.widths[l + 1];
-    Eigen::Map<const row_matrix> w(m.weights[l].data(), in, outw);
     Eigen::Map<const row_vector> bias(m.biases[l].data(), outw);
     next->resize(batch, outw);
-    if (l == 0)
-      gemm(input, w, *next);
-    else
-      gemm(*cur, w, *next);
+    layer_product(l == 0 ? x : cur->data(), batch, in, m.weights[l].data(), ws.b->packed[size_t(l)].data(), outw,
+                  next->data(), threads);
     const bool hidden = l + 1 < m.layers();
 #pragma omp parallel for num_threads(threads) schedule(static) if (batch >= 64)
     for (int r = 0; r < batch; ++r) {

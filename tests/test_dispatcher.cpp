@@ -72,7 +72,7 @@ struct fixture {
   std::vector<float> direct = std::vector<float>(size_t(batch) * 6), got = std::vector<float>(size_t(batch) * 6);
   fixture() {
     set_cpu_threads(cpu_threads_available());
-    mlp_cpu_workspace ws;
+    mlp_cpu_workspace ws(m);
     mlp_forward_cpu(m, x.data(), batch, direct.data(), ws);
   }
 };

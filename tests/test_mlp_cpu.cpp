@@ -4,6 +4,7 @@
 
 #include <cmath>
 #include <sstream>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -34,7 +35,7 @@ void expect_matches_reference(const shape& s, uint64_t seed, int threads) {
   const std::vector<float> x = make_mlp_input(m, s.batch, seed + 1);
   std::vector<float> fast(size_t(s.batch) * m.output_width(), -1.0f);  // poisoned
   std::vector<double> ref(fast.size());
-  mlp_cpu_workspace ws;
+  mlp_cpu_workspace ws(m);
   mlp_forward_cpu(m, x.data(), s.batch, fast.data(), ws);
   mlp_forward_reference(m, x.data(), s.batch, ref.data());
   double max_rel = 0;
@@ -70,7 +71,7 @@ TEST(MlpCpu, SameInputsGiveSameOutputsAcrossCalls) {
   const mlp_model m = make_mlp({48, 96, 12}, 9);
   const auto x = make_mlp_input(m, 70, 10);
   std::vector<float> a(70 * 12), b(70 * 12);
-  mlp_cpu_workspace ws;
+  mlp_cpu_workspace ws(m);
   mlp_forward_cpu(m, x.data(), 70, a.data(), ws);
   mlp_forward_cpu(m, x.data(), 70, b.data(), ws);
   EXPECT_EQ(a, b);
@@ -87,13 +88,23 @@ TEST(MlpCpu, SoftmaxStaysFiniteForLogitsFarApart) {
   const auto x = make_mlp_input(m, batch, 32);
   std::vector<float> fast(size_t(batch) * 8);
   std::vector<double> ref(fast.size());
-  mlp_cpu_workspace ws;
+  mlp_cpu_workspace ws(m);
   mlp_forward_cpu(m, x.data(), batch, fast.data(), ws);
   mlp_forward_reference(m, x.data(), batch, ref.data());
   for (size_t i = 0; i < fast.size(); ++i) {
     ASSERT_TRUE(std::isfinite(fast[i])) << "index " << i;
     EXPECT_NEAR(fast[i], ref[i], 1e-3) << "index " << i;
   }
+}
+
+// The workspace holds one model's packed weights: another model's call is refused, not answered with them.
+TEST(MlpCpu, AWorkspaceServesOnlyItsModel) {
+  const mlp_model m1 = make_mlp({64, 64}, 1), m2 = make_mlp({64, 64}, 2);
+  const auto x = make_mlp_input(m1, 2, 3);
+  std::vector<float> out(2 * 64);
+  mlp_cpu_workspace ws(m1);
+  mlp_forward_cpu(m1, x.data(), 2, out.data(), ws);
+  EXPECT_THROW(mlp_forward_cpu(m2, x.data(), 2, out.data(), ws), std::invalid_argument);
 }
 
 TEST(MlpModel, InputsAreSeededAndNotTrivial) {

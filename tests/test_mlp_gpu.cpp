@@ -31,7 +31,7 @@ void expect_matches_cpu(const std::string& variant, const shape& s, uint64_t see
   const mlp_model m = make_mlp(s.widths, seed);
   const auto x = make_mlp_input(m, s.batch, seed + 1);
   std::vector<float> cpu(size_t(s.batch) * m.output_width());
-  mlp_cpu_workspace ws;
+  mlp_cpu_workspace ws(m);
   mlp_forward_cpu(m, x.data(), s.batch, cpu.data(), ws);
   auto run = gpu::make_mlp_run(variant, 0, m, x.data(), s.batch);
   run->run_once();

@@ -20,7 +20,8 @@ class mlp_point final : public float_point {
   mlp_point(const std::vector<int>& widths, int batch, uint64_t seed)
       : model_(make_mlp(widths, derive_seed(seed, 1))),
         input_(make_mlp_input(model_, batch, derive_seed(seed, 2))),
-        batch_(batch) {
+        batch_(batch),
+        ws_(model_) {
     out_.resize(size_t(batch) * model_.output_width());
     flops = model_.flops_per_sample() * batch;
     bytes = model_.min_bytes(batch);
@@ -66,7 +67,7 @@ workload make_mlp_workload() {
   w.size_param = std::string("batch");
   w.check = [](const json& p) { (void)parse_layers(str_param(p, "layers")); };
   // Host side: weights, input, output and two activations; the same again as
-  // pinned staging for the GPU.
+  // pinned staging for the GPU; and the CPU kernel's packed copy of the weights.
   w.host_bytes = [](const json& p) {
     const auto widths = parse_layers(str_param(p, "layers"));
     double params = 0, widest = 0;
@@ -74,7 +75,7 @@ workload make_mlp_workload() {
       widest = std::max(widest, double(widths[i]));
       if (i + 1 < widths.size()) params += double(widths[i]) * widths[i + 1];
     }
-    return 8.0 * (params + 4.0 * double(int_param(p, "batch")) * widest);
+    return 12.0 * params + 32.0 * double(int_param(p, "batch")) * widest;
   };
   w.make_point = [](const json& p, uint64_t seed) -> std::unique_ptr<workload_point> {
     return std::make_unique<mlp_point>(parse_layers(str_param(p, "layers")), int(int_param(p, "batch")), seed);
