@@ -35,9 +35,12 @@ void case_rules(const case_result& c, std::vector<advice>& out) {
     add("transfer_bound", "transfer-bound: host-device copies take " + fmt("%.0f%%", 100 * *c.transfer_share) +
                               " of the end-to-end time; keep data on the device or overlap copies with compute");
   if (c.pct_of_peak && *c.pct_of_peak > 100.0 && c.bound == "memory")
-    add("in_cache", "at " + fmt("%.0f%%", *c.pct_of_peak) +
-                        " of the measured memory ceiling: the data stays in cache, so this size says little about "
-                        "the memory system; sweep larger sizes for a bandwidth figure");
+    // Usually cache; but a VM's bandwidth can move by half within minutes, so
+    // a case may also just have run in a faster spell than the ceiling probe.
+    add("in_cache", "at " + fmt("%.0f%%", *c.pct_of_peak) + " of the measured memory ceiling with " +
+                        format_bytes(c.bytes_per_call) +
+                        " per call: the data stays in cache, or the machine ran faster than while its ceiling was "
+                        "measured; sweep larger sizes for a bandwidth figure");
   else if (c.pct_of_peak && *c.pct_of_peak > kNoHeadroomPct)
     add("no_headroom", "at " + fmt("%.0f%%", *c.pct_of_peak) + " of the measured " + c.bound +
                            " ceiling: little headroom left; a faster result needs less " +

@@ -124,10 +124,13 @@ TEST(Advice, AboveTheCeilingMeansCacheNotNoHeadroom) {
   case_result c = timed_case("cpu", "cpu", 1000);
   c.bound = "memory";
   c.pct_of_peak = 450;
+  c.bytes_per_call = 1000;
   r.cases = {c};
   const auto rules = rules_of(recommendations(r));
   EXPECT_TRUE(has(rules, "in_cache"));
   EXPECT_FALSE(has(rules, "no_headroom"));
+  const auto all = recommendations(r);
+  EXPECT_NE(all[0].message.find("with 1000 B per call"), std::string::npos) << all[0].message;
 }
 
 TEST(Advice, StartWarningsForGovernorLoadAndMissingNvml) {
