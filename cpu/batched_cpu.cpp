@@ -130,11 +130,18 @@ namespace {
 // still slower than one chain at 16 Mi elements with the parts 2 KiB apart.
 // Traffic: read; read + write (the old code: read + write, then read + write
 // again for all blocks but the first).
-typedef int32_t lane_mask __attribute__((vector_size(32)));
+// __builtin_shufflevector: clang's (the sanitizer builds), and GCC's from
+// GCC 12; an older compiler gets the one-chain loop.
+#if defined(__has_builtin)
+#if __has_builtin(__builtin_shufflevector)
+#define ACCEL_SCAN_IN_VECTORS 1
+#endif
+#endif
+typedef int32_t i32x8 __attribute__((vector_size(32)));
 typedef float f32x8 __attribute__((vector_size(32)));
 template <typename T>
 struct vec8_of {
-  using type = lane_mask;  // int32_t
+  using type = i32x8;  // int32_t
 };
 template <>
 struct vec8_of<float> {
@@ -148,16 +155,18 @@ void scan_run(const T* in, T* out, size_t n, T carry) {
   const vec8 zero{};
   vec8 c = zero + carry;
   size_t i = 0;
+#ifdef ACCEL_SCAN_IN_VECTORS
   for (; i + 8 <= n; i += 8) {
     vec8 v;
     __builtin_memcpy(&v, in + i, sizeof v);
-    v += __builtin_shuffle(v, zero, lane_mask{8, 0, 1, 2, 3, 4, 5, 6});  // lane j: x[j-1] + x[j]
-    v += __builtin_shuffle(v, zero, lane_mask{8, 8, 0, 1, 2, 3, 4, 5});
-    v += __builtin_shuffle(v, zero, lane_mask{8, 8, 8, 8, 0, 1, 2, 3});
+    v += __builtin_shufflevector(v, zero, 8, 0, 1, 2, 3, 4, 5, 6);  // lane j: x[j-1] + x[j]
+    v += __builtin_shufflevector(v, zero, 8, 8, 0, 1, 2, 3, 4, 5);
+    v += __builtin_shufflevector(v, zero, 8, 8, 8, 8, 0, 1, 2, 3);
     v += c;
     __builtin_memcpy(out + i, &v, sizeof v);
-    c = __builtin_shuffle(v, lane_mask{7, 7, 7, 7, 7, 7, 7, 7});
+    c = __builtin_shufflevector(v, v, 7, 7, 7, 7, 7, 7, 7, 7);
   }
+#endif
   for (T s = c[0]; i < n; ++i) out[i] = s += in[i];
 }
 
