@@ -22,8 +22,10 @@ struct shape {
   int batch;
 };
 
-// Shapes cover size 1, sizes that are not multiples of SIMD or block widths,
-// both the thin-batch (column split) and the Eigen-parallel GEMM branch.
+// Shapes cover size 1, sizes that are not multiples of SIMD or block widths:
+// row tails of 1-7 rows past the 8-row blocks, several 64-row chunks (130),
+// and columns past the last full block of 32 (or 16), which Eigen's product
+// computes, down to layers with no full block at all.
 const shape kShapes[] = {
     {{1, 1}, 1},           {{7, 3}, 1},         {{33, 65, 17}, 5},   {{64, 128, 10}, 63},
     {{100, 257, 31, 9}, 64}, {{512, 300, 64}, 130}, {{20, 1000, 2}, 17},
