@@ -122,7 +122,7 @@ cpu_peaks measure_cpu_peaks(size_t array_bytes) {
   // The four figures in turn, best of 10 rounds each: a slow spell (the
   // clock ramping up after idle, a neighbour on a VM) then lowers a few
   // rounds of every figure, not all rounds of one. Probed one figure after
-  // another, two runs on the H100 machine half an hour apart read 798 and
+  // another, two runs on the H100 machine half an hour apart read 799 and
   // 1271 GFLOP/s (why, not found).
   for (int round = 0; round < 10; ++round) {
     p.triad_gb_per_s = std::max(p.triad_gb_per_s, 3 * array / timed(triad) / 1e9);
