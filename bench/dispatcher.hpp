@@ -48,6 +48,9 @@ class mlp_dispatcher {
                  std::chrono::nanoseconds retry_after = kGpuRetryAfter);
   // out: batch x output width. Throws gpu_error in gpu_only mode when the GPU fails.
   answer predict(const float* x, int batch, float* out);
+  // The CPU path's packed weights and scratch, for a direct CPU call that
+  // should see the same memory as the fallback (one copy, not two in cache).
+  mlp_cpu_workspace& cpu_workspace() { return ws_; }
 
  private:
   answer from_cpu(const float* x, int batch, float* out, std::string trigger, std::string reason);
