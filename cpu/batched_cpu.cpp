@@ -158,9 +158,10 @@ namespace {
 // is added and the last lane becomes the next carry. One running sum instead
 // waits an add's latency per element (the fp32 scan ran at half the int32
 // rate). Scanning parts of a block side by side to overlap those chains
-// (tried first, 344aa8c) ran 4-11x slower where the parts lay a multiple of
-// 4 KiB apart (likely 4K aliasing between their loads and stores), and was
-// still slower than one chain at 16 Mi elements with the parts 2 KiB apart.
+// (tried first, 344aa8c) ran 4-11x slower in an A/B run on the VM (not kept)
+// where the parts lay a multiple of 4 KiB apart (likely 4K aliasing between
+// their loads and stores), and was still slower than one chain at 16 Mi
+// elements with the parts 2 KiB apart.
 // Traffic: read; read + write (the old code: read + write, then read + write
 // again for all blocks but the first).
 // __builtin_shufflevector: clang's (the sanitizer builds), and GCC's from
