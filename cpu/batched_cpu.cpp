@@ -153,11 +153,15 @@ namespace {
 
 // Pass 1 sums each thread's block (reads only, vectorised); their running
 // totals give each block its start. Pass 2 scans each block from its start,
-// eight elements at a time in a vector register: three shift-and-add steps
-// give the vector's own prefix sums, then the carry from the previous eight
-// is added and the last lane becomes the next carry. One running sum instead
-// waits an add's latency per element (the fp32 scan ran at half the int32
-// rate). Scanning parts of a block side by side to overlap those chains
+// sixteen elements per step in two vector registers: three shift-and-add
+// steps give each register's own prefix sums, the first's last lane is added
+// to the second, then the carry from the previous sixteen to both, and the
+// second's last lane becomes the next carry. One running sum instead waits
+// an add's latency per element (the fp32 scan ran at half the int32 rate);
+// one register per carry step (a72a675) still waited an add and a shuffle
+// per eight, and in a scratch microbenchmark (not kept) took 1.35x (int32)
+// and 1.4x (fp32) the time of two at 1 Mi elements; four gained nothing
+// more. Scanning parts of a block side by side to overlap those chains
 // (tried first, 344aa8c) ran 4-11x slower in an A/B run on the VM (not kept)
 // where the parts lay a multiple of 4 KiB apart (likely 4K aliasing between
 // their loads and stores), and was still slower than one chain at 16 Mi
@@ -190,15 +194,25 @@ void scan_run(const T* in, T* out, size_t n, T carry) {
   vec8 c = zero + carry;
   size_t i = 0;
 #ifdef ACCEL_SCAN_IN_VECTORS
-  for (; i + 8 <= n; i += 8) {
-    vec8 v;
+  const auto own_prefix = [](vec8 v) {
+    const vec8 z{};
+    v += __builtin_shufflevector(v, z, 8, 0, 1, 2, 3, 4, 5, 6);  // lane j: x[j-1] + x[j]
+    v += __builtin_shufflevector(v, z, 8, 8, 0, 1, 2, 3, 4, 5);
+    v += __builtin_shufflevector(v, z, 8, 8, 8, 8, 0, 1, 2, 3);
+    return v;
+  };
+  const auto last_lane = [](vec8 v) { return __builtin_shufflevector(v, v, 7, 7, 7, 7, 7, 7, 7, 7); };
+  for (; i + 16 <= n; i += 16) {
+    vec8 v, w;
     __builtin_memcpy(&v, in + i, sizeof v);
-    v += __builtin_shufflevector(v, zero, 8, 0, 1, 2, 3, 4, 5, 6);  // lane j: x[j-1] + x[j]
-    v += __builtin_shufflevector(v, zero, 8, 8, 0, 1, 2, 3, 4, 5);
-    v += __builtin_shufflevector(v, zero, 8, 8, 8, 8, 0, 1, 2, 3);
+    __builtin_memcpy(&w, in + i + 8, sizeof w);
+    v = own_prefix(v);
+    w = own_prefix(w) + last_lane(v);
     v += c;
+    w += c;
     __builtin_memcpy(out + i, &v, sizeof v);
-    c = __builtin_shufflevector(v, v, 7, 7, 7, 7, 7, 7, 7, 7);
+    __builtin_memcpy(out + i + 8, &w, sizeof w);
+    c = last_lane(w);
   }
 #endif
   for (T s = c[0]; i < n; ++i) out[i] = s += in[i];
