@@ -159,13 +159,13 @@ namespace {
 // second's last lane becomes the next carry. One running sum instead waits
 // an add's latency per element (the fp32 scan ran at half the int32 rate);
 // one register per carry step (a72a675) still waited an add and a shuffle
-// per eight, and in a scratch microbenchmark (not kept) took 1.35x (int32)
-// and 1.4x (fp32) the time of two at 1 Mi elements; four gained nothing
-// more. Scanning parts of a block side by side to overlap those chains
-// (tried first, 344aa8c) ran 4-11x slower in an A/B run on the VM (not kept)
-// where the parts lay a multiple of 4 KiB apart (likely 4K aliasing between
-// their loads and stores), and was still slower than one chain at 16 Mi
-// elements with the parts 2 KiB apart.
+// per eight: two took 0.71-0.75 of its time at 1 Mi elements (README, "The
+// batched workloads"), four gained nothing more in a scratch trial.
+// Scanning parts of a block side by side to overlap those chains (tried
+// first, 344aa8c) ran 4-11x slower in an A/B run on the VM (not kept) where
+// the parts lay a multiple of 4 KiB apart (likely 4K aliasing between their
+// loads and stores), and was still slower than one chain at 16 Mi elements
+// with the parts 2 KiB apart.
 // Traffic: read; read + write (the old code: read + write, then read + write
 // again for all blocks but the first).
 // __builtin_shufflevector: clang's (the sanitizer builds), and GCC's from
