@@ -151,8 +151,13 @@ void row_sums_cpu(const float* x, size_t rows, size_t cols, float* out) {
 
 namespace {
 
-// Pass 1 sums each thread's block (reads only, vectorised); their running
-// totals give each block its start. Pass 2 scans each block from its start,
+// The array is scanned in rounds of one tile per thread (kScanTile). Pass 1
+// sums each thread's tile (reads only, vectorised); the running totals give
+// each tile its start. Pass 2 scans each tile from its start, reading it
+// from the core's cache: the input comes from memory once. With one block
+// per thread for the whole array (up to 5f41691) it came twice, and large
+// scans were bound by that traffic on the H100 machine (README, "The
+// batched workloads"). Pass 2 runs
 // sixteen elements per step in two vector registers: three shift-and-add
 // steps give each register's own prefix sums, the first's last lane is added
 // to the second, then the carry from the previous sixteen to both, and the
@@ -166,8 +171,6 @@ namespace {
 // the parts lay a multiple of 4 KiB apart (likely 4K aliasing between their
 // loads and stores), and was still slower than one chain at 16 Mi elements
 // with the parts 2 KiB apart.
-// Traffic: read; read + write (the old code: read + write, then read + write
-// again for all blocks but the first).
 // __builtin_shufflevector: clang's (the sanitizer builds), and GCC's from
 // GCC 12; an older compiler gets the one-chain loop.
 #if defined(__has_builtin)
@@ -218,22 +221,38 @@ void scan_run(const T* in, T* out, size_t n, T carry) {
   for (T s = c[0]; i < n; ++i) out[i] = s += in[i];
 }
 
+// Elements per thread and round: 512 KiB of int32/fp32 input, which with
+// its output stays in a core's L2 (1-2 MiB on current x86) between the two
+// passes.
+constexpr size_t kScanTile = size_t(128) << 10;
+
 template <typename T>
 void scan_blocked(const T* in, T* out, size_t n) {
   const int threads = omp_get_max_threads();
-  std::vector<T> start(size_t(threads) + 1, T(0));
+  // start[r % 2][t]: where thread t's tile of round r starts. Two sets, so a
+  // thread may begin the next round while another still reads this one's.
+  std::vector<T> start[2] = {std::vector<T>(size_t(threads) + 1), std::vector<T>(size_t(threads) + 1)};
+  T carry = 0;  // the sum of all rounds so far
 #pragma omp parallel num_threads(threads)
   {
     const size_t t = size_t(omp_get_thread_num()), nt = size_t(omp_get_num_threads());
-    const size_t lo = n / nt * t + n % nt * t / nt, hi = n / nt * (t + 1) + n % nt * (t + 1) / nt;
-    T total = 0;
+    for (size_t base = 0, round = 0; base < n; base += nt * kScanTile, ++round) {
+      const size_t m = std::min(nt * kScanTile, n - base);
+      const size_t lo = base + m / nt * t + m % nt * t / nt, hi = base + m / nt * (t + 1) + m % nt * (t + 1) / nt;
+      std::vector<T>& st = start[round % 2];
+      T total = 0;
 #pragma omp simd reduction(+ : total)
-    for (size_t i = lo; i < hi; ++i) total += in[i];
-    start[t + 1] = total;
+      for (size_t i = lo; i < hi; ++i) total += in[i];
+      st[t + 1] = total;
 #pragma omp barrier
 #pragma omp single
-    for (size_t i = 1; i <= nt; ++i) start[i] += start[i - 1];
-    scan_run(in + lo, out + lo, hi - lo, start[t]);
+      {
+        st[0] = carry;
+        for (size_t i = 1; i <= nt; ++i) st[i] += st[i - 1];
+        carry = st[nt];
+      }  // (the single's barrier: every thread sees the starts)
+      scan_run(in + lo, out + lo, hi - lo, st[t]);
+    }
   }
 }
 

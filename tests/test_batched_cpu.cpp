@@ -64,7 +64,8 @@ TEST_P(BatchedCpu, RowSumsMatchDoubleReference) {
 
 TEST_P(BatchedCpu, ScansMatchStd) {
   // 57 045: steps of sixteen and a tail (of 1 to 14) in every thread's block, for 1 to 16 threads.
-  for (size_t n : {size_t(1), size_t(2), size_t(1001), size_t(57045), size_t(1) << 20}) {
+  // 394 217: rounds of tiles (128 Ki elements per thread) with a short last round, for 1 or 2 threads.
+  for (size_t n : {size_t(1), size_t(2), size_t(1001), size_t(57045), size_t(394217), size_t(1) << 20}) {
     rng r(5000 + n);
     std::vector<int32_t> x(n), ref(n), got(n), got_std(n);
     for (auto& v : x) v = int32_t(r.below(17)) - 8;
