@@ -229,29 +229,27 @@ constexpr size_t kScanTile = size_t(128) << 10;
 template <typename T>
 void scan_blocked(const T* in, T* out, size_t n) {
   const int threads = omp_get_max_threads();
-  // start[r % 2][t]: where thread t's tile of round r starts. Two sets, so a
-  // thread may begin the next round while another still reads this one's.
-  std::vector<T> start[2] = {std::vector<T>(size_t(threads) + 1), std::vector<T>(size_t(threads) + 1)};
-  T carry = 0;  // the sum of all rounds so far
+  // sums[r % 2][t]: the sum of thread t's tile in round r. Two sets, so a
+  // thread may write the next round's while another still reads this one's;
+  // one barrier per round, after which every thread adds up the starts itself.
+  std::vector<T> sums[2] = {std::vector<T>(size_t(threads)), std::vector<T>(size_t(threads))};
 #pragma omp parallel num_threads(threads)
   {
     const size_t t = size_t(omp_get_thread_num()), nt = size_t(omp_get_num_threads());
+    T carry = 0;  // the sum of all rounds so far (the same in every thread)
     for (size_t base = 0, round = 0; base < n; base += nt * kScanTile, ++round) {
       const size_t m = std::min(nt * kScanTile, n - base);
       const size_t lo = base + m / nt * t + m % nt * t / nt, hi = base + m / nt * (t + 1) + m % nt * (t + 1) / nt;
-      std::vector<T>& st = start[round % 2];
+      std::vector<T>& sum = sums[round % 2];
       T total = 0;
 #pragma omp simd reduction(+ : total)
       for (size_t i = lo; i < hi; ++i) total += in[i];
-      st[t + 1] = total;
+      sum[t] = total;
 #pragma omp barrier
-#pragma omp single
-      {
-        st[0] = carry;
-        for (size_t i = 1; i <= nt; ++i) st[i] += st[i - 1];
-        carry = st[nt];
-      }  // (the single's barrier: every thread sees the starts)
-      scan_run(in + lo, out + lo, hi - lo, st[t]);
+      T start = carry;  // carry plus the tiles before this thread's
+      for (size_t i = 0; i < t; ++i) start += sum[i];
+      for (size_t i = 0; i < nt; ++i) carry += sum[i];
+      scan_run(in + lo, out + lo, hi - lo, start);
     }
   }
 }
