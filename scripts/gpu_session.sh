@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# Everything a GPU machine must show, in steps each meant to fit one
-# ten-minute call on a lent machine (not yet timed on one). Build there with
-# no packages and no network: carry the `.deps` prefix from
-# shared/offline-deps/pack.sh along.
+# Everything a GPU machine must show. Build there with no packages and no
+# network: carry the `.deps` prefix from shared/offline-deps/pack.sh along.
+#   scripts/gpu_session.sh lease     the plan for one call of a lent machine (below): build, tests,
+#                                    compute-sanitizer, then the default suite, all inside
+#                                    ACCEL_LEASE_SECONDS, packed into $OUT/lease.tar.gz
 #   scripts/gpu_session.sh test      build for this GPU, the release tests (GPU tests included;
 #                                    not the self-checks, see ACCEL_CTEST_EXCLUDE below)
 #   scripts/gpu_session.sh suite     the default suite -> results/<gpu>/report.{json,csv,md,html} + console.log
@@ -11,24 +12,46 @@
 #                                    gpu/TUNING.md reads them) and mlp_threads (the CPU MLP at small
 #                                    batches on 1, 4 and all threads)
 #   scripts/gpu_session.sh sanitize  scripts/compute_sanitizer.sh (memcheck, racecheck, initcheck, synccheck)
-#   scripts/gpu_session.sh all       the four in order
+#   scripts/gpu_session.sh all       test, suite, tune and sanitize in order (more than one call's ten minutes)
 # When $OUT is set (the lent machine's output folder) each step logs straight
 # into $OUT/logs, so a call cut off at its limit still returns what ran, and
 # the files a step wrote under results/<gpu>/ are copied to $OUT/results (at most
 # eight files come back from a call). A one-line summary per step comes last.
 #   ACCEL_STEP_TIMEOUT=S   stop a step after S seconds (SIGTERM: the suite saves
 #                          every finished case first); default: no limit
+#   ACCEL_RESULTS_DIR=D    where results/<gpu>/ goes (default: the repository's results/)
+#
+# lease: a session gets 15 minutes of device time in all, a machine's start
+# included, so the checks go in one call of at most ten minutes. In order:
+#   build     configure and build for this GPU (as test.sh and run.sh do; their later builds are no-ops)
+#   tests     the release tests but the self-checks and this script's own test (ctest), stopped after
+#             ACCEL_TEST_SECONDS (default 150)
+#   sanitize  compute_sanitizer.sh, stopped after ACCEL_SANITIZE_SECONDS (default 110)
+#   suite     the default suite, stopped (SIGTERM: every finished case saved, "interrupted": true)
+#             where ACCEL_LEASE_SECONDS (default 550) would be passed, less ACCEL_PACK_SECONDS (default
+#             45: accelbench may take seconds to stop, it gets 30 before SIGKILL, then the packing).
+#             tests and sanitize are cut shorter where they would leave the suite less than
+#             ACCEL_SUITE_MIN_SECONDS (default 180). Run again while results/<gpu>/report.json is such
+#             a partial report, `lease` resumes it (--resume), without tests and sanitize, its logs
+#             named lease-resume-*: extract the tarball into the checkout first, so the partial report
+#             travels with the next call.
+#   pack      results/<gpu>/{report.*,console.log} and the step logs (as results/<gpu>/logs/lease-*)
+#             into $OUT/lease.tar.gz: `tar xzf lease.tar.gz` in the repository root puts them in place.
 # Exit: 0 all passed; the first failing step's exit code otherwise; 2 no GPU or usage.
 set -uo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 source "$root/scripts/lib.sh"
 
 usage() {
-  echo "usage: scripts/gpu_session.sh test|suite|tune|sanitize|all" >&2
+  echo "usage: scripts/gpu_session.sh lease|test|suite|tune|sanitize|all" >&2
   exit 2
 }
 [ $# -eq 1 ] || usage
-case $1 in test | suite | tune | sanitize) steps=("$1") ;; all) steps=(test suite tune sanitize) ;; *) usage ;; esac
+case $1 in
+  lease | test | suite | tune | sanitize) steps=("$1") ;;
+  all) steps=(test suite tune sanitize) ;;
+  *) usage ;;
+esac
 
 if ! has_gpu; then
   echo "gpu_session.sh: no GPU on this machine (nvidia-smi lists none); nothing to do" >&2
@@ -38,19 +61,20 @@ fi
 gpu_name=$(nvidia-smi --query-gpu=name --format=csv,noheader | head -1)
 slug=$(echo "$gpu_name" | tr '[:upper:]' '[:lower:]' | sed -E 's/[^a-z0-9]+/-/g; s/^-+|-+$//g')
 [ -n "$slug" ] || { echo "gpu_session.sh: nvidia-smi gave no GPU name" >&2; exit 2; }
+results=${ACCEL_RESULTS_DIR:-$root/results}/$slug
 # Build for this GPU only: its compute capability, e.g. 9.0 -> 90.
 cc=$(nvidia-smi --query-gpu=compute_cap --format=csv,noheader | head -1 | tr -d ' .')
 export ACCEL_CUDA_ARCHS=${ACCEL_CUDA_ARCHS:-$cc}
 export ACCEL_SKIP_SANITIZERS=1  # the host sanitizers and fuzzing run in CI, not on the lent time
 # The A/A and planted-change self-checks run alone (RUN_SERIAL): on the H100 machine
 # 271 + 113 s of the test step's 444. They run in CI; ACCEL_CTEST_EXCLUDE= keeps them here.
-export ACCEL_CTEST_EXCLUDE=${ACCEL_CTEST_EXCLUDE-^SelfCheck\.}
+export ACCEL_CTEST_EXCLUDE=${ACCEL_CTEST_EXCLUDE-'^SelfCheck\.'}
+# In a lease its own test (a 30-s lease with stand-ins, twice) is left out too.
+[ "$1" = lease ] && ACCEL_CTEST_EXCLUDE="${ACCEL_CTEST_EXCLUDE:+$ACCEL_CTEST_EXCLUDE|}^GpuSessionScript\$"
 
 logs=${OUT:+$OUT/logs}
 logs=${logs:-$root/build/gpu_session}
 mkdir -p "$logs"
-limit=()
-[ -n "${ACCEL_STEP_TIMEOUT:-}" ] && limit=(timeout -s TERM -k 30 "$ACCEL_STEP_TIMEOUT")
 # What ran, for the log: the machine, its CPU and the tools the build uses.
 echo "== $gpu_name, driver $(nvidia-smi --query-gpu=driver_version --format=csv,noheader | head -1);" \
   "$(nproc) CPUs: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//')"
@@ -60,16 +84,47 @@ echo "   nvcc $(nvcc --version 2>/dev/null | grep -o 'release [0-9.]*'); $(cmake
 summary=()
 status=0
 
+# The default suite, its console output appended to results/<gpu>/console.log;
+# extra arguments go to accelbench run. run.sh ends in `exec accelbench`, so
+# the `wrap` command (a timeout) signals accelbench itself.
+wrap=()
+suite_run() {
+  mkdir -p "$results"
+  "${wrap[@]}" "$root/scripts/run.sh" --out "$results/report.json" --force --format console,json,csv,md,html "$@" |
+    tee -a "$results/console.log"
+}
+
+# A partial report of the suite (written by a lease cut short), to resume.
+partial_report() {
+  [ -f "$results/report.json" ] && grep -q '"interrupted": *true' "$results/report.json"
+}
+
+# summarize STEP LOG RC START: the step's summary line, and the first failing exit code.
+summarize() {
+  local step=$1 log=$2 rc=$3 start=$4 detail
+  case $step in
+    test | tests) detail=$(grep -E 'tests passed|tests failed' "$log" | tail -1) ;;
+    suite)
+      local said='^summary: .*|interrupted; [0-9]+ finished case\(s\)|[0-9]+ of [0-9]+ point\(s\) already finished'
+      detail=$(grep -oE "$said" "$log" | sed -E 's/ \(target.*//' | paste -sd ';' -)
+      ;;
+    tune) detail=$(grep -E '^summary: ' "$log" | sed -E 's/^summary: //; s/ \(target.*//' | paste -sd ';' -) ;;
+    sanitize) detail="$(grep -cE '^ok ' "$log") ok, $(grep -cE '^FAILED ' "$log") failed" ;;
+    build) detail=$(grep -E '^\[[0-9]+/[0-9]+\]' "$log" | tail -1 | cut -c1-60) ;;
+  esac
+  [ "$rc" -eq 124 ] && detail="stopped at its time limit; $detail"
+  summary+=("$(printf '%-14s rc=%-3s %4ss  %s' "$step" "$rc" "$((SECONDS - start))" "$detail")")
+  [ "$rc" -eq 0 ] || { [ "$status" -ne 0 ] || status=$rc; }
+}
+
 run_step() {
   local step=$1 log="$logs/$1.log" rc start=$SECONDS
+  local limit=()
+  [ -n "${ACCEL_STEP_TIMEOUT:-}" ] && limit=(timeout -s TERM -k 30 "$ACCEL_STEP_TIMEOUT")
   echo "== $step ($gpu_name, sm_$ACCEL_CUDA_ARCHS) =="
   case $step in
     test) "${limit[@]}" "$root/scripts/test.sh" ;;
-    suite)
-      mkdir -p "$root/results/$slug"
-      "${limit[@]}" "$root/scripts/run.sh" --out "$root/results/$slug/report.json" --force \
-        --format console,json,csv,md,html | tee "$root/results/$slug/console.log"
-      ;;
+    suite) rm -f "$results/console.log" && wrap=("${limit[@]}") && suite_run ;;
     tune)
       # One sample round, 0.2-1 s per case, no fallback section: minutes, not the suite's
       # statistics; the same flags as the runs gpu/TUNING.md compares with. The console
@@ -78,9 +133,9 @@ run_step() {
         local name=$1
         shift
         "${limit[@]}" "$root/scripts/run.sh" "$@" --max-time 1 --min-time 0.2 --rounds 1 --no-fallback \
-          --out "$root/results/$slug/tune/$name.json" --force --format console,json,md
+          --out "$results/tune/$name.json" --force --format console,json,md
       }
-      mkdir -p "$root/results/$slug/tune"
+      mkdir -p "$results/tune"
       tune_run gemm --suite "$root/scripts/gemm_suite.json" &&
         tune_run mlp_layers --suite "$root/scripts/mlp_layers_suite.json" &&
         tune_run mlp_threads --workloads mlp --batch-sizes 1,16,64,256 --cpu-threads 1,4,all
@@ -89,13 +144,7 @@ run_step() {
   esac >"$log" 2>&1
   rc=$?
   tail -25 "$log"
-  case $step in
-    test) detail=$(grep -E 'tests passed|tests failed' "$log" | tail -1) ;;
-    suite) detail=$(grep -E '^summary: ' "$log" | tail -1) ;;
-    tune) detail=$(grep -E '^summary: ' "$log" | sed -E 's/^summary: //; s/ \(target.*//' | paste -sd ';' -) ;;
-    sanitize) detail="$(grep -cE '^ok ' "$log") ok, $(grep -cE '^FAILED ' "$log") failed" ;;
-  esac
-  summary+=("$(printf '%-9s rc=%-3s %4ss  %s' "$step" "$rc" "$((SECONDS - start))" "$detail")")
+  summarize "$step" "$log" "$rc" "$start"
   if [ -n "${OUT:-}" ]; then
     # At most 8 files come back from a call: the sanitizer's nine logs as one.
     [ "$step" = sanitize ] &&
@@ -103,17 +152,101 @@ run_step() {
     # Only what this step wrote: results/<gpu>/ may hold committed files (logs/, earlier runs).
     if [ "$step" = suite ]; then
       mkdir -p "$OUT/results/$slug" &&
-        cp "$root/results/$slug"/{report.{json,csv,md,html},console.log} "$OUT/results/$slug/" 2>/dev/null
+        cp "$results"/{report.{json,csv,md,html},console.log} "$OUT/results/$slug/" 2>/dev/null
     fi
     if [ "$step" = tune ]; then
       mkdir -p "$OUT/results/$slug/tune" &&
-        cp "$root/results/$slug/tune"/{gemm,mlp_layers,mlp_threads}.{json,md} "$OUT/results/$slug/tune/" 2>/dev/null
+        cp "$results/tune"/{gemm,mlp_layers,mlp_threads}.{json,md} "$OUT/results/$slug/tune/" 2>/dev/null
     fi
   fi
-  [ "$rc" -eq 0 ] || { [ "$status" -ne 0 ] || status=$rc; }
 }
 
-for s in "${steps[@]}"; do run_step "$s"; done
+# capped S: S, or what is left of the lease before the suite's minimum share if that is less.
+capped() {
+  local left=$((deadline - SECONDS - pack_s - suite_min_s))
+  ((left < $1)) && echo "$((left > 0 ? left : 0))" || echo "$1"
+}
+
+lease() {
+  local budget=${ACCEL_LEASE_SECONDS:-550} test_s=${ACCEL_TEST_SECONDS:-150}
+  local sanitize_s=${ACCEL_SANITIZE_SECONDS:-110} n start rc s resume=() tag=lease
+  pack_s=${ACCEL_PACK_SECONDS:-45} suite_min_s=${ACCEL_SUITE_MIN_SECONDS:-180}
+  for n in "$budget" "$test_s" "$sanitize_s" "$pack_s" "$suite_min_s"; do
+    [[ $n =~ ^[0-9]+$ ]] || { echo "gpu_session.sh: lease: '$n' is not a number of seconds" >&2; exit 2; }
+  done
+  deadline=$((SECONDS + budget))
+  echo "== lease: $budget s for build, tests, compute-sanitizer and the suite ($gpu_name, sm_$ACCEL_CUDA_ARCHS) =="
+  partial_report && resume=(--resume "$results/report.json") && tag=lease-resume
+
+  start=$SECONDS
+  ensure_deps >"$logs/$tag-build.log" 2>&1 && configure_and_build release >>"$logs/$tag-build.log" 2>&1
+  rc=$?
+  summarize build "$logs/$tag-build.log" "$rc" "$start"
+  if [ "$rc" -ne 0 ]; then
+    tail -25 "$logs/$tag-build.log"
+    return
+  fi
+
+  if [ ${#resume[@]} -eq 0 ]; then
+    # One after the other: some tests fill the card (the capacity check, the
+    # real out-of-memory), which would fail a sanitized test beside them.
+    s=$(capped "$test_s")
+    if ((s > 0)); then
+      start=$SECONDS
+      local exclude=()
+      [ -n "$ACCEL_CTEST_EXCLUDE" ] && exclude=(-E "$ACCEL_CTEST_EXCLUDE")
+      (cd "$root/build/release" &&
+        timeout -s TERM -k 10 "$s" ctest --output-on-failure -j"$(nproc)" --timeout 300 "${exclude[@]}") \
+        >"$logs/lease-test.log" 2>&1
+      summarize tests "$logs/lease-test.log" $? "$start"
+      grep -E -A20 'tests passed|tests failed' "$logs/lease-test.log"
+    fi
+    s=$(capped "$sanitize_s")
+    if ((s > 0)); then
+      start=$SECONDS
+      timeout -s TERM -k 10 "$s" "$root/scripts/compute_sanitizer.sh" >"$logs/lease-sanitize.log" 2>&1
+      summarize sanitize "$logs/lease-sanitize.log" $? "$start"
+      tail -n +1 "$root"/build/release/compute-sanitizer.*.log >"$logs/lease-compute-sanitizer.logs" 2>/dev/null
+      grep -E '^(ok|FAILED) ' "$logs/lease-sanitize.log"
+    fi
+  else
+    echo "resuming the suite from $results/report.json (tests and compute-sanitizer ran in the first call)"
+  fi
+
+  s=$((deadline - SECONDS - pack_s))
+  if ((s > 0)); then
+    start=$SECONDS
+    [ ${#resume[@]} -eq 0 ] && rm -f "$results/console.log"
+    # --foreground: the signal goes to accelbench alone, which stops its own rounds' child processes.
+    wrap=(timeout --foreground -s TERM -k 30 "$s")
+    suite_run "${resume[@]}" >"$logs/$tag-suite.log" 2>&1
+    rc=$?
+    tail -15 "$logs/$tag-suite.log"
+    summarize suite "$logs/$tag-suite.log" "$rc" "$start"
+  else
+    summary+=("suite          not run: no time left in the lease")
+    [ "$status" -ne 0 ] || status=124
+  fi
+
+  # pack: one file back (at most eight come back from a call), laid out as the checkout's results/.
+  mkdir -p "$results/logs"
+  cp "$logs"/lease-* "$results/logs/" 2>/dev/null
+  if [ -n "${OUT:-}" ]; then
+    local base
+    base=$(dirname "$results")
+    (cd "$base/.." && tar czf "$OUT/lease.tar.gz" \
+      "$(basename "$base")/$slug"/{report.{json,csv,md,html},console.log} \
+      "$(basename "$base")/$slug/logs"/lease-* 2>/dev/null)
+    echo "packed: $(tar tzf "$OUT/lease.tar.gz" 2>/dev/null | grep -vc '/$') files in \$OUT/lease.tar.gz" \
+      "($(du -h "$OUT/lease.tar.gz" | cut -f1))"
+  fi
+}
+
+if [ "${steps[0]}" = lease ]; then
+  lease
+else
+  for s in "${steps[@]}"; do run_step "$s"; done
+fi
 echo "== summary: $gpu_name -> results/$slug =="
 printf '%s\n' "${summary[@]}"
 exit "$status"

@@ -3,8 +3,13 @@
 # its `sanitize` step, with stand-ins for nvidia-smi and compute-sanitizer on
 # PATH (an H100 that reports no errors), names the results folder, runs every
 # tool over every GPU test binary, copies the logs under $OUT (the nine tool
-# logs as one file) and ends with its summary. The tools' real verdicts need
-# a GPU; this checks the script.
+# logs as one file) and ends with its summary. Then `lease` with a 30-s
+# budget (stand-ins for cmake and ctest too, so it neither rebuilds nor runs
+# this test again; the real accelbench runs the default suite, on the CPU
+# here): the suite is stopped at the deadline and leaves a valid partial
+# report, everything comes back as one tarball under $OUT, and a second
+# lease resumes that report. The tools' real verdicts need a GPU; this
+# checks the script.
 # Usage: gpu_session_test.sh REPO_ROOT   (exit 77, skipped, without build/release's test binaries)
 set -uo pipefail
 root=$1
@@ -34,11 +39,65 @@ out=$(PATH="$tmp/bin:$PATH" OUT="$tmp/out" "$root/scripts/gpu_session.sh" saniti
 rc=$?
 echo "$out"
 [ $rc -eq 0 ] || fail "sanitize step exited $rc"
-echo "$out" | grep -q '^== summary: NVIDIA H100 80GB HBM3 -> results/nvidia-h100-80gb-hbm3 ==$' || fail "summary heading"
+echo "$out" | grep -q '^== summary: NVIDIA H100 80GB HBM3 -> results/nvidia-h100-80gb-hbm3 ==$' ||
+  fail "summary heading"
 echo "$out" | grep -qE '^sanitize +rc=0 .* 9 ok, 0 failed$' || fail "summary line"
 [ -f "$tmp/out/logs/sanitize.log" ] || fail "step log not under \$OUT"
 # At most 8 files come back from a lent machine: the nine tool logs travel as one.
 [ -f "$tmp/out/logs/compute-sanitizer.logs" ] || fail "tool logs not under \$OUT"
 n=$(grep -c '^==> .*compute-sanitizer\..*\.log <==$' "$tmp/out/logs/compute-sanitizer.logs")
 [ "$n" -eq 9 ] || fail "9 tool logs expected in \$OUT/logs/compute-sanitizer.logs, found $n"
+
+# lease, into a scratch results folder (never the checkout's).
+cat >"$tmp/bin/cmake" <<'CM'
+#!/bin/sh
+exit 0
+CM
+printf '#!/bin/sh\necho "$*" >"%s/ctest.args"\necho "100%% tests passed, 0 tests failed out of 3"\n' "$tmp" \
+  >"$tmp/bin/ctest"
+chmod +x "$tmp/bin/"*
+lease() {
+  rm -rf "$tmp/out" && mkdir -p "$tmp/out"
+  PATH="$tmp/bin:$PATH" OUT="$tmp/out" ACCEL_RESULTS_DIR="$tmp/results" ACCEL_LEASE_SECONDS=30 \
+    ACCEL_PACK_SECONDS=5 ACCEL_SUITE_MIN_SECONDS=10 "$root/scripts/gpu_session.sh" lease 2>&1
+}
+# (An nvidia-smi that lists no GPU: on a GPU machine the real one would start a real lease.)
+mkdir -p "$tmp/nogpu" && printf '#!/bin/sh\nexit 0\n' >"$tmp/nogpu/nvidia-smi" && chmod +x "$tmp/nogpu/nvidia-smi"
+PATH="$tmp/nogpu:$PATH" "$root/scripts/gpu_session.sh" lease >/dev/null 2>&1
+[ $? -eq 2 ] || fail "lease without a GPU must exit 2"
+out=$(ACCEL_LEASE_SECONDS=soon PATH="$tmp/bin:$PATH" "$root/scripts/gpu_session.sh" lease 2>&1)
+[ $? -eq 2 ] || fail "a lease budget that is not a number must exit 2"
+echo "$out" | grep -q "'soon' is not a number of seconds" || fail "bad budget message: $out"
+out=$(lease)
+rc=$?
+echo "$out"
+[ $rc -eq 124 ] || fail "a lease whose suite is stopped at the deadline must exit 124, not $rc"
+echo "$out" | grep -qE '^build +rc=0 ' || fail "lease: build summary"
+echo "$out" | grep -qE '^tests +rc=0 .*100% tests passed' || fail "lease: test summary"
+echo "$out" | grep -qE '^sanitize +rc=0 .* 9 ok, 0 failed$' || fail "lease: sanitizer summary"
+# The self-checks run in CI, and this test would run a lease inside the lease.
+grep -qF -- '-E ^SelfCheck\.|^GpuSessionScript$' "$tmp/ctest.args" || fail "lease: ctest got $(cat "$tmp/ctest.args")"
+echo "$out" | grep -qE '^suite +rc=124 .*stopped at its time limit' || fail "lease: suite summary"
+[ "$(ls "$tmp/out")" = "$(printf 'lease.tar.gz\nlogs')" ] || fail "lease: \$OUT holds $(ls "$tmp/out")"
+mkdir "$tmp/unpacked" && tar xzf "$tmp/out/lease.tar.gz" -C "$tmp/unpacked" || fail "lease: tarball"
+r="$tmp/unpacked/results/nvidia-h100-80gb-hbm3"
+# (The stand-in build writes an empty log.)
+for f in report.json report.md console.log logs/lease-build.log logs/lease-test.log logs/lease-sanitize.log \
+  logs/lease-compute-sanitizer.logs logs/lease-suite.log; do
+  [ -f "$r/$f" ] || fail "lease: $f missing from the tarball"
+done
+grep -q '"interrupted": true' "$r/report.json" || fail "lease: the stopped suite's report must say interrupted"
+python3 -c 'import json,sys; json.load(open(sys.argv[1]))' "$r/report.json" || fail "lease: report.json is not JSON"
+
+# A second lease resumes the partial report and leaves the checks out.
+out=$(lease)
+echo "$out"
+echo "$out" | grep -qE '^suite .*[0-9]+ of [0-9]+ point\(s\) already finished' ||
+  fail "second lease: the suite must resume"
+echo "$out" | grep -qE '^(tests|sanitize) ' && fail "second lease: tests and compute-sanitizer must not run again"
+tar xzf "$tmp/out/lease.tar.gz" -C "$tmp/unpacked" || fail "second lease: tarball"
+grep -qE '"resumed_from": ".*/report.json"' "$r/report.json" || fail "second lease: report has no resumed_from"
+for f in logs/lease-suite.log logs/lease-resume-build.log logs/lease-resume-suite.log; do
+  [ -f "$r/$f" ] || fail "second lease: $f missing (the first call's logs must stay)"
+done
 echo "ok"
