@@ -103,7 +103,13 @@ partial_report() {
 summarize() {
   local step=$1 log=$2 rc=$3 start=$4 detail
   case $step in
-    test | tests) detail=$(grep -E 'tests passed|tests failed' "$log" | tail -1) ;;
+    test | tests)
+      detail=$(grep -E 'tests passed|tests failed' "$log" | tail -1)
+      # Stopped at its limit, ctest prints no summary: count what finished.
+      [ -n "$detail" ] || detail="$(grep -cE 'Test +#[0-9]+: .* Passed +[0-9.]+ sec$' "$log") passed, $(grep -cE \
+        'Test +#[0-9]+: .*\*\*\*(Failed|Exception|Timeout)' "$log") failed, of $(grep -oE '[0-9]+/[0-9]+ Test' "$log" |
+        head -1 | grep -oE '/[0-9]+' | tr -d /) before the stop"
+      ;;
     suite)
       local said='^summary: .*|interrupted; [0-9]+ finished case\(s\)|[0-9]+ of [0-9]+ point\(s\) already finished'
       detail=$(grep -oE "$said" "$log" | sed -E 's/ \(target.*//' | paste -sd ';' -)

@@ -100,4 +100,17 @@ grep -qE '"resumed_from": ".*/report.json"' "$r/report.json" || fail "second lea
 for f in logs/lease-suite.log logs/lease-resume-build.log logs/lease-resume-suite.log; do
   [ -f "$r/$f" ] || fail "second lease: $f missing (the first call's logs must stay)"
 done
+
+# Tests stopped at their limit: ctest prints no summary, so the lease counts what finished.
+cat >"$tmp/bin/ctest" <<'CT'
+#!/bin/sh
+echo "  1/9 Test  #4: Report.FailedWriteKeepsTheOld .........   Passed    0.01 sec"
+echo "  2/9 Test  #7: Cli.Something ...........................***Failed    0.20 sec"
+sleep 60
+CT
+out=$(PATH="$tmp/bin:$PATH" OUT="$tmp/out" ACCEL_RESULTS_DIR="$tmp/results-cut" ACCEL_LEASE_SECONDS=12 \
+  ACCEL_TEST_SECONDS=2 ACCEL_PACK_SECONDS=8 ACCEL_SUITE_MIN_SECONDS=0 "$root/scripts/gpu_session.sh" lease 2>&1)
+echo "$out"
+echo "$out" | grep -qE '^tests +rc=124 .*stopped at its time limit; 1 passed, 1 failed, of 9 before the stop$' ||
+  fail "lease: a stopped test step's summary"
 echo "ok"
