@@ -24,8 +24,8 @@
 # lease: a session gets 15 minutes of device time in all, a machine's start
 # included, so the checks go in one call of at most ten minutes. In order:
 #   build     configure and build for this GPU (as test.sh and run.sh do; their later builds are no-ops)
-#   tests     the release tests but the self-checks and this script's own test (ctest), stopped after
-#             ACCEL_TEST_SECONDS (default 150)
+#   tests     scripts/test.sh as the test step runs it, also without this script's own test, stopped
+#             after ACCEL_TEST_SECONDS (default 150)
 #   sanitize  compute_sanitizer.sh, stopped after ACCEL_SANITIZE_SECONDS (default 110)
 #   suite     the default suite, stopped (SIGTERM: every finished case saved, "interrupted": true)
 #             where ACCEL_LEASE_SECONDS (default 550) would be passed, less ACCEL_PACK_SECONDS (default
@@ -199,11 +199,9 @@ lease() {
     s=$(capped "$test_s")
     if ((s > 0)); then
       start=$SECONDS
-      local exclude=()
-      [ -n "$ACCEL_CTEST_EXCLUDE" ] && exclude=(-E "$ACCEL_CTEST_EXCLUDE")
-      (cd "$root/build/release" &&
-        timeout -s TERM -k 10 "$s" ctest --output-on-failure -j"$(nproc)" --timeout 300 "${exclude[@]}") \
-        >"$logs/lease-test.log" 2>&1
+      # The `test` step's command (its build is a no-op now); ACCEL_SKIP_SANITIZERS and
+      # ACCEL_CTEST_EXCLUDE above reach its ctest.
+      timeout -s TERM -k 10 "$s" "$root/scripts/test.sh" >"$logs/lease-test.log" 2>&1
       summarize tests "$logs/lease-test.log" $? "$start"
       grep -E -A20 'tests passed|tests failed' "$logs/lease-test.log"
     fi
