@@ -37,6 +37,12 @@
 #             travels with the next call.
 #   pack      results/<gpu>/{report.*,console.log} and the step logs (as results/<gpu>/logs/lease-*)
 #             into $OUT/lease.tar.gz: `tar xzf lease.tar.gz` in the repository root puts them in place.
+# With $OUT set, the suite checkpoints its JSON report to $OUT/report.json (every 2 s; CSV,
+# Markdown and HTML are rendered from it when it stops) and the steps log to $OUT/logs, so a
+# call killed before the packing still returns every finished case: copy $OUT/report.json to
+# results/<gpu>/report.json and the next lease resumes it. The device tool's limit for a call
+# can be shorter than the lease (what is left of the session's device time): a second call
+# sets ACCEL_LEASE_SECONDS below it.
 # Exit: 0 all passed; the first failing step's exit code otherwise; 2 no GPU or usage.
 set -uo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -86,12 +92,13 @@ status=0
 
 # The default suite, its console output appended to results/<gpu>/console.log;
 # extra arguments go to accelbench run. run.sh ends in `exec accelbench`, so
-# the `wrap` command (a timeout) signals accelbench itself.
+# the `wrap` command (a timeout) signals accelbench itself. The report goes to
+# $suite_out (default results/<gpu>/report.json) in $suite_formats.
 wrap=()
 suite_run() {
   mkdir -p "$results"
-  "${wrap[@]}" "$root/scripts/run.sh" --out "$results/report.json" --force --format console,json,csv,md,html "$@" |
-    tee -a "$results/console.log"
+  "${wrap[@]}" "$root/scripts/run.sh" --out "${suite_out:-$results/report.json}" --force \
+    --format "${suite_formats:-console,json,csv,md,html}" "$@" | tee -a "$results/console.log"
 }
 
 # A partial report of the suite (written by a lease cut short), to resume.
@@ -223,8 +230,20 @@ lease() {
     [ ${#resume[@]} -eq 0 ] && rm -f "$results/console.log"
     # --foreground: the signal goes to accelbench alone, which stops its own rounds' child processes.
     wrap=(timeout --foreground -s TERM -k 30 "$s")
+    # Under $OUT the report's checkpoints (every 2 s) come back even from a call
+    # killed before the packing (a limit shorter than the lease); the other
+    # formats are rendered from it afterwards, as the run would write them.
+    local live= f suite_out=$results/report.json suite_formats=console,json,csv,md,html
+    [ -n "${OUT:-}" ] && live=$OUT/report.json suite_out=$OUT/report.json suite_formats=console,json
     suite_run "${resume[@]}" >"$logs/$tag-suite.log" 2>&1
     rc=$?
+    if [ -n "$live" ] && [ -f "$live" ]; then
+      cp "$live" "$results/report.json"
+      for f in csv md html; do
+        "$root/build/release/bench/accelbench" report "$results/report.json" --format $f \
+          --out "$results/report.$f" --force >>"$logs/$tag-suite.log" 2>&1
+      done
+    fi
     tail -15 "$logs/$tag-suite.log"
     summarize suite "$logs/$tag-suite.log" "$rc" "$start"
   else
@@ -241,6 +260,9 @@ lease() {
     (cd "$base/.." && tar czf "$OUT/lease.tar.gz" \
       "$(basename "$base")/$slug"/{report.{json,csv,md,html},console.log} \
       "$(basename "$base")/$slug/logs"/lease-* 2>/dev/null)
+    # The suite's report is in the tarball now: one file back, not two.
+    # (grep reads the whole list: with -q, tar could die of SIGPIPE and fail the pipeline.)
+    tar tzf "$OUT/lease.tar.gz" 2>/dev/null | grep "/$slug/report.json\$" >/dev/null && rm -f "$OUT/report.json"
     echo "packed: $(tar tzf "$OUT/lease.tar.gz" 2>/dev/null | grep -vc '/$') files in \$OUT/lease.tar.gz" \
       "($(du -h "$OUT/lease.tar.gz" | cut -f1))"
   fi

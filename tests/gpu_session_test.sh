@@ -8,8 +8,9 @@
 # this test again; the real accelbench runs the default suite, on the CPU
 # here): the suite is stopped at the deadline and leaves a valid partial
 # report, everything comes back as one tarball under $OUT, and a second
-# lease resumes that report. The tools' real verdicts need a GPU; this
-# checks the script.
+# lease resumes that report; a lease killed outright mid-suite leaves its
+# checkpoint under $OUT, which a later lease resumes. The tools' real verdicts
+# need a GPU; this checks the script.
 # Usage: gpu_session_test.sh REPO_ROOT   (exit 77, skipped, without build/release's test binaries)
 set -uo pipefail
 root=$1
@@ -56,9 +57,9 @@ CM
 printf '#!/bin/sh\necho "$*" >"%s/ctest.args"\necho "100%% tests passed, 0 tests failed out of 3"\n' "$tmp" \
   >"$tmp/bin/ctest"
 chmod +x "$tmp/bin/"*
-lease() {
+lease() {  # [RESULTS_DIR]
   rm -rf "$tmp/out" && mkdir -p "$tmp/out"
-  PATH="$tmp/bin:$PATH" OUT="$tmp/out" ACCEL_RESULTS_DIR="$tmp/results" ACCEL_LEASE_SECONDS=30 \
+  PATH="$tmp/bin:$PATH" OUT="$tmp/out" ACCEL_RESULTS_DIR="${1:-$tmp/results}" ACCEL_LEASE_SECONDS=30 \
     ACCEL_PACK_SECONDS=5 ACCEL_SUITE_MIN_SECONDS=10 "$root/scripts/gpu_session.sh" lease 2>&1
 }
 # (An nvidia-smi that lists no GPU: on a GPU machine the real one would start a real lease.)
@@ -100,6 +101,29 @@ grep -qE '"resumed_from": ".*/report.json"' "$r/report.json" || fail "second lea
 for f in logs/lease-suite.log logs/lease-resume-build.log logs/lease-resume-suite.log; do
   [ -f "$r/$f" ] || fail "second lease: $f missing (the first call's logs must stay)"
 done
+
+# A call killed at its limit before the packing (the device tool kills every
+# process of the command): the suite's last checkpoint is under $OUT, with the
+# step logs, and a later lease resumes it.
+rm -rf "$tmp/out" && mkdir -p "$tmp/out"
+PATH="$tmp/bin:$PATH" OUT="$tmp/out" ACCEL_RESULTS_DIR="$tmp/results-killed" ACCEL_LEASE_SECONDS=120 \
+  ACCEL_PACK_SECONDS=5 ACCEL_SUITE_MIN_SECONDS=10 setsid "$root/scripts/gpu_session.sh" lease >/dev/null 2>&1 &
+pid=$!
+for _ in $(seq 120); do
+  grep -qE '"completed_points": \[$' "$tmp/out/report.json" 2>/dev/null && break
+  sleep 0.5
+done
+kill -KILL -- -"$pid" 2>/dev/null
+wait "$pid" 2>/dev/null
+[ ! -e "$tmp/out/lease.tar.gz" ] || fail "killed lease: it must have been killed before the packing"
+[ -f "$tmp/out/logs/lease-suite.log" ] || fail "killed lease: no suite log under \$OUT"
+python3 -c 'import json,sys; r=json.load(open(sys.argv[1])); assert r["interrupted"] and r["completed_points"]' \
+  "$tmp/out/report.json" || fail "killed lease: \$OUT/report.json is not a partial report with a finished point"
+k="$tmp/results-killed/nvidia-h100-80gb-hbm3"
+cp "$tmp/out/report.json" "$k/report.json" || fail "killed lease: no results folder"
+out=$(lease "$tmp/results-killed")
+echo "$out" | grep -qE '^suite .*[1-9][0-9]* of [0-9]+ point\(s\) already finished' ||
+  fail "killed lease: a later lease must resume its checkpoint: $(echo "$out" | grep -E '^suite ')"
 
 # Tests stopped at their limit: ctest prints no summary, so the lease counts what finished.
 cat >"$tmp/bin/ctest" <<'CT'
