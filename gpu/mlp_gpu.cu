@@ -109,6 +109,11 @@ class mlp_gpu_run final : public device_run {
     std::copy(input, input + input_size, host_in_->get());
     if (use_cublas) cublas_ = std::make_unique<cublas_handle>(stream_.get());
     copy_in();
+    // Poisoned (0xff bytes, NaN as fp32): an element of an activation, a
+    // split-K plane or the output that the first run leaves unwritten makes
+    // the output fail its verification instead of passing on what the memory held.
+    for (device_buffer<float>* b : {&act_[0], &act_[1], &out_, &splitk_ws_})
+      if (b->bytes() > 0) ACCEL_CUDA(cudaMemsetAsync(b->get(), 0xff, b->bytes(), stream_.get()));
     ACCEL_SYNC(stream_.get());
   }
 
