@@ -35,7 +35,8 @@ failed=0
 check() {
   local tool=$1 t=$2
   shift 2
-  local log="$build/compute-sanitizer.$tool.$(basename "$t").log"
+  local log
+  log="$build/compute-sanitizer.$tool.$(basename "$t").log"
   # --error-exitcode makes any report a failure even when the test itself passes.
   # The test over 2^23 rows runs the same kernels as the others on a larger
   # grid; under racecheck it would take many minutes. The real out-of-memory

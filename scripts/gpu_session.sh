@@ -233,7 +233,7 @@ lease() {
     # Under $OUT the report's checkpoints (every 2 s) come back even from a call
     # killed before the packing (a limit shorter than the lease); the other
     # formats are rendered from it afterwards, as the run would write them.
-    local live= f suite_out=$results/report.json suite_formats=console,json,csv,md,html
+    local live='' f suite_out=$results/report.json suite_formats=console,json,csv,md,html
     [ -n "${OUT:-}" ] && live=$OUT/report.json suite_out=$OUT/report.json suite_formats=console,json
     suite_run "${resume[@]}" >"$logs/$tag-suite.log" 2>&1
     rc=$?
