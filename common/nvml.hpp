@@ -31,6 +31,8 @@ std::string throttled_between(const std::optional<gpu_health>& before, const std
 class nvml {
  public:
   static nvml& instance();  // loads and initialises NVML once
+  nvml(const nvml&) = delete;
+  nvml& operator=(const nvml&) = delete;
   bool available() const { return ok_; }
   const std::string& reason() const { return reason_; }  // why not available
   // By PCI bus id ("0000:3B:00.0", as CUDA reports it); null when not readable.
@@ -42,7 +44,7 @@ class nvml {
   std::string reason_;
   void* lib_ = nullptr;
   struct fns;
-  fns* f_ = nullptr;
+  fns* f_ = nullptr;  // the one instance's, kept (like the library) for the life of the process
 };
 
 }  // namespace accel
