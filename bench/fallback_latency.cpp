@@ -194,7 +194,7 @@ json measure_cold_start(const run_config& cfg, const gpu_probe& gpu) {
   const child_result c = run_self({"internal", "cold-start", "--device", std::to_string(cfg.device)});
   if (c.interrupted) return {{"measured", false}, {"reason", "interrupted"}};
   if (!json::accept(c.out)) return {{"measured", false}, {"reason", "the cold-start child failed"}};
-  const json j = json::parse(c.out);
+  json j = json::parse(c.out);  // not const: returned by move
   if (j.contains("error")) return {{"measured", false}, {"reason", j["error"]}};
   return j;
 }
