@@ -20,6 +20,8 @@
 #   ACCEL_STEP_TIMEOUT=S   stop a step after S seconds (SIGTERM: the suite saves
 #                          every finished case first); default: no limit
 #   ACCEL_RESULTS_DIR=D    where results/<gpu>/ goes (default: the repository's results/)
+#   ACCEL_KEEP_DIR=D       where lease keeps <gpu>/{report.json,console.log} of a cut suite
+#                          (default: build/gpu_session; tests point both elsewhere)
 #
 # lease: a session gets 15 minutes of device time in all, a machine's start
 # included, so the checks go in one call of at most ten minutes. In order:
@@ -34,7 +36,8 @@
 #             ACCEL_SUITE_MIN_SECONDS (default 180). Run again while results/<gpu>/report.json is such
 #             a partial report, `lease` resumes it (--resume), without tests and sanitize, its logs
 #             named lease-resume-*: extract the tarball into the checkout first, so the partial report
-#             travels with the next call.
+#             travels with the next call. On a machine still warm from the first call the copy kept
+#             under build/gpu_session/<gpu>/ (ACCEL_KEEP_DIR) is resumed without that.
 #   pack      results/<gpu>/{report.*,console.log} and the step logs (as results/<gpu>/logs/lease-*)
 #             into $OUT/lease.tar.gz: `tar xzf lease.tar.gz` in the repository root puts them in place.
 # With $OUT set, the suite checkpoints its JSON report to $OUT/report.json (every 2 s; CSV,
@@ -101,10 +104,13 @@ suite_run() {
     --format "${suite_formats:-console,json,csv,md,html}" "$@" | tee -a "$results/console.log"
 }
 
-# A partial report of the suite (written by a lease cut short), to resume.
-partial_report() {
-  [ -f "$results/report.json" ] && grep -q '"interrupted": *true' "$results/report.json"
-}
+# partial_report FILE: FILE is a partial report of the suite (written by a lease cut short), to resume.
+partial_report() { [ -f "$1" ] && grep -q '"interrupted": *true' "$1"; }
+# Where a lease also keeps a partial report and its console log: build/ is git-ignored, so a warm
+# lent machine keeps them between calls, and the next call resumes even if the first call's
+# tarball was not unpacked into the checkout it sent (a tracked report there would have
+# replaced the partial one).
+keep=${ACCEL_KEEP_DIR:-$root/build/gpu_session}/$slug
 
 # summarize STEP LOG RC START: the step's summary line, and the first failing exit code.
 summarize() {
@@ -189,7 +195,13 @@ lease() {
   done
   deadline=$((SECONDS + budget))
   echo "== lease: $budget s for build, tests, compute-sanitizer and the suite ($gpu_name, sm_$ACCEL_CUDA_ARCHS) =="
-  partial_report && resume=(--resume "$results/report.json") && tag=lease-resume
+  if partial_report "$results/report.json"; then
+    resume=(--resume "$results/report.json")
+  elif partial_report "$keep/report.json"; then
+    resume=(--resume "$keep/report.json")
+    mkdir -p "$results" && { [ -f "$results/console.log" ] || cp "$keep/console.log" "$results/" 2>/dev/null; }
+  fi
+  [ ${#resume[@]} -eq 0 ] || tag=lease-resume
 
   start=$SECONDS
   ensure_deps >"$logs/$tag-build.log" 2>&1 && configure_and_build release >>"$logs/$tag-build.log" 2>&1
@@ -243,6 +255,11 @@ lease() {
         "$root/build/release/bench/accelbench" report "$results/report.json" --format $f \
           --out "$results/report.$f" --force >>"$logs/$tag-suite.log" 2>&1
       done
+    fi
+    if partial_report "$results/report.json"; then
+      mkdir -p "$keep" && cp "$results/report.json" "$results/console.log" "$keep/" 2>/dev/null
+    else
+      rm -rf "$keep"
     fi
     tail -15 "$logs/$tag-suite.log"
     summarize suite "$logs/$tag-suite.log" "$rc" "$start"

@@ -8,8 +8,9 @@
 # this test again; the real accelbench runs the default suite, on the CPU
 # here): the suite is stopped at the deadline and leaves a valid partial
 # report, everything comes back as one tarball under $OUT, and a second
-# lease resumes that report; a lease killed outright mid-suite leaves its
-# checkpoint under $OUT, which a later lease resumes. The tools' real verdicts
+# lease resumes that report, or the copy it keeps under build/ when the
+# checkout has none; a lease killed outright mid-suite leaves its checkpoint
+# under $OUT, which a later lease resumes. The tools' real verdicts
 # need a GPU; this checks the script.
 # Usage: gpu_session_test.sh REPO_ROOT   (exit 77, skipped, without build/release's test binaries)
 set -uo pipefail
@@ -57,9 +58,10 @@ CM
 printf '#!/bin/sh\necho "$*" >"%s/ctest.args"\necho "100%% tests passed, 0 tests failed out of 3"\n' "$tmp" \
   >"$tmp/bin/ctest"
 chmod +x "$tmp/bin/"*
-lease() {  # [RESULTS_DIR]
+lease() {  # [RESULTS_DIR [KEEP_DIR]]
   rm -rf "$tmp/out" && mkdir -p "$tmp/out"
-  PATH="$tmp/bin:$PATH" OUT="$tmp/out" ACCEL_RESULTS_DIR="${1:-$tmp/results}" ACCEL_LEASE_SECONDS=30 \
+  PATH="$tmp/bin:$PATH" OUT="$tmp/out" ACCEL_RESULTS_DIR="${1:-$tmp/results}" ACCEL_KEEP_DIR="${2:-$tmp/keep}" \
+    ACCEL_LEASE_SECONDS=30 \
     ACCEL_PACK_SECONDS=5 ACCEL_SUITE_MIN_SECONDS=10 "$root/scripts/gpu_session.sh" lease 2>&1
 }
 # (An nvidia-smi that lists no GPU: on a GPU machine the real one would start a real lease.)
@@ -102,11 +104,23 @@ for f in logs/lease-suite.log logs/lease-resume-build.log logs/lease-resume-suit
   [ -f "$r/$f" ] || fail "second lease: $f missing (the first call's logs must stay)"
 done
 
+# A warm machine keeps build/ between calls: a lease resumes the copy it kept
+# there when the checkout it was sent has no partial report (the tarball not
+# unpacked, or a committed report of the same GPU in its place).
+[ -f "$tmp/keep/nvidia-h100-80gb-hbm3/report.json" ] || fail "lease: no partial report kept"
+rm -rf "$tmp/results"
+out=$(lease)
+echo "$out" | grep -qE '^suite .*[1-9][0-9]* of [0-9]+ point\(s\) already finished' ||
+  fail "a lease must resume the kept report: $(echo "$out" | grep -E '^suite ')"
+grep -qE '"resumed_from": ".*/keep/nvidia-h100-80gb-hbm3/report.json"' "$tmp/results/nvidia-h100-80gb-hbm3/report.json" ||
+  fail "the resumed report does not name the kept one"
+
 # A call killed at its limit before the packing (the device tool kills every
 # process of the command): the suite's last checkpoint is under $OUT, with the
 # step logs, and a later lease resumes it.
 rm -rf "$tmp/out" && mkdir -p "$tmp/out"
-PATH="$tmp/bin:$PATH" OUT="$tmp/out" ACCEL_RESULTS_DIR="$tmp/results-killed" ACCEL_LEASE_SECONDS=120 \
+PATH="$tmp/bin:$PATH" OUT="$tmp/out" ACCEL_RESULTS_DIR="$tmp/results-killed" ACCEL_KEEP_DIR="$tmp/keep-killed" \
+  ACCEL_LEASE_SECONDS=120 \
   ACCEL_PACK_SECONDS=5 ACCEL_SUITE_MIN_SECONDS=10 setsid "$root/scripts/gpu_session.sh" lease >/dev/null 2>&1 &
 pid=$!
 for _ in $(seq 120); do
@@ -121,7 +135,7 @@ python3 -c 'import json,sys; r=json.load(open(sys.argv[1])); assert r["interrupt
   "$tmp/out/report.json" || fail "killed lease: \$OUT/report.json is not a partial report with a finished point"
 k="$tmp/results-killed/nvidia-h100-80gb-hbm3"
 cp "$tmp/out/report.json" "$k/report.json" || fail "killed lease: no results folder"
-out=$(lease "$tmp/results-killed")
+out=$(lease "$tmp/results-killed" "$tmp/keep-killed")
 echo "$out" | grep -qE '^suite .*[1-9][0-9]* of [0-9]+ point\(s\) already finished' ||
   fail "killed lease: a later lease must resume its checkpoint: $(echo "$out" | grep -E '^suite ')"
 
@@ -132,7 +146,8 @@ echo "  1/9 Test  #4: Report.FailedWriteKeepsTheOld .........   Passed    0.01 s
 echo "  2/9 Test  #7: Cli.Something ...........................***Failed    0.20 sec"
 sleep 60
 CT
-out=$(PATH="$tmp/bin:$PATH" OUT="$tmp/out" ACCEL_RESULTS_DIR="$tmp/results-cut" ACCEL_LEASE_SECONDS=12 \
+out=$(PATH="$tmp/bin:$PATH" OUT="$tmp/out" ACCEL_RESULTS_DIR="$tmp/results-cut" ACCEL_KEEP_DIR="$tmp/keep-cut" \
+  ACCEL_LEASE_SECONDS=12 \
   ACCEL_TEST_SECONDS=2 ACCEL_PACK_SECONDS=8 ACCEL_SUITE_MIN_SECONDS=0 "$root/scripts/gpu_session.sh" lease 2>&1)
 echo "$out"
 echo "$out" | grep -qE '^tests +rc=124 .*stopped at its time limit; 1 passed, 1 failed, of 9 before the stop$' ||
