@@ -139,6 +139,15 @@ out=$(lease "$tmp/results-killed" "$tmp/keep-killed")
 echo "$out" | grep -qE '^suite .*[1-9][0-9]* of [0-9]+ point\(s\) already finished' ||
   fail "killed lease: a later lease must resume its checkpoint: $(echo "$out" | grep -E '^suite ')"
 
+# A lease too short for the checks leaves them out, says so, and exits 124.
+out=$(PATH="$tmp/bin:$PATH" OUT="$tmp/out" ACCEL_RESULTS_DIR="$tmp/results-short" ACCEL_KEEP_DIR="$tmp/keep-short" \
+  ACCEL_LEASE_SECONDS=10 ACCEL_PACK_SECONDS=5 ACCEL_SUITE_MIN_SECONDS=10 "$root/scripts/gpu_session.sh" lease 2>&1)
+rc=$?
+[ $rc -eq 124 ] || fail "short lease: exit $rc, expected 124"
+for step in tests sanitize; do
+  echo "$out" | grep -qE "^$step +not run: no time left before the suite's share" || fail "short lease: $step line"
+done
+
 # Tests stopped at their limit: ctest prints no summary, so the lease counts what finished.
 cat >"$tmp/bin/ctest" <<'CT'
 #!/bin/sh
