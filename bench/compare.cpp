@@ -96,6 +96,10 @@ comparison compare_reports(const report& base, const report& cand, const compare
   out.base_hardware = hardware_label(base);
   out.cand_hardware = hardware_label(cand);
   out.different_hardware = out.base_hardware != out.cand_hardware;
+  const auto build = [](const report& r) { return r.tool_name + " " + r.tool_version + " " + r.git_sha; };
+  out.base_build = build(base);
+  out.cand_build = build(cand);
+  out.different_build = out.base_build != out.cand_build;
   std::map<std::string, const case_result*> b, c;
   for (const auto& x : base.cases)
     if (!x.samples_ns.empty() && x.status == "ok") b[compare_key(base, x)] = &x;
@@ -200,12 +204,22 @@ json comparison_json(const comparison& c, const compare_options& o) {
           {"base_hardware", c.base_hardware},
           {"candidate_hardware", c.cand_hardware},
           {"different_hardware", c.different_hardware},
+          {"base_build", c.base_build},
+          {"candidate_build", c.cand_build},
+          {"different_build", c.different_build},
           {"generation", generation},
           {"speedup_ratios", speedups},
           {"changes", changes},
           {"geomean_ratio_per_workload", geo},
           {"only_in_base", c.only_in_base},
           {"only_in_candidate", c.only_in_candidate}};
+}
+
+std::string mixed_builds_note(const comparison& c) {
+  if (!c.different_hardware || !c.different_build) return "";
+  return "the two reports come from different builds (base " + c.base_build + ", candidate " + c.cand_build +
+         "): every ratio mixes the code's changes with the hardware's; run one build on both machines to compare "
+         "the hardware alone";
 }
 
 void write_comparison_console(const comparison& c, const compare_options& o, std::ostream& out) {
@@ -228,8 +242,9 @@ void write_comparison_console(const comparison& c, const compare_options& o, std
   for (const auto& [w, g] : geomeans(c))
     out << "  geometric-mean ratio " << w << ": " << fmt("%.3f", std::exp(g.first / g.second)) << "\n";
   if (c.different_hardware) {
-    out << "\nhardware: base " << c.base_hardware << "  ->  candidate " << c.cand_hardware << "\n"
-        << "speed = base median / candidate median (> 1: the candidate machine is faster); ceilings = candidate / "
+    out << "\nhardware: base " << c.base_hardware << "  ->  candidate " << c.cand_hardware << "\n";
+    if (const std::string note = mixed_builds_note(c); !note.empty()) out << "NOTE: " << note << "\n";
+    out << "speed = base median / candidate median (> 1: the candidate machine is faster); ceilings = candidate / "
            "base measured ceiling of the case's bound\n";
     std::snprintf(line, sizeof line, "  %-70s %8s %9s %-8s %s\n", "case", "speed", "ceilings", "bound", "");
     out << line;
@@ -263,8 +278,9 @@ void write_comparison_markdown(const comparison& c, const compare_options& o, st
   for (const auto& id : c.only_in_candidate) out << "\nonly in candidate: `" << id << "`";
   out << "\n";
   if (c.different_hardware) {
-    out << "\n### Hardware: " << c.base_hardware << " → " << c.cand_hardware << "\n\n"
-        << "speed = base / candidate median (> 1: the candidate machine is faster); ceilings = candidate / base "
+    out << "\n### Hardware: " << c.base_hardware << " → " << c.cand_hardware << "\n\n";
+    if (const std::string note = mixed_builds_note(c); !note.empty()) out << "> ⚠️ Note: " << note << ".\n\n";
+    out << "speed = base / candidate median (> 1: the candidate machine is faster); ceilings = candidate / base "
            "measured ceiling of the case's bound.\n\n| case | bound | speed | ceilings | |\n|---|---|---:|---:|---|\n";
     for (const auto& g : c.generation)
       out << "| " << g.id << " | " << (g.bound.empty() ? "–" : g.bound) << " | " << fmt("%.2f", g.speed_ratio) << "x | "
@@ -320,7 +336,10 @@ void write_comparison_html(const comparison& c, const compare_options& o, std::o
   for (const auto& id : c.only_in_base) out << "<p>only in base: " << xml_escape(id) << "</p>\n";
   for (const auto& id : c.only_in_candidate) out << "<p>only in candidate: " << xml_escape(id) << "</p>\n";
   if (c.different_hardware) {
-    out << "<h2>Hardware generations</h2>\n<table><tr><th>case</th><th>bound</th><th>speed (base/candidate)</th>"
+    out << "<h2>Hardware generations</h2>\n";
+    if (const std::string note = mixed_builds_note(c); !note.empty())
+      out << "<p class='slower'>Note: " << xml_escape(note) << ".</p>\n";
+    out << "<table><tr><th>case</th><th>bound</th><th>speed (base/candidate)</th>"
            "<th>ceilings (candidate/base)</th><th></th></tr>\n";
     for (const auto& g : c.generation)
       out << "<tr><td>" << xml_escape(g.id) << "</td><td>" << g.bound << "</td><td>" << fmt("%.2fx", g.speed_ratio)

@@ -58,6 +58,8 @@ struct comparison {
   std::vector<std::string> only_in_base, only_in_candidate;
   bool different_hardware = false;
   std::string base_hardware, cand_hardware;  // "CPU model / GPU name"
+  bool different_build = false;
+  std::string base_build, cand_build;  // "accelbench VERSION GIT_SHA"
   std::vector<generation_row> generation;    // filled when different_hardware
   std::vector<speedup_change> speedups;      // every speedup measured in both
 };
@@ -68,6 +70,9 @@ struct comparison {
 std::string compare_key(const report& r, const case_result& c);
 // "CPU model / GPU name" ("no GPU" when none): what tells two machines apart.
 std::string hardware_label(const report& r);
+// Across hardware from different builds: a sentence saying the ratios mix the
+// code's changes with the hardware's; "" otherwise.
+std::string mixed_builds_note(const comparison& c);
 
 // same: CI inside +-noise. faster/slower: p < alpha and the CI wholly outside
 // +-noise on that side. ambiguous: anything else.

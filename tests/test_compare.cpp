@@ -191,6 +191,45 @@ TEST(Compare, HardwareGenerationsSetSpeedBesideTheCeilings) {
   EXPECT_EQ(comparison_json(c, {})["generation"].size(), 2u);
 }
 
+// Two machines' reports from two builds: the ratios mix the code's changes
+// with the hardware's, and every format says so. Two builds on one machine is
+// the ordinary comparison of a change, and one build on two machines a
+// comparison of the hardware alone: no note for either.
+TEST(Compare, HardwareFromDifferentBuildsSaysTheRatiosMixCodeAndHardware) {
+  report h100 = machine("H100", 3000, 1000, 16, 7), h200 = machine("H200", 4200, 1000 / 1.1, 16, 8);
+  h100.tool_version = h200.tool_version = "0.1.0";
+  h100.git_sha = "761fce10f5aa-dirty";
+  h200.git_sha = "442dbbc0c0de";
+  const comparison c = compare_reports(h100, h200, {});
+  ASSERT_TRUE(c.different_build);
+  EXPECT_EQ(c.base_build, "accelbench 0.1.0 761fce10f5aa-dirty");
+  const std::string note = mixed_builds_note(c);
+  EXPECT_NE(note.find("mixes the code's changes with the hardware's"), std::string::npos) << note;
+  std::ostringstream md, html, console;
+  write_comparison_markdown(c, {}, md);
+  write_comparison_html(c, {}, html);
+  write_comparison_console(c, {}, console);
+  for (const std::string& text : {md.str(), html.str(), console.str()})
+    EXPECT_NE(text.find("different builds (base accelbench 0.1.0 761fce10f5aa-dirty, candidate accelbench 0.1.0 "
+                        "442dbbc0c0de)"),
+              std::string::npos)
+        << text;
+  const json j = comparison_json(c, {});
+  EXPECT_TRUE(j["different_build"].get<bool>());
+  EXPECT_EQ(j["candidate_build"], "accelbench 0.1.0 442dbbc0c0de");
+
+  report again = h100;
+  again.git_sha = h200.git_sha;
+  EXPECT_TRUE(compare_reports(h100, again, {}).different_build);
+  EXPECT_EQ(mixed_builds_note(compare_reports(h100, again, {})), "");  // one machine, two builds
+  again = h200;
+  again.system.gpus[0].name = "H100";
+  EXPECT_EQ(mixed_builds_note(compare_reports(again, h200, {})), "");  // one build, two machines
+  std::ostringstream plain;
+  write_comparison_console(compare_reports(again, h200, {}), {}, plain);
+  EXPECT_EQ(plain.str().find("different builds"), std::string::npos) << plain.str();
+}
+
 // End-to-end GPU times depend on PCIe as much as on the GPU: no ceiling ratio,
 // so never "short of the ceilings". A speedup not measured on one side is
 // left out of the speedup list.
