@@ -189,7 +189,8 @@ not_run() {
   [ "$status" -ne 0 ] || status=124
 }
 
-# capped S: S, or what is left of the lease before the suite's minimum share if that is less.
+# capped S: S, or what is left of the lease before the suite's minimum share if that is less
+# (lease's deadline, pack_s and suite_min_s).
 capped() {
   local left=$((deadline - SECONDS - pack_s - suite_min_s))
   ((left < $1)) && echo "$((left > 0 ? left : 0))" || echo "$1"
@@ -198,7 +199,8 @@ capped() {
 lease() {
   local budget=${ACCEL_LEASE_SECONDS:-550} test_s=${ACCEL_TEST_SECONDS:-150}
   local sanitize_s=${ACCEL_SANITIZE_SECONDS:-110} n start rc s resume=() tag=lease
-  pack_s=${ACCEL_PACK_SECONDS:-45} suite_min_s=${ACCEL_SUITE_MIN_SECONDS:-180}
+  # Local, and seen by capped (called from here only): bash scopes dynamically.
+  local pack_s=${ACCEL_PACK_SECONDS:-45} suite_min_s=${ACCEL_SUITE_MIN_SECONDS:-180} deadline
   for n in "$budget" "$test_s" "$sanitize_s" "$pack_s" "$suite_min_s"; do
     [[ $n =~ ^[0-9]+$ ]] || { echo "gpu_session.sh: lease: '$n' is not a number of seconds" >&2; exit 2; }
   done
