@@ -4,6 +4,7 @@
 #include <map>
 
 #include "input_file.hpp"
+#include "stats.hpp"
 #include "reporters/format_util.hpp"
 #include "reporters/reporters.hpp"
 #include "workload.hpp"
@@ -24,17 +25,56 @@ std::string opt_string(const json& j, const std::string& path, const char* key) 
   return j[key].get<std::string>();
 }
 
+bool bounded_below(const std::string& metric) {
+  return metric == "speedup" || metric == "pct_of_peak" || metric == "variant_ratio";
+}
+
+// "params": {"batch": {"min": 4096, "max": 16384}, ...}: numeric ranges of the
+// workload's integer parameters.
+std::vector<param_range> parse_params(const std::string& name_of_workload, const json& j, const std::string& path) {
+  if (!j.is_object() || j.empty()) bad(path, "expected an object of parameter ranges, e.g. {\"batch\": {\"min\": 4096}}");
+  const workload* w = name_of_workload == "*" ? nullptr : find_workload(name_of_workload);
+  std::vector<param_range> out;
+  for (const auto& [name, range] : j.items()) {
+    const std::string rp = path + "." + name;
+    if (w) {
+      const auto spec = std::find_if(w->parameters.begin(), w->parameters.end(),
+                                     [&](const param_spec& p) { return p.name == name; });
+      if (spec == w->parameters.end() || !spec->is_int()) {
+        std::string ints;
+        for (const auto& p : w->parameters)
+          if (p.is_int()) ints += (ints.empty() ? "" : ", ") + p.name;
+        bad(rp, "not an integer parameter of " + name_of_workload + " (those are: " + ints + ")");
+      }
+    }
+    if (!range.is_object() || range.empty()) bad(rp, "expected {\"min\": N} and/or {\"max\": N}");
+    param_range r;
+    r.name = name;
+    for (const auto& [k, v] : range.items()) {
+      if (k != "min" && k != "max") bad(rp + "." + k, "unknown key (expected min or max)");
+      if (!v.is_number()) bad(rp + "." + k, "expected a number");
+      (k == "min" ? r.min : r.max) = v.get<double>();
+    }
+    if (r.min > r.max) bad(rp, "min is above max");
+    out.push_back(r);
+  }
+  return out;
+}
+
 target_rule parse_rule(const std::string& workload, const std::string& metric, const json& j, const std::string& path) {
   if (!j.is_object()) bad(path, "expected an object");
   target_rule t;
   t.workload = workload;
   t.metric = metric;
-  const char* bound = metric == "speedup" ? "min" : "max";
+  const bool ratio = metric == "variant_ratio";
+  const char* bound = bounded_below(metric) ? "min" : "max";
   for (const auto& item : j.items()) {
     const std::string& k = item.key();
-    if (k != bound && k != "severity" && k != "when_not_measured" && k != "timing" && k != "variant" && k != "backend")
+    if (k != bound && k != "severity" && k != "when_not_measured" && k != "timing" && k != "variant" &&
+        k != "backend" && k != "params" && !(ratio && k == "of"))
       bad(path + "." + k, std::string("unknown key (expected ") + bound +
-                              ", severity, when_not_measured, timing, variant or backend)");
+                              ", severity, when_not_measured, timing, variant, backend, params" +
+                              (ratio ? " or of)" : ")"));
   }
   if (!j.contains(bound)) bad(path + "." + bound, "missing");
   if (!j[bound].is_number()) bad(path + "." + bound, "expected a number");
@@ -58,13 +98,23 @@ target_rule parse_rule(const std::string& workload, const std::string& metric, c
   t.variant = opt_string(j, path, "variant");
   t.backend = opt_string(j, path, "backend");
   if (!t.backend.empty() && t.backend != "cpu" && t.backend != "gpu") bad(path + ".backend", "expected cpu or gpu");
+  if (j.contains("params")) t.params = parse_params(workload, j["params"], path + ".params");
+  if (ratio) {
+    // One GPU variant against another of the same point and timing.
+    if (t.variant.empty()) bad(path + ".variant", "missing (the GPU variant to set against `of`)");
+    t.of = opt_string(j, path, "of");
+    if (t.of.empty()) bad(path + ".of", "missing (the GPU variant to set `variant` against)");
+    if (t.of == t.variant) bad(path + ".of", "the same variant as `variant`");
+    if (t.backend == "cpu" || t.timing == "cpu") bad(path, "variant_ratio compares GPU variants");
+  }
   return t;
 }
 
 // A misspelt workload or variant would match nothing, and an error-severity
 // gate would quietly become a "nothing to check" warning: both are refused.
-void check_variant(const target_rule& t, const std::string& path) {
-  if (t.variant.empty()) return;
+void check_variant(const target_rule& t, const std::string& path, const std::string& variant,
+                   const std::string& key) {
+  if (variant.empty()) return;
   std::vector<std::string> known;  // the variants of t's workload (of every one for "*"), each once
   const auto add = [&](const std::string& v) {
     if (std::find(known.begin(), known.end(), v) == known.end()) known.push_back(v);
@@ -74,17 +124,27 @@ void check_variant(const target_rule& t, const std::string& path) {
     for (const auto& v : w.cpu_variants) add(v.name);
     for (const auto& v : w.gpu_variants) add(v);
   }
-  if (std::find(known.begin(), known.end(), t.variant) != known.end()) return;
+  if (std::find(known.begin(), known.end(), variant) != known.end()) return;
   std::string list;
   for (const auto& v : known) list += (list.empty() ? "" : ", ") + v;
-  bad(path + ".variant", "unknown variant of " + (t.workload == "*" ? std::string("any workload") : t.workload) +
+  bad(path + "." + key, "unknown variant of " + (t.workload == "*" ? std::string("any workload") : t.workload) +
                              " (known: " + list + ")");
 }
 
+bool in_ranges(const std::vector<param_range>& ranges, const json& params) {
+  for (const auto& r : ranges) {
+    if (!params.is_object() || !params.contains(r.name) || !params[r.name].is_number()) return false;
+    const double v = params[r.name].get<double>();
+    if (v < r.min || v > r.max) return false;
+  }
+  return true;
+}
+
 bool matches(const target_rule& t, const std::string& workload, const std::string& variant, const std::string& timing,
-             const std::string& backend) {
+             const std::string& backend, const json& params) {
   return (t.workload == "*" || t.workload == workload) && (t.variant.empty() || t.variant == variant) &&
-         (t.timing.empty() || t.timing == timing) && (t.backend.empty() || t.backend == backend);
+         (t.timing.empty() || t.timing == timing) && (t.backend.empty() || t.backend == backend) &&
+         in_ranges(t.params, params);
 }
 
 // "*" rules apply only to workloads without a rule of the same metric of their own.
@@ -98,6 +158,8 @@ bool applies(const target_rule& t, const std::vector<target_rule>& all, const st
 
 std::string limit_text(const target_rule& t) {
   if (t.metric == "speedup") return fmt("%.2fx", t.limit);
+  if (t.metric == "pct_of_peak") return fmt("%.0f %%", t.limit);
+  if (t.metric == "variant_ratio") return fmt("%.2f", t.limit);
   if (t.metric == "device_memory_bytes") return format_bytes(t.limit);
   return format_ns(t.limit);
 }
@@ -118,10 +180,13 @@ std::vector<target_rule> parse_targets(const json& j) {
       bad(wp, "unknown workload (known: " + workload_names() + ", or * for every workload)");
     if (!metrics.is_object() || metrics.empty()) bad(wp, "expected a non-empty object of metrics");
     for (const auto& [m, spec] : metrics.items()) {
-      if (m != "speedup" && m != "device_memory_bytes" && m != "fallback_latency_ns" && m != "p99_ns")
-        bad(wp + "." + m, "unknown metric (expected speedup, device_memory_bytes, fallback_latency_ns or p99_ns)");
+      if (m != "speedup" && m != "device_memory_bytes" && m != "fallback_latency_ns" && m != "p99_ns" &&
+          m != "pct_of_peak" && m != "variant_ratio")
+        bad(wp + "." + m, "unknown metric (expected speedup, device_memory_bytes, fallback_latency_ns, p99_ns, "
+                          "pct_of_peak or variant_ratio)");
       rules.push_back(parse_rule(w, m, spec, wp + "." + m));
-      check_variant(rules.back(), wp + "." + m);
+      check_variant(rules.back(), wp + "." + m, rules.back().variant, "variant");
+      check_variant(rules.back(), wp + "." + m, rules.back().of, "of");
     }
   }
   return rules;
@@ -153,7 +218,7 @@ std::vector<check_result> validate_report(const report& r, const std::vector<tar
     };
     if (t.metric == "speedup") {
       for (const auto& s : r.speedups) {
-        if (!applies(t, rules, s.workload) || !matches(t, s.workload, s.variant, s.timing, "gpu")) continue;
+        if (!applies(t, rules, s.workload) || !matches(t, s.workload, s.variant, s.timing, "gpu", s.params)) continue;
         const std::string id = speedup_id(s);
         if (s.verdict == "not_measured") {
           if (!t.when_not_measured.empty())
@@ -168,7 +233,7 @@ std::vector<check_result> validate_report(const report& r, const std::vector<tar
       }
     } else if (t.metric == "device_memory_bytes" || t.metric == "p99_ns") {
       for (const auto& c : r.cases) {
-        if (!applies(t, rules, c.workload) || !matches(t, c.workload, c.variant, c.timing, c.backend)) continue;
+        if (!applies(t, rules, c.workload) || !matches(t, c.workload, c.variant, c.timing, c.backend, c.params)) continue;
         double v = 0;
         if (t.metric == "p99_ns") {
           if (c.samples_ns.empty()) continue;
@@ -179,6 +244,45 @@ std::vector<check_result> validate_report(const report& r, const std::vector<tar
         }
         const std::string shown = t.metric == "p99_ns" ? format_ns(v) : format_bytes(v);
         add(case_id(c), v <= t.limit ? "pass" : "violation", shown + " against max " + limit_text(t));
+      }
+    } else if (t.metric == "pct_of_peak") {
+      for (const auto& c : r.cases) {
+        if (!applies(t, rules, c.workload) || !matches(t, c.workload, c.variant, c.timing, c.backend, c.params)) continue;
+        if (c.status != "ok" || !c.pct_of_peak) {
+          if (!t.when_not_measured.empty())
+            out.push_back({case_id(c), t.metric, t.when_not_measured, "not_measured",
+                           c.status != "ok" ? "not measured: " + c.status : "no ceiling for its bound"});
+          continue;
+        }
+        add(case_id(c), *c.pct_of_peak >= t.limit ? "pass" : "violation",
+            fmt("%.1f %%", *c.pct_of_peak) + " of the " + c.bound + " ceiling against min " + limit_text(t));
+      }
+    } else if (t.metric == "variant_ratio") {
+      // The throughput of `variant` over that of `of`: of's median / variant's median, CI by bootstrap.
+      for (const auto& c : r.cases) {
+        if (c.backend != "gpu" || !applies(t, rules, c.workload) ||
+            !matches(t, c.workload, c.variant, c.timing, c.backend, c.params))
+          continue;
+        const auto ref = std::find_if(r.cases.begin(), r.cases.end(), [&](const case_result& o) {
+          return o.workload == c.workload && o.params == c.params && o.backend == "gpu" && o.variant == t.of &&
+                 o.timing == c.timing;
+        });
+        const bool measured = ref != r.cases.end() && c.status == "ok" && ref->status == "ok" &&
+                              !c.samples_ns.empty() && !ref->samples_ns.empty();
+        if (!measured) {
+          if (!t.when_not_measured.empty())
+            out.push_back({case_id(c), t.metric, t.when_not_measured, "not_measured",
+                           ref == r.cases.end() ? "no " + t.of + " case at this point"
+                                                : "not measured: " + c.status + " against " + ref->status});
+          continue;
+        }
+        const ratio_estimate q =
+            bootstrap_median_ratio({ref->samples_ns, ref->round_sizes}, {c.samples_ns, c.round_sizes});
+        const std::string numbers = fmt("%.2f", q.value) + " [" + fmt("%.2f", q.ci95.lo) + ", " + fmt("%.2f", q.ci95.hi) +
+                                    "] of " + t.of + "'s throughput against min " + limit_text(t);
+        if (q.ci95.lo >= t.limit) add(case_id(c), "pass", numbers);
+        else if (q.ci95.hi < t.limit) add(case_id(c), "violation", numbers);
+        else add(case_id(c), "inconclusive", numbers + " (the CI straddles the target)");
       }
     } else if (t.metric == "fallback_latency_ns") {
       // The fallback section measures the MLP's network; its steady-state p99 per trigger and batch.

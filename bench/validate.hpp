@@ -6,7 +6,10 @@
 //   {"workloads": {"mlp": {"speedup": {"min": 4.22, "timing": "end_to_end", "severity": "error"},
 //                          "device_memory_bytes": {"max": 2147483648, "severity": "warning"},
 //                          "fallback_latency_ns": {"max": 5e6, "severity": "critical"},
-//                          "p99_ns": {"max": 1e6, "backend": "gpu"}},
+//                          "p99_ns": {"max": 1e6, "backend": "gpu"},
+//                          "variant_ratio": {"min": 0.8, "variant": "custom", "of": "cublas",
+//                                            "timing": "kernel", "params": {"batch": {"min": 4096}}}},
+//                  "elementwise": {"pct_of_peak": {"min": 85, "backend": "gpu"}},
 //                  "*": {...}}}            // "*": every workload without its own entry
 #pragma once
 #include <ostream>
@@ -17,13 +20,22 @@
 
 namespace accel {
 
+// A numeric parameter's range a rule is narrowed to ("params": {"batch": {"min": 4096}}).
+struct param_range {
+  std::string name;
+  double min = -1e300, max = 1e300;
+};
+
 struct target_rule {
   std::string workload;  // a name, or "*"
-  std::string metric;    // speedup | device_memory_bytes | fallback_latency_ns | p99_ns
-  double limit = 0;      // min for speedup, max for the others
+  // speedup | device_memory_bytes | fallback_latency_ns | p99_ns | pct_of_peak | variant_ratio
+  std::string metric;
+  double limit = 0;  // min for speedup, pct_of_peak and variant_ratio; max for the others
   std::string severity = "error";             // warning | error | critical
   std::string when_not_measured = "warning";  // severity when nothing could be checked; "" = ignore
   std::string timing, variant, backend;       // optional filters ("" = any)
+  std::vector<param_range> params;            // optional filter: every range must hold
+  std::string of;  // variant_ratio: the GPU variant `variant`'s throughput is set against
 };
 
 // Throws input_error naming the field ("targets: workloads.mlp.speedup.min: expected a number").

@@ -1,6 +1,7 @@
 // `validate`: target parsing with field-naming errors, each metric, severities and the exit decision.
 #include <gtest/gtest.h>
 
+#include <optional>
 #include <sstream>
 
 #include "validate.hpp"
@@ -36,6 +37,16 @@ report sample() {
 }
 
 std::vector<check_result> run(const std::string& targets) { return validate_report(sample(), parse_targets(json::parse(targets))); }
+
+// parse_targets' message for a bad targets file, or "no error".
+std::string targets_error(const std::string& text) {
+  try {
+    parse_targets(json::parse(text));
+  } catch (const input_error& e) {
+    return e.what();
+  }
+  return "no error";
+}
 
 int count(const std::vector<check_result>& v, const std::string& outcome) {
   int n = 0;
@@ -95,14 +106,7 @@ TEST(Validate, DefaultTargetsJudgeEverySpeedupAgainstTheReportsTarget) {
 }
 
 TEST(Validate, BadTargetsNameTheField) {
-  const auto message = [](const std::string& text) {
-    try {
-      parse_targets(json::parse(text));
-    } catch (const input_error& e) {
-      return std::string(e.what());
-    }
-    return std::string("no error");
-  };
+  const auto message = targets_error;
   EXPECT_EQ(message("[]"), "targets: (top level): expected an object with \"workloads\"");
   EXPECT_EQ(message("{}"), "targets: workloads: missing");
   EXPECT_EQ(message(R"({"workloads": {"mlp": {"speed": {"min": 1}}}})").find("targets: workloads.mlp.speed: unknown metric"), 0u);
@@ -127,6 +131,86 @@ TEST(Validate, BadTargetsNameTheField) {
   EXPECT_EQ(message(R"({"workloads": {"sort": {"p99_ns": {"max": 1, "variant": "cublas"}}}})")
                 .find("targets: workloads.sort.p99_ns.variant: unknown variant of sort"),
             0u);
+}
+
+namespace {
+
+// A GPU case of `variant` at `batch`: 30 samples spread +-1 % around `ns`.
+case_result gpu_case(const std::string& variant, int batch, double ns, std::optional<double> pct = std::nullopt) {
+  case_result c;
+  c.workload = "mlp";
+  c.params = {{"batch", batch}, {"layers", "512,1024,64"}};
+  c.backend = "gpu";
+  c.variant = variant;
+  c.timing = "kernel";
+  for (int i = 0; i < 30; ++i) c.samples_ns.push_back(ns * (0.99 + 0.02 * (i % 7) / 6.0));
+  c.pct_of_peak = pct;
+  c.bound = "compute";
+  return c;
+}
+
+}  // namespace
+
+// The issues' kernel aims: an own variant's throughput against the library's
+// at the same point and timing, narrowed to a parameter range.
+TEST(Validate, VariantRatioSetsOneGpuVariantAgainstAnother) {
+  report r;
+  r.cases = {gpu_case("cublas", 64, 100), gpu_case("custom", 64, 400),      // 0.25, but batch < 4096
+             gpu_case("cublas", 4096, 100), gpu_case("custom", 4096, 140),  // 0.71
+             gpu_case("cublas", 16384, 100), gpu_case("custom", 16384, 110),  // 0.91
+             gpu_case("custom", 8192, 100)};                                  // no cublas case
+  const auto v = validate_report(r, parse_targets(json::parse(
+      R"({"workloads": {"mlp": {"variant_ratio": {"min": 0.8, "variant": "custom", "of": "cublas",
+                                                  "params": {"batch": {"min": 4096}}}}}})")));
+  ASSERT_EQ(v.size(), 3u);
+  EXPECT_EQ(v[0].outcome, "violation");
+  EXPECT_NE(v[0].message.find("0.71 ["), std::string::npos) << v[0].message;
+  EXPECT_NE(v[0].message.find("of cublas's throughput against min 0.80"), std::string::npos) << v[0].message;
+  EXPECT_EQ(v[1].outcome, "pass");
+  EXPECT_EQ(v[2].outcome, "not_measured");
+  EXPECT_NE(v[2].message.find("no cublas case at this point"), std::string::npos);
+  EXPECT_TRUE(validation_failed(v));
+  r.cases[3].status = "verify_failed";  // a failed check gives no ratio
+  const auto one = validate_report(r, parse_targets(json::parse(
+      R"({"workloads": {"mlp": {"variant_ratio": {"min": 0.8, "variant": "custom", "of": "cublas",
+                                                  "params": {"batch": {"min": 4096, "max": 4096}}}}}})")));
+  ASSERT_EQ(one.size(), 1u);  // the range's max holds too
+  EXPECT_EQ(one[0].outcome, "not_measured");
+}
+
+TEST(Validate, PctOfPeakAgainstItsMin) {
+  report r;
+  r.cases = {gpu_case("custom", 64, 100, 90.0), gpu_case("custom", 4096, 100, 80.0), gpu_case("cublas", 64, 100)};
+  const auto v =
+      validate_report(r, parse_targets(json::parse(R"({"workloads": {"mlp": {"pct_of_peak": {"min": 85}}}})")));
+  ASSERT_EQ(v.size(), 3u);
+  EXPECT_EQ(v[0].outcome, "pass");
+  EXPECT_EQ(v[1].outcome, "violation");
+  EXPECT_NE(v[1].message.find("80.0 % of the compute ceiling against min 85 %"), std::string::npos) << v[1].message;
+  EXPECT_EQ(v[2].outcome, "not_measured");  // no ceiling for it
+}
+
+TEST(Validate, BadRatioAndParamRulesNameTheField) {
+  const auto message = [](const std::string& rule) { return targets_error(R"({"workloads": {"mlp": )" + rule + "}}"); };
+  EXPECT_EQ(message(R"({"variant_ratio": {"min": 0.8, "variant": "custom"}})"),
+            "targets: workloads.mlp.variant_ratio.of: missing (the GPU variant to set `variant` against)");
+  EXPECT_EQ(message(R"({"variant_ratio": {"min": 0.8, "of": "cublas"}})"),
+            "targets: workloads.mlp.variant_ratio.variant: missing (the GPU variant to set against `of`)");
+  EXPECT_EQ(message(R"({"variant_ratio": {"min": 0.8, "variant": "custom", "of": "custom"}})"),
+            "targets: workloads.mlp.variant_ratio.of: the same variant as `variant`");
+  EXPECT_EQ(message(R"({"variant_ratio": {"min": 0.8, "variant": "custom", "of": "cublass"}})"),
+            "targets: workloads.mlp.variant_ratio.of: unknown variant of mlp (known: eigen, custom, cublas)");
+  EXPECT_EQ(message(R"({"p99_ns": {"max": 1, "of": "cublas"}})").find("targets: workloads.mlp.p99_ns.of: unknown key"),
+            0u);
+  EXPECT_EQ(message(R"({"speedup": {"min": 1, "params": {"layers": {"min": 1}}}})"),
+            "targets: workloads.mlp.speedup.params.layers: not an integer parameter of mlp (those are: batch)");
+  EXPECT_EQ(message(R"({"speedup": {"min": 1, "params": {"batch": {"min": 8, "max": 4}}}})"),
+            "targets: workloads.mlp.speedup.params.batch: min is above max");
+  EXPECT_EQ(message(R"({"speedup": {"min": 1, "params": {"batch": {"least": 8}}}})"),
+            "targets: workloads.mlp.speedup.params.batch.least: unknown key (expected min or max)");
+  EXPECT_EQ(message(R"({"speedup": {"min": 1, "params": {"batch": {"min": "8"}}}})"),
+            "targets: workloads.mlp.speedup.params.batch.min: expected a number");
+  EXPECT_EQ(message(R"({"pct_of_peak": {"min": 85, "params": {"batch": {"min": 4096}}}})"), "no error");
 }
 
 TEST(Validate, OutputsListWorstFirstAndJsonParses) {
