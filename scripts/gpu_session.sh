@@ -38,6 +38,8 @@
 #             named lease-resume-*: extract the tarball into the checkout first, so the partial report
 #             travels with the next call. On a machine still warm from the first call the copy kept
 #             under build/gpu_session/<gpu>/ (ACCEL_KEEP_DIR) is resumed without that.
+#   aims      accelbench validate --targets bench/targets.aims.json on the suite's report: a summary
+#             line (and the suite's log), not the exit code
 #   pack      results/<gpu>/{report.*,console.log} and the step logs (as results/<gpu>/logs/lease-*)
 #             into $OUT/lease.tar.gz: `tar xzf lease.tar.gz` in the repository root puts them in place.
 # With $OUT set, the suite checkpoints its JSON report to $OUT/report.json (every 2 s; CSV,
@@ -276,6 +278,15 @@ lease() {
     fi
     tail -15 "$logs/$tag-suite.log"
     summarize suite "$logs/$tag-suite.log" "$rc" "$start"
+    # The issues' kernel aims (bench/targets.aims.json), judged on what the suite
+    # measured: a summary line and the log, not the lease's exit code.
+    if [ -f "$results/report.json" ]; then
+      echo "== aims: accelbench validate --targets bench/targets.aims.json ==" >>"$logs/$tag-suite.log"
+      "$root/build/release/bench/accelbench" validate "$results/report.json" --targets "$root/bench/targets.aims.json" \
+        >>"$logs/$tag-suite.log" 2>&1
+      summary+=("$(printf '%-14s %s' aims "$(grep -oE '^validate [A-Za-z]+: .*' "$logs/$tag-suite.log" | tail -1 |
+        sed -E 's/^validate //')")")
+    fi
   else
     not_run suite "no time left in the lease"
   fi

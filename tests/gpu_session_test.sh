@@ -81,6 +81,8 @@ echo "$out" | grep -qE '^sanitize +rc=0 .* 9 ok, 0 failed$' || fail "lease: sani
 # The self-checks run in CI, and this test would run a lease inside the lease.
 grep -qF -- '-E ^SelfCheck\.|^GpuSessionScript$' "$tmp/ctest.args" || fail "lease: ctest got $(cat "$tmp/ctest.args")"
 echo "$out" | grep -qE '^suite +rc=124 .*stopped at its time limit' || fail "lease: suite summary"
+# The kernel aims on what ran: here (no GPU cases) every rule is a warning.
+echo "$out" | grep -qE '^aims +passed: 0 pass, .* 4 warning$' || fail "lease: aims summary"
 [ "$(ls "$tmp/out")" = "$(printf 'lease.tar.gz\nlogs')" ] || fail "lease: \$OUT holds $(ls "$tmp/out")"
 mkdir "$tmp/unpacked" && tar xzf "$tmp/out/lease.tar.gz" -C "$tmp/unpacked" || fail "lease: tarball"
 r="$tmp/unpacked/results/nvidia-h100-80gb-hbm3"
