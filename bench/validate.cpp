@@ -35,7 +35,9 @@ std::vector<param_range> parse_params(const std::string& name_of_workload, const
   if (!j.is_object() || j.empty()) bad(path, "expected an object of parameter ranges, e.g. {\"batch\": {\"min\": 4096}}");
   const workload* w = name_of_workload == "*" ? nullptr : find_workload(name_of_workload);
   std::vector<param_range> out;
-  for (const auto& [name, range] : j.items()) {
+  for (const auto& item : j.items()) {
+    const std::string name = item.key();  // not a structured binding: clang 14's lambdas cannot capture one
+    const json& range = item.value();
     const std::string rp = path + "." + name;
     if (w) {
       const auto spec = std::find_if(w->parameters.begin(), w->parameters.end(),
