@@ -4,9 +4,9 @@
 #include <map>
 
 #include "input_file.hpp"
-#include "stats.hpp"
 #include "reporters/format_util.hpp"
 #include "reporters/reporters.hpp"
+#include "speedup.hpp"
 #include "workload.hpp"
 
 namespace accel {
@@ -218,6 +218,12 @@ std::vector<check_result> validate_report(const report& r, const std::vector<tar
     const auto add = [&](const std::string& subject, const std::string& outcome, const std::string& msg) {
       out.push_back({subject, t.metric, t.severity, outcome, msg});
     };
+    // A CI against the rule's min, judged as a speedup is (speedup.hpp's verdict_for).
+    const auto add_ci = [&](const std::string& subject, interval ci, const std::string& numbers) {
+      const std::string v = verdict_for(ci, t.limit);
+      if (v == "fail") add(subject, "violation", numbers);
+      else add(subject, v, v == "inconclusive" ? numbers + " (the CI straddles the target)" : numbers);
+    };
     if (t.metric == "speedup") {
       for (const auto& s : r.speedups) {
         if (!applies(t, rules, s.workload) || !matches(t, s.workload, s.variant, s.timing, "gpu", s.params)) continue;
@@ -229,9 +235,7 @@ std::vector<check_result> validate_report(const report& r, const std::vector<tar
         }
         const std::string numbers = fmt("%.2fx", s.value) + " [" + fmt("%.2f", s.ci95.lo) + ", " + fmt("%.2f", s.ci95.hi) +
                                     "] against min " + limit_text(t);
-        if (s.ci95.lo >= t.limit) add(id, "pass", numbers);
-        else if (s.ci95.hi < t.limit) add(id, "violation", numbers);
-        else add(id, "inconclusive", numbers + " (the CI straddles the target)");
+        add_ci(id, s.ci95, numbers);
       }
     } else if (t.metric == "device_memory_bytes" || t.metric == "p99_ns") {
       for (const auto& c : r.cases) {
@@ -278,13 +282,11 @@ std::vector<check_result> validate_report(const report& r, const std::vector<tar
                                                 : "not measured: " + c.status + " against " + ref->status});
           continue;
         }
-        const ratio_estimate q =
-            bootstrap_median_ratio({ref->samples_ns, ref->round_sizes}, {c.samples_ns, c.round_sizes});
-        const std::string numbers = fmt("%.2f", q.value) + " [" + fmt("%.2f", q.ci95.lo) + ", " + fmt("%.2f", q.ci95.hi) +
-                                    "] of " + t.of + "'s throughput against min " + limit_text(t);
-        if (q.ci95.lo >= t.limit) add(case_id(c), "pass", numbers);
-        else if (q.ci95.hi < t.limit) add(case_id(c), "violation", numbers);
-        else add(case_id(c), "inconclusive", numbers + " (the CI straddles the target)");
+        // The same ratio of medians a speedup is, with `of` in the CPU's place.
+        const speedup_result q = measure_speedup(*ref, c, t.limit);
+        add_ci(case_id(c), q.ci95,
+               fmt("%.2f", q.value) + " [" + fmt("%.2f", q.ci95.lo) + ", " + fmt("%.2f", q.ci95.hi) + "] of " + t.of +
+                   "'s throughput against min " + limit_text(t));
       }
     } else if (t.metric == "fallback_latency_ns") {
       // The fallback section measures the MLP's network; its steady-state p99 per trigger and batch.
