@@ -198,10 +198,25 @@ capped() {
   ((left < $1)) && echo "$((left > 0 ? left : 0))" || echo "$1"
 }
 
+# lease_check STEP SECONDS LOG COMMAND...: COMMAND into LOG, stopped after SECONDS as capped
+# cuts them, and its summary line; false (and a "not run" line) when no time is left for it.
+lease_check() {
+  local step=$1 s log=$3 start=$SECONDS
+  s=$(capped "$2")
+  if ((s <= 0)); then
+    not_run "$step" "no time left before the suite's share (ACCEL_SUITE_MIN_SECONDS)"
+    return 1
+  fi
+  shift 3
+  timeout -s TERM -k 10 "$s" "$@" >"$log" 2>&1
+  summarize "$step" "$log" $? "$start"
+}
+
 lease() {
   local budget=${ACCEL_LEASE_SECONDS:-550} test_s=${ACCEL_TEST_SECONDS:-150}
   local sanitize_s=${ACCEL_SANITIZE_SECONDS:-110} n start rc s resume=() tag=lease
-  # Local, and seen by capped (called from here only): bash scopes dynamically.
+  local bin=$root/build/release/bench/accelbench
+  # Local, and seen by capped (called from here, through lease_check): bash scopes dynamically.
   local pack_s=${ACCEL_PACK_SECONDS:-45} suite_min_s=${ACCEL_SUITE_MIN_SECONDS:-180} deadline
   for n in "$budget" "$test_s" "$sanitize_s" "$pack_s" "$suite_min_s"; do
     [[ $n =~ ^[0-9]+$ ]] || { echo "gpu_session.sh: lease: '$n' is not a number of seconds" >&2; exit 2; }
@@ -228,22 +243,11 @@ lease() {
   if [ ${#resume[@]} -eq 0 ]; then
     # One after the other: some tests fill the card (the capacity check, the
     # real out-of-memory), which would fail a sanitized test beside them.
-    s=$(capped "$test_s")
-    ((s > 0)) || not_run tests "no time left before the suite's share (ACCEL_SUITE_MIN_SECONDS)"
-    if ((s > 0)); then
-      start=$SECONDS
-      # The `test` step's command (its build is a no-op now); ACCEL_SKIP_SANITIZERS and
-      # ACCEL_CTEST_EXCLUDE above reach its ctest.
-      timeout -s TERM -k 10 "$s" "$root/scripts/test.sh" >"$logs/lease-test.log" 2>&1
-      summarize tests "$logs/lease-test.log" $? "$start"
+    # The `test` step's command (its build is a no-op now); ACCEL_SKIP_SANITIZERS and
+    # ACCEL_CTEST_EXCLUDE above reach its ctest.
+    lease_check tests "$test_s" "$logs/lease-test.log" "$root/scripts/test.sh" &&
       grep -E -A20 'tests passed|tests failed' "$logs/lease-test.log"
-    fi
-    s=$(capped "$sanitize_s")
-    ((s > 0)) || not_run sanitize "no time left before the suite's share (ACCEL_SUITE_MIN_SECONDS)"
-    if ((s > 0)); then
-      start=$SECONDS
-      timeout -s TERM -k 10 "$s" "$root/scripts/compute_sanitizer.sh" >"$logs/lease-sanitize.log" 2>&1
-      summarize sanitize "$logs/lease-sanitize.log" $? "$start"
+    if lease_check sanitize "$sanitize_s" "$logs/lease-sanitize.log" "$root/scripts/compute_sanitizer.sh"; then
       tail -n +1 "$root"/build/release/compute-sanitizer.*.log >"$logs/lease-compute-sanitizer.logs" 2>/dev/null
       grep -E '^(ok|FAILED) ' "$logs/lease-sanitize.log"
     fi
@@ -260,15 +264,14 @@ lease() {
     # Under $OUT the report's checkpoints (every 2 s) come back even from a call
     # killed before the packing (a limit shorter than the lease); the other
     # formats are rendered from it afterwards, as the run would write them.
-    local live='' f suite_out=$results/report.json suite_formats=console,json,csv,md,html
-    [ -n "${OUT:-}" ] && live=$OUT/report.json suite_out=$OUT/report.json suite_formats=console,json
+    local f suite_out=$results/report.json suite_formats=console,json,csv,md,html
+    [ -n "${OUT:-}" ] && suite_out=$OUT/report.json suite_formats=console,json
     suite_run "${resume[@]}" >"$logs/$tag-suite.log" 2>&1
     rc=$?
-    if [ -n "$live" ] && [ -f "$live" ]; then
-      cp "$live" "$results/report.json"
+    if [ "$suite_out" != "$results/report.json" ] && [ -f "$suite_out" ]; then
+      cp "$suite_out" "$results/report.json"
       for f in csv md html; do
-        "$root/build/release/bench/accelbench" report "$results/report.json" --format $f \
-          --out "$results/report.$f" --force >>"$logs/$tag-suite.log" 2>&1
+        "$bin" report "$results/report.json" --format $f --out "$results/report.$f" --force >>"$logs/$tag-suite.log" 2>&1
       done
     fi
     if partial_report "$results/report.json"; then
@@ -282,8 +285,7 @@ lease() {
     # measured: a summary line and the log, not the lease's exit code.
     if [ -f "$results/report.json" ]; then
       echo "== aims: accelbench validate --targets bench/targets.aims.json ==" >>"$logs/$tag-suite.log"
-      "$root/build/release/bench/accelbench" validate "$results/report.json" --targets "$root/bench/targets.aims.json" \
-        >>"$logs/$tag-suite.log" 2>&1
+      "$bin" validate "$results/report.json" --targets "$root/bench/targets.aims.json" >>"$logs/$tag-suite.log" 2>&1
       summary+=("$(printf '%-14s %s' aims "$(grep -oE '^validate [A-Za-z]+: .*' "$logs/$tag-suite.log" | tail -1 |
         sed -E 's/^validate //')")")
     fi
