@@ -133,7 +133,10 @@ summarize() {
       detail=$(grep -oE "$said" "$log" | sed -E 's/ \(target.*//' | paste -sd ';' -)
       ;;
     tune) detail=$(grep -E '^summary: ' "$log" | sed -E 's/^summary: //; s/ \(target.*//' | paste -sd ';' -) ;;
-    sanitize) detail="$(grep -cE '^ok ' "$log") ok, $(grep -cE '^FAILED ' "$log") failed" ;;
+    sanitize)
+      detail="$(grep -cE '^ok ' "$log") ok, $(grep -cE '^FAILED ' "$log") failed"
+      grep -q '^NOT RUN ' "$log" && detail+="; not run: the tests saw no GPU under compute-sanitizer"
+      ;;
     build) detail=$(grep -E '^\[[0-9]+/[0-9]+\]' "$log" | tail -1 | cut -c1-60) ;;
   esac
   [ "$rc" -eq 124 ] && detail="stopped at its time limit; $detail"
@@ -249,7 +252,7 @@ lease() {
       grep -E -A20 'tests passed|tests failed' "$logs/lease-test.log"
     if lease_check sanitize "$sanitize_s" "$logs/lease-sanitize.log" "$root/scripts/compute_sanitizer.sh"; then
       tail -n +1 "$root"/build/release/compute-sanitizer.*.log >"$logs/lease-compute-sanitizer.logs" 2>/dev/null
-      grep -E '^(ok|FAILED) ' "$logs/lease-sanitize.log"
+      grep -E '^(ok|FAILED|NOT RUN) ' "$logs/lease-sanitize.log"
     fi
   else
     echo "resuming the suite from ${resume[1]} (tests and compute-sanitizer ran in the first call)"

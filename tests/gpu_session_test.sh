@@ -3,7 +3,9 @@
 # its `sanitize` step, with stand-ins for nvidia-smi and compute-sanitizer on
 # PATH (an H100 that reports no errors), names the results folder, runs every
 # tool over every GPU test binary, copies the logs under $OUT (the nine tool
-# logs as one file) and ends with its summary. Then `lease` with a 30-s
+# logs as one file) and ends with its summary; where the test binaries see no
+# GPU under the tool (a stand-in that hides it), it says NOT RUN and exits 2,
+# never "ok". Then `lease` with a 30-s
 # budget (stand-ins for cmake and ctest too, so it neither rebuilds nor runs
 # this test again; the real accelbench runs the default suite, on the CPU
 # here): the suite is stopped at the deadline and leaves a valid partial
@@ -35,7 +37,9 @@ case "$*" in
   *query-gpu=compute_cap*) echo "9.0" ;;
 esac
 SMI
-printf '#!/bin/sh\necho "========= ERROR SUMMARY: 0 errors"\n' >"$tmp/bin/compute-sanitizer"
+# A tool run whose test binary saw the GPU (its first line, tests/gpu_test_env.cpp).
+printf '#!/bin/sh\necho "accelbench GPU tests: on NVIDIA H100 80GB HBM3 (compute capability 9.0)"\necho "========= ERROR SUMMARY: 0 errors"\n' \
+  >"$tmp/bin/compute-sanitizer"
 chmod +x "$tmp/bin/"*
 out=$(PATH="$tmp/bin:$PATH" OUT="$tmp/out" "$root/scripts/gpu_session.sh" sanitize 2>&1)
 rc=$?
@@ -49,6 +53,26 @@ echo "$out" | grep -qE '^sanitize +rc=0 .* 9 ok, 0 failed$' || fail "summary lin
 [ -f "$tmp/out/logs/compute-sanitizer.logs" ] || fail "tool logs not under \$OUT"
 n=$(grep -c '^==> .*compute-sanitizer\..*\.log <==$' "$tmp/out/logs/compute-sanitizer.logs")
 [ "$n" -eq 9 ] || fail "9 tool logs expected in \$OUT/logs/compute-sanitizer.logs, found $n"
+
+# A compute-sanitizer that runs the real test binaries with the GPU hidden (as one that
+# cannot instrument the device leaves them without one): they skip or fall back to the CPU,
+# and exit 0 with a clean summary. That checked no GPU code: not "ok", stopped after the
+# first run, exit 2.
+mkdir -p "$tmp/hidden"
+cat >"$tmp/hidden/compute-sanitizer" <<'CS'
+#!/bin/sh
+while [ $# -gt 0 ] && [ ! -x "$1" ]; do shift; done
+CUDA_VISIBLE_DEVICES= "$@" || exit $?
+echo "========= ERROR SUMMARY: 0 errors"
+CS
+chmod +x "$tmp/hidden/compute-sanitizer"
+out=$(PATH="$tmp/hidden:$tmp/bin:$PATH" OUT="$tmp/out-hidden" "$root/scripts/gpu_session.sh" sanitize 2>&1)
+rc=$?
+echo "$out"
+[ $rc -eq 2 ] || fail "sanitize step with the GPU hidden from the tests exited $rc, not 2"
+echo "$out" | grep -q '^ok ' && fail "a tool run whose tests saw no GPU must not count as ok"
+[ "$(echo "$out" | grep -c '^NOT RUN memcheck test_mlp_gpu ')" -eq 1 ] || fail "one NOT RUN line, then stop"
+echo "$out" | grep -qE '^sanitize +rc=2 .* 0 ok, 0 failed; not run: the tests saw no GPU' || fail "not-run summary line"
 
 # lease, into a scratch results folder (never the checkout's).
 cat >"$tmp/bin/cmake" <<'CM'
