@@ -25,9 +25,10 @@
 #
 # lease: a session gets 15 minutes of device time in all, a machine's start
 # included, so the checks go in one call of at most ten minutes. In order:
-#   build     configure and build for this GPU (as test.sh and run.sh do; their later builds are no-ops)
+#   build     configure and build for this GPU (as test.sh and run.sh do; their later builds are no-ops);
+#             then a `gpu` summary line: the GPU accelbench's own probe sees, or why none
 #   tests     scripts/test.sh as the test step runs it, also without this script's own test, stopped
-#             after ACCEL_TEST_SECONDS (default 150)
+#             after ACCEL_TEST_SECONDS (default 150); the summary counts skipped tests
 #   sanitize  compute_sanitizer.sh, stopped after ACCEL_SANITIZE_SECONDS (default 110)
 #   suite     the default suite, stopped (SIGTERM: every finished case saved, "interrupted": true)
 #             where ACCEL_LEASE_SECONDS (default 550) would be passed, less ACCEL_PACK_SECONDS (default
@@ -120,6 +121,10 @@ summarize() {
   case $step in
     test | tests)
       detail=$(grep -E 'tests passed|tests failed' "$log" | tail -1)
+      # Skipped tests pass in ctest's count; on a GPU machine GPU tests should not skip.
+      local skipped
+      skipped=$(grep -cE '^[[:space:]]*[0-9]+ - .* \(Skipped\)$' "$log")
+      [ -n "$detail" ] && [ "$skipped" -gt 0 ] && detail+="; $skipped skipped"
       # Stopped at its limit, ctest prints no summary: count what finished.
       if [ -z "$detail" ]; then
         local total
@@ -242,6 +247,10 @@ lease() {
     tail -25 "$logs/$tag-build.log"
     return
   fi
+  # What the tool itself sees (its probe, as a run would): a GPU, or why none.
+  local seen
+  seen=$("$bin" list 2>&1 | sed -n '/^GPUs:/{n;p;}' | sed 's/^ *//')
+  summary+=("$(printf '%-14s accelbench sees %s' gpu "${seen:-nothing (accelbench list failed)}")")
 
   if [ ${#resume[@]} -eq 0 ]; then
     # One after the other: some tests fill the card (the capacity check, the
