@@ -1,4 +1,4 @@
-// CPU paths of the batched workloads (cpu/batched_cpu.cpp) against simple
+// CPU paths of the batched workloads (cpu/<workload>_cpu.cpp) against simple
 // double-precision or std:: references, on fresh random inputs, at sizes that
 // are not multiples of any vector or tile width, and at size 1.
 #include <gtest/gtest.h>
@@ -8,10 +8,14 @@
 #include <numeric>
 #include <vector>
 
-#include "batched_cpu.hpp"
+#include "batched_gemm_cpu.hpp"
 #include "cpu_threads.hpp"
+#include "elementwise_cpu.hpp"
 #include "random_fill.hpp"
+#include "reduce_cpu.hpp"
 #include "rng.hpp"
+#include "scan_cpu.hpp"
+#include "sort_cpu.hpp"
 #include "test_inputs.hpp"
 
 using namespace accel;

@@ -6,11 +6,14 @@
 #include <cmath>
 #include <numeric>
 
-#include "batched_cpu.hpp"
+#include "batched_gemm_cpu.hpp"
 #include "cpu_threads.hpp"
+#include "elementwise_cpu.hpp"
 #include "gpu_test_util.hpp"
 #include "memory_tracker.hpp"
+#include "reduce_cpu.hpp"
 #include "rng.hpp"
+#include "sort_cpu.hpp"
 #include "test_inputs.hpp"
 #include "verify.hpp"
 

@@ -14,7 +14,8 @@
 #include <utility>
 #include <vector>
 
-#include "batched_cpu.hpp"
+#include "batched_gemm_cpu.hpp"
+#include "elementwise_cpu.hpp"
 #include "test_inputs.hpp"
 // Last: the emulation's stand-ins for nvcc's built-ins, then the kernels.
 #include "cuda_emulation.hpp"

@@ -1,6 +1,6 @@
 // batched_gemm: `batch` independent n x n fp32 products C_i = A_i * B_i
 // (column-major). CPU: fixed-size Eigen matrices, OpenMP over the batch.
-#include "batched_cpu.hpp"
+#include "batched_gemm_cpu.hpp"
 #include "gpu.hpp"
 #include "point_base.hpp"
 

@@ -2,7 +2,7 @@
 // a separate output so every call does the same work; the same bytes as the
 // in-place y = a * x + y) and GELU (tanh form). CPU: Eigen arrays, one block
 // per OpenMP thread.
-#include "batched_cpu.hpp"
+#include "elementwise_cpu.hpp"
 #include "gpu.hpp"
 #include "point_base.hpp"
 

@@ -4,7 +4,7 @@
 // adds in its own order.
 #include <cmath>
 
-#include "batched_cpu.hpp"
+#include "reduce_cpu.hpp"
 #include "gpu.hpp"
 #include "point_base.hpp"
 

@@ -4,7 +4,7 @@
 // the magnitude summed so far (checked against a double-precision scan).
 #include <cmath>
 
-#include "batched_cpu.hpp"
+#include "scan_cpu.hpp"
 #include "gpu.hpp"
 #include "point_base.hpp"
 

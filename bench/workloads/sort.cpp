@@ -7,7 +7,7 @@
 #include <algorithm>
 #include <cstring>
 
-#include "batched_cpu.hpp"
+#include "sort_cpu.hpp"
 #include "gpu.hpp"
 #include "point_base.hpp"
 #include "random_fill.hpp"
