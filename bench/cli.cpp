@@ -42,6 +42,7 @@
 #include "workload.hpp"
 #include "workloads/mlp.hpp"
 #include "git_sha.hpp"  // generated at every build (bench/git_sha.cmake)
+#include "sources.hpp"  // generated at every build (bench/sources.cmake)
 
 #ifndef ACCELBENCH_VERSION
 #define ACCELBENCH_VERSION "0.0.0"
@@ -221,6 +222,7 @@ int cmd_run(run_config cfg, const std::string& cmdline) {
   report rep;
   rep.tool_version = ACCELBENCH_VERSION;
   rep.git_sha = ACCELBENCH_GIT_SHA;
+  rep.sources = ACCELBENCH_SOURCES;
   rep.created_utc = utc_now_iso8601();
   rep.command_line = cmdline;
   rep.config = config_json(cfg);

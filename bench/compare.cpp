@@ -100,6 +100,21 @@ comparison compare_reports(const report& base, const report& cand, const compare
   out.base_build = build(base);
   out.cand_build = build(cand);
   out.different_build = out.base_build != out.cand_build;
+  if (out.different_build && !base.sources.empty() && !cand.sources.empty()) {
+    std::map<std::string, int> keys;
+    for (const auto& [k, v] : base.sources) ++keys[k];
+    for (const auto& [k, v] : cand.sources) ++keys[k];
+    for (const auto& [k, n] : keys)
+      (n == 2 && base.sources.at(k) == cand.sources.at(k) ? out.code_same : out.code_changed).push_back(k);
+  }
+  const auto code_of = [&](const case_result& x) -> std::string {
+    if (!out.different_build) return "same";
+    if (out.code_same.empty() && out.code_changed.empty()) return "";
+    const auto same = [&](const std::string& k) {
+      return std::find(out.code_same.begin(), out.code_same.end(), k) != out.code_same.end();
+    };
+    return same("harness") && same(x.workload + (x.backend == "gpu" ? "/gpu" : "/cpu")) ? "same" : "changed";
+  };
   std::map<std::string, const case_result*> b, c;
   for (const auto& x : base.cases)
     if (!x.samples_ns.empty() && x.status == "ok") b[compare_key(base, x)] = &x;
@@ -149,6 +164,7 @@ comparison compare_reports(const report& base, const report& cand, const compare
                    cc = ceiling_of(cand.system.peaks, x.backend, g.bound, base.system.peaks);
       if (!g.bound.empty() && x.timing != "end_to_end" && cb > 0 && cc > 0) g.ceiling_ratio = cc / cb;
       g.short_of_ceiling = g.ceiling_ratio > 0 && g.speed_ratio < (1 - kCeilingShortfall) * g.ceiling_ratio;
+      g.code = code_of(x);
       out.generation.push_back(g);
     }
   }
@@ -196,7 +212,9 @@ json comparison_json(const comparison& c, const compare_options& o) {
                           {"bound", g.bound.empty() ? json(nullptr) : json(g.bound)},
                           {"speed_ratio", g.speed_ratio},
                           {"ceiling_ratio", g.ceiling_ratio > 0 ? json(g.ceiling_ratio) : json(nullptr)},
-                          {"short_of_ceiling", g.short_of_ceiling}});
+                          {"short_of_ceiling", g.short_of_ceiling},
+                          {"code", g.code.empty() ? json(nullptr) : json(g.code)}});
+  const bool known = !c.code_changed.empty() || !c.code_same.empty();
   json speedups = json::array();
   for (const auto& s : c.speedups)
     speedups.push_back({{"speedup", s.id}, {"base", s.base}, {"candidate", s.cand}, {"ratio", s.cand / s.base}});
@@ -207,6 +225,8 @@ json comparison_json(const comparison& c, const compare_options& o) {
           {"base_build", c.base_build},
           {"candidate_build", c.cand_build},
           {"different_build", c.different_build},
+          {"code_changed", known ? json(c.code_changed) : json(nullptr)},
+          {"code_same", known ? json(c.code_same) : json(nullptr)},
           {"generation", generation},
           {"speedup_ratios", speedups},
           {"changes", changes},
@@ -217,9 +237,26 @@ json comparison_json(const comparison& c, const compare_options& o) {
 
 std::string mixed_builds_note(const comparison& c) {
   if (!c.different_hardware || !c.different_build) return "";
-  return "the two reports come from different builds (base " + c.base_build + ", candidate " + c.cand_build +
-         "): every ratio mixes the code's changes with the hardware's; run one build on both machines to compare "
-         "the hardware alone";
+  const std::string builds =
+      "the two reports come from different builds (base " + c.base_build + ", candidate " + c.cand_build + "): ";
+  if (c.code_changed.empty() && c.code_same.empty())
+    return builds +
+           "every ratio mixes the code's changes with the hardware's; run one build on both machines to compare "
+           "the hardware alone";
+  return builds +
+         "only cases whose code is the same in both (the code column: their workload's path and the harness) "
+         "compare the hardware alone; the others mix the code's changes with the hardware's";
+}
+
+std::string code_note(const comparison& c) {
+  if (c.code_changed.empty() && c.code_same.empty()) return "";
+  const auto list = [](const std::vector<std::string>& v) {
+    std::string s;
+    for (const auto& k : v) s += (s.empty() ? "" : ", ") + k;
+    return s.empty() ? std::string("none") : s;
+  };
+  return "code that differs between the two builds (tool.sources): " + list(c.code_changed) +
+         "; the same in both: " + list(c.code_same);
 }
 
 void write_comparison_console(const comparison& c, const compare_options& o, std::ostream& out) {
@@ -241,17 +278,19 @@ void write_comparison_console(const comparison& c, const compare_options& o, std
   for (const auto& id : c.only_in_candidate) out << "  only in candidate: " << id << "\n";
   for (const auto& [w, g] : geomeans(c))
     out << "  geometric-mean ratio " << w << ": " << fmt("%.3f", std::exp(g.first / g.second)) << "\n";
+  if (const std::string note = code_note(c); !note.empty()) out << "\n" << note << "\n";
   if (c.different_hardware) {
     out << "\nhardware: base " << c.base_hardware << "  ->  candidate " << c.cand_hardware << "\n";
     if (const std::string note = mixed_builds_note(c); !note.empty()) out << "NOTE: " << note << "\n";
     out << "speed = base median / candidate median (> 1: the candidate machine is faster); ceilings = candidate / "
            "base measured ceiling of the case's bound\n";
-    std::snprintf(line, sizeof line, "  %-70s %8s %9s %-8s %s\n", "case", "speed", "ceilings", "bound", "");
+    std::snprintf(line, sizeof line, "  %-70s %8s %9s %-8s %-7s %s\n", "case", "speed", "ceilings", "bound", "code", "");
     out << line;
     for (const auto& g : c.generation) {
-      std::snprintf(line, sizeof line, "  %-70s %7.2fx %9s %-8s %s\n", g.id.substr(0, 70).c_str(), g.speed_ratio,
+      std::snprintf(line, sizeof line, "  %-70s %7.2fx %9s %-8s %-7s %s\n", g.id.substr(0, 70).c_str(), g.speed_ratio,
                     g.ceiling_ratio > 0 ? fmt("%.2fx", g.ceiling_ratio).c_str() : "-",
-                    g.bound.empty() ? "-" : g.bound.c_str(), g.short_of_ceiling ? "SHORT of what the ceilings promise" : "");
+                    g.bound.empty() ? "-" : g.bound.c_str(), g.code.empty() ? "-" : g.code.c_str(),
+                    g.short_of_ceiling ? "SHORT of what the ceilings promise" : "");
       out << line;
     }
   }
@@ -277,15 +316,18 @@ void write_comparison_markdown(const comparison& c, const compare_options& o, st
   for (const auto& id : c.only_in_base) out << "\nonly in base: `" << id << "`";
   for (const auto& id : c.only_in_candidate) out << "\nonly in candidate: `" << id << "`";
   out << "\n";
+  if (const std::string note = code_note(c); !note.empty()) out << "\n" << note << ".\n";
   if (c.different_hardware) {
     out << "\n### Hardware: " << c.base_hardware << " → " << c.cand_hardware << "\n\n";
     if (const std::string note = mixed_builds_note(c); !note.empty()) out << "> ⚠️ Note: " << note << ".\n\n";
     out << "speed = base / candidate median (> 1: the candidate machine is faster); ceilings = candidate / base "
-           "measured ceiling of the case's bound.\n\n| case | bound | speed | ceilings | |\n|---|---|---:|---:|---|\n";
+           "measured ceiling of the case's bound.\n\n| case | bound | speed | ceilings | code | |\n"
+           "|---|---|---:|---:|---|---|\n";
     for (const auto& g : c.generation)
       out << "| " << g.id << " | " << (g.bound.empty() ? "–" : g.bound) << " | " << fmt("%.2f", g.speed_ratio) << "x | "
           << (g.ceiling_ratio > 0 ? fmt("%.2f", g.ceiling_ratio) + "x" : "–") << " | "
-          << (g.short_of_ceiling ? "⚠️ short of the ceilings" : "") << " |\n";
+          << (g.code.empty() ? "–" : g.code) << " | " << (g.short_of_ceiling ? "⚠️ short of the ceilings" : "")
+          << " |\n";
   }
   if (!c.speedups.empty()) {
     out << "\n| speedup | base | candidate | ratio |\n|---|---:|---:|---:|\n";
@@ -335,16 +377,18 @@ void write_comparison_html(const comparison& c, const compare_options& o, std::o
   out << "</table>\n";
   for (const auto& id : c.only_in_base) out << "<p>only in base: " << xml_escape(id) << "</p>\n";
   for (const auto& id : c.only_in_candidate) out << "<p>only in candidate: " << xml_escape(id) << "</p>\n";
+  if (const std::string note = code_note(c); !note.empty()) out << "<p>" << xml_escape(note) << ".</p>\n";
   if (c.different_hardware) {
     out << "<h2>Hardware generations</h2>\n";
     if (const std::string note = mixed_builds_note(c); !note.empty())
       out << "<p class='slower'>Note: " << xml_escape(note) << ".</p>\n";
     out << "<table><tr><th>case</th><th>bound</th><th>speed (base/candidate)</th>"
-           "<th>ceilings (candidate/base)</th><th></th></tr>\n";
+           "<th>ceilings (candidate/base)</th><th>code</th><th></th></tr>\n";
     for (const auto& g : c.generation)
       out << "<tr><td>" << xml_escape(g.id) << "</td><td>" << g.bound << "</td><td>" << fmt("%.2fx", g.speed_ratio)
           << "</td><td>" << (g.ceiling_ratio > 0 ? fmt("%.2fx", g.ceiling_ratio) : "–") << "</td><td>"
-          << (g.short_of_ceiling ? "short of the ceilings" : "") << "</td></tr>\n";
+          << (g.code.empty() ? "–" : g.code) << "</td><td>" << (g.short_of_ceiling ? "short of the ceilings" : "")
+          << "</td></tr>\n";
     out << "</table>\n";
   }
   if (!c.speedups.empty()) {

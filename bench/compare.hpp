@@ -45,6 +45,10 @@ struct generation_row {
   double speed_ratio = 0;    // base median / candidate median (> 1: the candidate machine is faster)
   double ceiling_ratio = 0;  // candidate ceiling / base ceiling of that bound; 0 when unknown
   bool short_of_ceiling = false;  // speed_ratio < (1 - kShortfall) * ceiling_ratio
+  // "same" when the case's workload path ("mlp/gpu", ...) and the harness have the
+  // same code in both builds (tool.sources), so the ratio is the hardware's alone;
+  // "changed" when not; "" when a report has no digests.
+  std::string code;
 };
 inline constexpr double kCeilingShortfall = 0.10;
 
@@ -60,6 +64,10 @@ struct comparison {
   std::string base_hardware, cand_hardware;  // "CPU model / GPU name"
   bool different_build = false;
   std::string base_build, cand_build;  // "accelbench VERSION GIT_SHA"
+  // Between different builds: the tool.sources entries whose digests differ (or
+  // that one report lacks) and those that match; both empty when the builds are
+  // the same or a report has no digests.
+  std::vector<std::string> code_changed, code_same;
   std::vector<generation_row> generation;    // filled when different_hardware
   std::vector<speedup_change> speedups;      // every speedup measured in both
 };
@@ -71,8 +79,12 @@ std::string compare_key(const report& r, const case_result& c);
 // "CPU model / GPU name" ("no GPU" when none): what tells two machines apart.
 std::string hardware_label(const report& r);
 // Across hardware from different builds: a sentence saying the ratios mix the
-// code's changes with the hardware's; "" otherwise.
+// code's changes with the hardware's (but for cases whose code is the same in
+// both, where tool.sources tells); "" otherwise.
 std::string mixed_builds_note(const comparison& c);
+// Between different builds with digests in both: which code differs and which
+// is the same; "" otherwise.
+std::string code_note(const comparison& c);
 
 // same: CI inside +-noise. faster/slower: p < alpha and the CI wholly outside
 // +-noise on that side. ambiguous: anything else.

@@ -2,6 +2,7 @@
 // every other format is rendered from it.
 #pragma once
 #include <cstdint>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
@@ -99,6 +100,10 @@ struct speedup_result {
 struct report {
   int schema_version = kSchemaVersion;
   std::string tool_name = "accelbench", tool_version, git_sha;
+  // Digest of the code of each workload's path ("mlp/cpu", "mlp/gpu", ...) and of
+  // the "harness", from bench/sources.cmake: which code two builds share. Empty
+  // in reports from builds before it.
+  std::map<std::string, std::string> sources;
   std::string created_utc;
   std::string command_line;
   json config = json::object();

@@ -573,7 +573,7 @@ json to_json(const report& r) {
                         {"reason", s.reason.empty() ? json(nullptr) : json(s.reason)}});
   }
   return {{"schema_version", r.schema_version},
-          {"tool", {{"name", r.tool_name}, {"version", r.tool_version}, {"git_sha", r.git_sha}}},
+          {"tool", {{"name", r.tool_name}, {"version", r.tool_version}, {"git_sha", r.git_sha}, {"sources", r.sources}}},
           {"created_utc", r.created_utc},
           {"command_line", r.command_line},
           {"interrupted", r.interrupted},
@@ -603,6 +603,14 @@ report report_from_json(const json& j) {
   r.tool_name = str(tool, "tool", "name");
   r.tool_version = str(tool, "tool", "version");
   r.git_sha = str(tool, "tool", "git_sha");
+  if (tool.contains("sources")) {
+    const json& src = tool["sources"];
+    if (!src.is_object()) bad("tool.sources", "expected an object of code digests");
+    for (const auto& [k, v] : src.items()) {
+      if (!v.is_string()) bad("tool.sources." + k, "expected a string");
+      r.sources[k] = v.get<std::string>();
+    }
+  }
   r.created_utc = str(j, "", "created_utc");
   r.command_line = str(j, "", "command_line");
   if (j.contains("interrupted")) r.interrupted = boolean(j, "", "interrupted");

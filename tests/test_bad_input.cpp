@@ -69,6 +69,8 @@ std::vector<bad_case> report_corpus() {
       {"missing system", without("system"), "'system': missing"},
       {"cases not an array", with("/cases", json::object()), "'cases': expected an array"},
       {"wrong type of backend", with("/cases/0/backend", 3), "cases[0].backend': expected a string"},
+      {"code digests not an object", with("/tool/sources", json::array({1})), "'tool.sources': expected an object"},
+      {"a code digest not a string", with("/tool/sources", {{"mlp/gpu", 7}}), "'tool.sources.mlp/gpu': expected a string"},
       {"NaN time (JSON has no NaN)", R"({"schema_version": 1, "x": NaN})", "not valid JSON"},
       {"infinite time", with("/cases/0/samples_ns/1", 1e308 * 10), "cases[0].samples_ns[1]"},
       {"negative time", with("/cases/0/samples_ns/0", -5.0), "not a finite time >= 0"},

@@ -19,6 +19,7 @@
 #include "gpu.hpp"
 #include "report.hpp"
 #include "reporters/format_util.hpp"
+#include "workload.hpp"
 
 using namespace accel;
 namespace fs = std::filesystem;
@@ -169,6 +170,16 @@ TEST(Cli, RunWritesAValidReport) {
   EXPECT_LT(rep.run_time_s["timed_samples"].get<double>(), phases);
   EXPECT_LE(phases + rep.run_time_s["fallback"].get<double>(), total);
   EXPECT_NE(r.output.find("\nrun time "), std::string::npos) << r.output;
+  // The build's code digests (bench/sources.cmake): the harness and every workload's two paths.
+  EXPECT_EQ(rep.sources.size(), 1u + 2u * all_workloads().size());
+  EXPECT_EQ(rep.sources.count("harness"), 1u);
+  for (const workload& w : all_workloads())
+    for (const char* side : {"/cpu", "/gpu"}) {
+      const auto it = rep.sources.find(w.name + side);
+      ASSERT_NE(it, rep.sources.end()) << w.name << side;
+      EXPECT_EQ(it->second.size(), 16u);
+      EXPECT_EQ(it->second.find_first_not_of("0123456789abcdef"), std::string::npos) << it->second;
+    }
   fs::remove(out);
 }
 

@@ -230,6 +230,51 @@ TEST(Compare, HardwareFromDifferentBuildsSaysTheRatiosMixCodeAndHardware) {
   EXPECT_EQ(plain.str().find("different builds"), std::string::npos) << plain.str();
 }
 
+// With code digests in both reports (tool.sources) the comparison says which
+// code the builds share, and each hardware row whether its ratio is the
+// hardware's alone: its workload's path and the harness the same in both.
+TEST(Compare, CodeDigestsSayWhichRatiosAreTheHardwaresAlone) {
+  report h100 = machine("H100", 3000, 1000, 16, 7), h200 = machine("H200", 4200, 1000 / 1.1, 16, 8);
+  h100.git_sha = "aaaa";
+  h200.git_sha = "bbbb";
+  h100.sources = {{"harness", "1"}, {"reduce/cpu", "2"}, {"reduce/gpu", "3"}};
+  h200.sources = {{"harness", "1"}, {"reduce/cpu", "2"}, {"reduce/gpu", "4"}, {"scan/gpu", "5"}};
+  const comparison c = compare_reports(h100, h200, {});
+  EXPECT_EQ(c.code_changed, (std::vector<std::string>{"reduce/gpu", "scan/gpu"}));
+  EXPECT_EQ(c.code_same, (std::vector<std::string>{"harness", "reduce/cpu"}));
+  ASSERT_EQ(c.generation.size(), 2u);
+  for (const generation_row& g : c.generation) EXPECT_EQ(g.code, g.backend == "gpu" ? "changed" : "same") << g.id;
+  const std::string code = "code that differs between the two builds (tool.sources): reduce/gpu, scan/gpu; the same "
+                           "in both: harness, reduce/cpu";
+  EXPECT_EQ(code_note(c), code);
+  EXPECT_NE(mixed_builds_note(c).find("only cases whose code is the same in both"), std::string::npos);
+  std::ostringstream md, html, console;
+  write_comparison_markdown(c, {}, md);
+  write_comparison_html(c, {}, html);
+  write_comparison_console(c, {}, console);
+  for (const std::string& text : {md.str(), html.str(), console.str()}) EXPECT_NE(text.find(code), std::string::npos);
+  EXPECT_NE(md.str().find("| code |"), std::string::npos) << md.str();
+  const json j = comparison_json(c, {});
+  EXPECT_EQ(j["code_changed"], json({"reduce/gpu", "scan/gpu"}));
+  for (const json& g : j["generation"]) EXPECT_TRUE(g["code"] == "same" || g["code"] == "changed") << g;
+
+  // A changed harness leaves no ratio the hardware's alone.
+  h200.sources["harness"] = "9";
+  for (const generation_row& g : compare_reports(h100, h200, {}).generation) EXPECT_EQ(g.code, "changed") << g.id;
+  // One build: the same code by definition. A report without digests: unknown, and the old note.
+  EXPECT_EQ(compare_reports(h100, machine("H200", 4200, 900, 16, 8), {}).generation[0].code, "");
+  report same_build = h200;
+  same_build.git_sha = h100.git_sha;
+  same_build.sources = h100.sources;
+  for (const generation_row& g : compare_reports(h100, same_build, {}).generation) EXPECT_EQ(g.code, "same");
+  EXPECT_EQ(code_note(compare_reports(h100, same_build, {})), "");
+  h200.sources.clear();
+  const comparison unknown = compare_reports(h100, h200, {});
+  EXPECT_EQ(code_note(unknown), "");
+  EXPECT_NE(mixed_builds_note(unknown).find("every ratio mixes"), std::string::npos);
+  EXPECT_TRUE(comparison_json(unknown, {})["code_changed"].is_null());
+}
+
 // End-to-end GPU times depend on PCIe as much as on the GPU: no ceiling ratio,
 // so never "short of the ceilings". A speedup not measured on one side is
 // left out of the speedup list.

@@ -21,6 +21,7 @@ report sample_report() {
   report r;
   r.tool_version = "0.1.0";
   r.git_sha = "abc123";
+  r.sources = {{"harness", "0123456789abcdef"}, {"mlp/gpu", "fedcba9876543210"}};
   r.created_utc = "2026-11-23T00:00:00Z";
   r.command_line = "accelbench run";
   r.config = {{"seed", 42}};
@@ -101,11 +102,19 @@ TEST(ReportJson, RoundTripIsLossless) {
   EXPECT_EQ(to_json(back), j);
 }
 
+// Reports from builds before tool.sources read back with no digests.
+TEST(ReportJson, ReportsWithoutCodeDigestsStillRead) {
+  json j = to_json(sample_report());
+  j["tool"].erase("sources");
+  EXPECT_TRUE(report_from_json(j).sources.empty());
+  EXPECT_EQ(report_from_json(to_json(sample_report())).sources.at("mlp/gpu"), "fedcba9876543210");
+}
+
 TEST(ReportJson, EveryDocumentedFieldIsPresent) {
   const json j = to_json(sample_report());
   for (const char* k : {"schema_version", "tool", "created_utc", "command_line", "config", "system", "cases", "speedups"})
     EXPECT_TRUE(j.contains(k)) << k;
-  for (const char* k : {"name", "version", "git_sha"}) EXPECT_TRUE(j["tool"].contains(k)) << k;
+  for (const char* k : {"name", "version", "git_sha", "sources"}) EXPECT_TRUE(j["tool"].contains(k)) << k;
   const json& s = j["system"];
   for (const char* k : {"cpu", "memory_bytes", "os", "compiler", "flags", "eigen_version", "cuda", "gpus",
                         "gpu_unavailable_reason"})
