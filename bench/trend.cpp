@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <map>
+#include <utility>
 
 #include "compare.hpp"
 #include "reporters/format_util.hpp"
@@ -12,23 +13,47 @@ namespace accel {
 
 namespace {
 
-// Adds value v of report i to the series `id`, keeping first-seen order.
+// Adds value v of report i to the series `id` (whose code is `keys`), keeping first-seen order.
 void put(std::vector<trend_series>& list, std::map<std::string, size_t>& index, const std::string& id, size_t i,
-         size_t n, double v) {
+         size_t n, double v, std::vector<std::string> keys) {
   auto it = index.find(id);
   if (it == index.end()) {
     it = index.emplace(id, list.size()).first;
-    list.push_back({id, std::vector<std::optional<double>>(n)});
+    list.push_back({id, std::vector<std::optional<double>>(n), std::move(keys), std::vector<bool>(n)});
   }
   list[it->second].values[i] = v;
 }
 
-// Value relative to the series' first present value: "1.00", "0.83", "-".
+// Marks, per series, the reports whose code for it differs from the previous report with a value.
+void mark_code_changes(std::vector<trend_series>& list, const std::vector<report>& reports) {
+  for (auto& s : list) {
+    std::optional<size_t> prev;
+    for (size_t i = 0; i < s.values.size(); ++i) {
+      if (!s.values[i]) continue;
+      if (prev) {
+        const auto& a = reports[*prev].sources;
+        const auto& b = reports[i].sources;
+        if (!a.empty() && !b.empty())
+          for (const auto& k : s.code_keys) {
+            const auto x = a.find(k), y = b.find(k);
+            if (x == a.end() || y == b.end() || x->second != y->second) s.code_changed[i] = true;
+          }
+      }
+      prev = i;
+    }
+  }
+}
+
+// Value relative to the series' first present value: "1.00", "0.83", "-"; a '!'
+// where the series' code changed since the report before (the sparklines use '*').
 std::string relative(const trend_series& s, size_t i) {
   const auto first = std::find_if(s.values.begin(), s.values.end(), [](const auto& v) { return v.has_value(); });
   if (first == s.values.end() || !s.values[i]) return "-";
-  return fmt("%.2f", *s.values[i] / **first);
+  return fmt("%.2f", *s.values[i] / **first) + (s.code_changed[i] ? "!" : "");
 }
+
+constexpr const char* kCodeLegend =
+    "! the case's code (its workload's path or the harness, tool.sources) differs from the report before";
 
 // One character per report on a 0..7 scale between the series' min and max.
 std::string sparkline(const trend_series& s) {
@@ -76,6 +101,13 @@ void svg_lines(const std::vector<trend_series>& list, size_t n, std::ostream& ou
   out << "</svg>\n";
 }
 
+bool any_code_change(const trend& t) {
+  for (const auto* list : {&t.medians_ns, &t.speedups})
+    for (const auto& s : *list)
+      if (std::find(s.code_changed.begin(), s.code_changed.end(), true) != s.code_changed.end()) return true;
+  return false;
+}
+
 }  // namespace
 
 trend build_trend(const std::vector<report>& reports, const std::vector<std::string>& names) {
@@ -86,10 +118,15 @@ trend build_trend(const std::vector<report>& reports, const std::vector<std::str
     const report& r = reports[i];
     t.labels.push_back(names[i] + " (" + r.created_utc + ", " + hardware_label(r) + ")");
     for (const auto& c : r.cases)
-      if (c.status == "ok" && !c.samples_ns.empty()) put(t.medians_ns, mi, compare_key(r, c), i, n, c.stats.median);
+      if (c.status == "ok" && !c.samples_ns.empty())
+        put(t.medians_ns, mi, compare_key(r, c), i, n, c.stats.median,
+            {"harness", c.workload + (c.backend == "gpu" ? "/gpu" : "/cpu")});
     for (const auto& s : r.speedups)
-      if (s.verdict != "not_measured") put(t.speedups, si, speedup_id(s), i, n, s.value);
+      if (s.verdict != "not_measured")
+        put(t.speedups, si, speedup_id(s), i, n, s.value, {"harness", s.workload + "/cpu", s.workload + "/gpu"});
   }
+  mark_code_changes(t.medians_ns, reports);
+  mark_code_changes(t.speedups, reports);
   return t;
 }
 
@@ -99,9 +136,11 @@ void write_trend(const trend& t, const std::string& format, std::ostream& out) {
     const auto series = [](const std::vector<trend_series>& list) {
       json a = json::array();
       for (const auto& s : list) {
-        json v = json::array();
+        json v = json::array(), changed = json::array();
         for (const auto& x : s.values) v.push_back(x ? json(*x) : json(nullptr));
-        a.push_back({{"id", s.id}, {"values", v}});
+        for (size_t i = 0; i < s.code_changed.size(); ++i)
+          if (s.code_changed[i]) changed.push_back(i);
+        a.push_back({{"id", s.id}, {"values", v}, {"code_changed_at", changed}});
       }
       return a;
     };
@@ -145,6 +184,7 @@ void write_trend(const trend& t, const std::string& format, std::ostream& out) {
           t.medians_ns, true);
     table(md ? "Speedup (ratio to the first report; > 1 better)" : "speedup (ratio to the first report; > 1 better)",
           t.speedups, false);
+    if (any_code_change(t)) out << "\n" << kCodeLegend << "\n";
     return;
   }
   if (format != "html") throw input_error("--format: compare --trend writes console, md, json or html");
@@ -164,7 +204,9 @@ void write_trend(const trend& t, const std::string& format, std::ostream& out) {
     for (size_t i = 0; i < n; ++i) out << "<td>" << relative(s, i) << "</td>";
     out << "</tr>\n";
   }
-  out << "</table></body></html>\n";
+  out << "</table>\n";
+  if (any_code_change(t)) out << "<p>" << xml_escape(kCodeLegend) << "</p>\n";
+  out << "</body></html>\n";
 }
 
 }  // namespace accel

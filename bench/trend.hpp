@@ -14,6 +14,11 @@ namespace accel {
 struct trend_series {
   std::string id;                             // compare_key / speedup_id
   std::vector<std::optional<double>> values;  // one per report; null where absent or unmeasured
+  // The tool.sources entries the series' code is: its workload's path(s) and the harness.
+  std::vector<std::string> code_keys;
+  // Per report: true where the series' code differs from the report before it that
+  // has a value, both carrying digests (so a jump there may be the code's, not the machine's).
+  std::vector<bool> code_changed;
 };
 
 struct trend {

@@ -330,3 +330,41 @@ TEST(Trend, SeriesFollowTheReportOrder) {
   std::ostringstream sink;
   EXPECT_THROW(write_trend(t, "pdf", sink), input_error);
 }
+
+// Over a branch's history, a '!' marks where a case's code changed (tool.sources):
+// a jump there may be the code's. Reports without digests mark nothing.
+TEST(Trend, MarksWhereACasesCodeChanged) {
+  report a = machine("H100", 3000, 1000, 16, 15), b = machine("H100", 3000, 900, 16, 16),
+         c = machine("H100", 3000, 900, 16, 17), d = machine("H100", 3000, 900, 16, 18);
+  a.sources = {{"harness", "h"}, {"reduce/cpu", "c1"}, {"reduce/gpu", "g1"}};
+  b.sources = {{"harness", "h"}, {"reduce/cpu", "c1"}, {"reduce/gpu", "g2"}};
+  c.sources = b.sources;
+  // d has no digests: unknown, so not marked.
+  const trend t = build_trend({a, b, c, d}, {"a.json", "b.json", "c.json", "d.json"});
+  for (const auto& s : t.medians_ns) {
+    const bool gpu = s.id.find("/gpu/") != std::string::npos;
+    EXPECT_EQ(s.code_changed, (std::vector<bool>{false, gpu, false, false})) << s.id;
+  }
+  ASSERT_EQ(t.speedups.size(), 1u);
+  EXPECT_EQ(t.speedups[0].code_changed, (std::vector<bool>{false, true, false, false}));
+  std::ostringstream console, js;
+  write_trend(t, "console", console);
+  write_trend(t, "json", js);
+  // The GPU case's row carries one '!' (at R2), the CPU case's none.
+  std::istringstream rows(console.str());
+  for (std::string row; std::getline(rows, row);) {
+    if (row.find("/gpu/") != std::string::npos) {
+      EXPECT_EQ(std::count(row.begin(), row.end(), '!'), 1) << row;
+    } else if (row.find("/cpu/") != std::string::npos) {
+      EXPECT_EQ(row.find('!'), std::string::npos) << row;
+    }
+  }
+  EXPECT_NE(console.str().find("! the case's code"), std::string::npos) << console.str();
+  EXPECT_EQ(json::parse(js.str())["speedups"][0]["code_changed_at"], json({1}));
+  // A harness change marks every series.
+  c.sources["harness"] = "h2";
+  for (const auto& s : build_trend({a, b, c}, {"a", "b", "c"}).medians_ns) EXPECT_TRUE(s.code_changed[2]) << s.id;
+  std::ostringstream plain;
+  write_trend(build_trend({a, d}, {"a", "d"}), "console", plain);
+  EXPECT_EQ(plain.str().find('!'), std::string::npos) << plain.str();
+}
