@@ -100,16 +100,20 @@ comparison compare_reports(const report& base, const report& cand, const compare
   out.base_build = build(base);
   out.cand_build = build(cand);
   out.different_build = out.base_build != out.cand_build;
-  if (out.different_build && !base.sources.empty() && !cand.sources.empty()) {
+  // The digests decide where both reports have them: two "-dirty" builds of one
+  // commit, or two built outside git, carry the same name with different code.
+  const bool known = !base.sources.empty() && !cand.sources.empty();
+  if (known) {
     std::map<std::string, int> keys;
     for (const auto& [k, v] : base.sources) ++keys[k];
     for (const auto& [k, v] : cand.sources) ++keys[k];
     for (const auto& [k, n] : keys)
       (n == 2 && base.sources.at(k) == cand.sources.at(k) ? out.code_same : out.code_changed).push_back(k);
   }
+  const bool one_clean_build = !out.different_build && base.git_sha != "unknown" &&
+                               base.git_sha.find("-dirty") == std::string::npos;
   const auto code_of = [&](const case_result& x) -> std::string {
-    if (!out.different_build) return "same";
-    if (out.code_same.empty() && out.code_changed.empty()) return "";
+    if (!known) return one_clean_build ? "same" : "";
     const auto same = [&](const std::string& k) {
       return std::find(out.code_same.begin(), out.code_same.end(), k) != out.code_same.end();
     };
@@ -249,7 +253,8 @@ std::string mixed_builds_note(const comparison& c) {
 }
 
 std::string code_note(const comparison& c) {
-  if (c.code_changed.empty() && c.code_same.empty()) return "";
+  // Nothing to say for one build whose digests agree, or without digests.
+  if (c.code_changed.empty() && (c.code_same.empty() || !c.different_build)) return "";
   const auto list = [](const std::vector<std::string>& v) {
     std::string s;
     for (const auto& k : v) s += (s.empty() ? "" : ", ") + k;

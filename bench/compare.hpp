@@ -64,9 +64,8 @@ struct comparison {
   std::string base_hardware, cand_hardware;  // "CPU model / GPU name"
   bool different_build = false;
   std::string base_build, cand_build;  // "accelbench VERSION GIT_SHA"
-  // Between different builds: the tool.sources entries whose digests differ (or
-  // that one report lacks) and those that match; both empty when the builds are
-  // the same or a report has no digests.
+  // The tool.sources entries whose digests differ (or that one report lacks) and
+  // those that match; both empty when a report has no digests.
   std::vector<std::string> code_changed, code_same;
   std::vector<generation_row> generation;    // filled when different_hardware
   std::vector<speedup_change> speedups;      // every speedup measured in both
@@ -82,8 +81,8 @@ std::string hardware_label(const report& r);
 // code's changes with the hardware's (but for cases whose code is the same in
 // both, where tool.sources tells); "" otherwise.
 std::string mixed_builds_note(const comparison& c);
-// Between different builds with digests in both: which code differs and which
-// is the same; "" otherwise.
+// With digests in both: which code differs and which is the same, when the
+// builds differ by name or by code; "" otherwise.
 std::string code_note(const comparison& c);
 
 // same: CI inside +-noise. faster/slower: p < alpha and the CI wholly outside

@@ -268,6 +268,17 @@ TEST(Compare, CodeDigestsSayWhichRatiosAreTheHardwaresAlone) {
   same_build.sources = h100.sources;
   for (const generation_row& g : compare_reports(h100, same_build, {}).generation) EXPECT_EQ(g.code, "same");
   EXPECT_EQ(code_note(compare_reports(h100, same_build, {})), "");
+  // Two "-dirty" builds of one commit share a name, not necessarily their code: the digests decide.
+  h100.git_sha = same_build.git_sha = "aaaa-dirty";
+  same_build.sources["reduce/gpu"] = "7";
+  const comparison dirty = compare_reports(h100, same_build, {});
+  ASSERT_FALSE(dirty.different_build);
+  EXPECT_EQ(dirty.code_changed, std::vector<std::string>{"reduce/gpu"});
+  EXPECT_NE(code_note(dirty), "");
+  for (const generation_row& g : dirty.generation) EXPECT_EQ(g.code, g.backend == "gpu" ? "changed" : "same");
+  same_build.sources.clear();
+  EXPECT_EQ(compare_reports(h100, same_build, {}).generation[0].code, "");  // a dirty name, no digests: unknown
+  h100.git_sha = "aaaa";
   h200.sources.clear();
   const comparison unknown = compare_reports(h100, h200, {});
   EXPECT_EQ(code_note(unknown), "");
