@@ -38,6 +38,19 @@ void check_resumable(const report& partial, const report& fresh) {
            fresh.system.cuda_built ? "with CUDA" : "without CUDA");
   if (partial.tool_version != fresh.tool_version || partial.git_sha != fresh.git_sha)
     refuse("the accelbench build", partial.tool_version + " " + partial.git_sha, fresh.tool_version + " " + fresh.git_sha);
+  // Two "-dirty" builds of one commit share a name; the code digests tell them apart.
+  if (partial.sources != fresh.sources) {
+    std::string differing;
+    std::set<std::string> keys;
+    for (const auto* m : {&partial.sources, &fresh.sources})
+      for (const auto& [k, v] : *m) keys.insert(k);
+    for (const auto& k : keys) {
+      const auto a = partial.sources.find(k), b = fresh.sources.find(k);
+      if (a == partial.sources.end() || b == fresh.sources.end() || a->second != b->second)
+        differing += (differing.empty() ? "" : ", ") + k;
+    }
+    refuse("the code (tool.sources)", "other code for " + differing, "this build's");
+  }
 }
 
 size_t resume_from(const report& partial, const std::vector<suite_point>& points, report& rep) {

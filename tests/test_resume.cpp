@@ -1,5 +1,5 @@
 // bench/resume.cpp: --resume refuses a partial report from another config,
-// machine or build, naming the difference, and lets output-only options differ.
+// machine, build or code, naming the difference, and lets output-only options differ.
 #include <gtest/gtest.h>
 
 #include <functional>
@@ -54,6 +54,8 @@ TEST(Resume, EachDifferenceIsRefusedByName) {
   expect_refused([](report& r) { r.system.cuda_built = false; }, "the build (CUDA)");
   expect_refused([](report& r) { r.git_sha = "def5678"; }, "the accelbench build");
   expect_refused([](report& r) { r.tool_version = "1.0.1"; }, "the accelbench build");
+  // Same name, other code: two -dirty builds of one commit.
+  expect_refused([](report& r) { r.sources["mlp/gpu"] = "0123456789abcdef"; }, "the code (tool.sources)");
 }
 
 TEST(Resume, AReportWithoutConfigIsRefused) {
