@@ -155,6 +155,7 @@ comparison compare_reports(const report& base, const report& cand, const compare
     else ch.cls = "ambiguous";
     ch.warn = ch.cls == "slower" && ch.ratio > 1 + o.warn;
     ch.fail = ch.cls == "slower" && ch.ratio > 1 + o.fail;
+    ch.code = code_of(x);
     out.changes.push_back(ch);
     if (out.different_hardware) {
       generation_row g;
@@ -168,7 +169,7 @@ comparison compare_reports(const report& base, const report& cand, const compare
                    cc = ceiling_of(cand.system.peaks, x.backend, g.bound, base.system.peaks);
       if (!g.bound.empty() && x.timing != "end_to_end" && cb > 0 && cc > 0) g.ceiling_ratio = cc / cb;
       g.short_of_ceiling = g.ceiling_ratio > 0 && g.speed_ratio < (1 - kCeilingShortfall) * g.ceiling_ratio;
-      g.code = code_of(x);
+      g.code = ch.code;
       out.generation.push_back(g);
     }
   }
@@ -207,7 +208,8 @@ json comparison_json(const comparison& c, const compare_options& o) {
                        {"p_value_over", ch.p_over},
                        {"class", ch.cls},
                        {"warn", ch.warn},
-                       {"fail", ch.fail}});
+                       {"fail", ch.fail},
+                       {"code", ch.code.empty() ? json(nullptr) : json(ch.code)}});
   json geo = json::object();
   for (const auto& [w, g] : geomeans(c)) geo[w] = std::exp(g.first / g.second);
   json generation = json::array();
@@ -252,6 +254,23 @@ std::string mixed_builds_note(const comparison& c) {
          "compare the hardware alone; the others mix the code's changes with the hardware's";
 }
 
+namespace {
+
+// How many of the significant changes fall on code that both builds share.
+std::string unchanged_code_line(const comparison& c) {
+  int moved = 0, same_code = 0;
+  for (const auto& ch : c.changes)
+    if (ch.cls == "faster" || ch.cls == "slower") {
+      ++moved;
+      same_code += ch.code == "same";
+    }
+  return std::to_string(same_code) + " of the " + std::to_string(moved) +
+         " faster or slower cases have the same code in both builds: their change is the machine's or the run's, "
+         "not the code's";
+}
+
+}  // namespace
+
 std::string code_note(const comparison& c) {
   // Nothing to say for one build whose digests agree, or without digests.
   if (c.code_changed.empty() && (c.code_same.empty() || !c.different_build)) return "";
@@ -272,18 +291,20 @@ void write_comparison_console(const comparison& c, const compare_options& o, std
   out << "ratio = candidate median / base median (> 1: slower); noise +-" << fmt("%.0f%%", 100 * o.noise)
       << ", alpha " << o.alpha << "\n"
       << line;
+  const bool show_code = !code_note(c).empty();
   for (const auto& ch : c.changes) {
     ++n[ch.cls];
-    std::snprintf(line, sizeof line, "  %-70s %11s %11s %8.3f [%.3f, %.3f] %8.2g %s%s\n", ch.id.substr(0, 70).c_str(),
+    std::snprintf(line, sizeof line, "  %-70s %11s %11s %8.3f [%.3f, %.3f] %8.2g %s%s%s\n", ch.id.substr(0, 70).c_str(),
                   format_ns(ch.base_median).c_str(), format_ns(ch.cand_median).c_str(), ch.ratio, ch.ratio_ci95.lo,
-                  ch.ratio_ci95.hi, ch.p_value, ch.cls.c_str(), ch.fail ? "  FAIL" : ch.warn ? "  WARN" : "");
+                  ch.ratio_ci95.hi, ch.p_value, ch.cls.c_str(), ch.fail ? "  FAIL" : ch.warn ? "  WARN" : "",
+                  show_code ? ("  (code " + ch.code + ")").c_str() : "");
     out << line;
   }
   for (const auto& id : c.only_in_base) out << "  only in base: " << id << "\n";
   for (const auto& id : c.only_in_candidate) out << "  only in candidate: " << id << "\n";
   for (const auto& [w, g] : geomeans(c))
     out << "  geometric-mean ratio " << w << ": " << fmt("%.3f", std::exp(g.first / g.second)) << "\n";
-  if (const std::string note = code_note(c); !note.empty()) out << "\n" << note << "\n";
+  if (show_code) out << "\n" << code_note(c) << "\n" << unchanged_code_line(c) << "\n";
   if (c.different_hardware) {
     out << "\nhardware: base " << c.base_hardware << "  ->  candidate " << c.cand_hardware << "\n";
     if (const std::string note = mixed_builds_note(c); !note.empty()) out << "NOTE: " << note << "\n";
@@ -308,20 +329,23 @@ void write_comparison_console(const comparison& c, const compare_options& o, std
 }
 
 void write_comparison_markdown(const comparison& c, const compare_options& o, std::ostream& out) {
+  const bool show_code = !code_note(c).empty();
   std::map<std::string, int> n;
   for (const auto& ch : c.changes) ++n[ch.cls];
   out << "## accelbench compare: " << n["faster"] << " faster, " << n["slower"] << " slower, " << n["same"]
       << " same, " << n["ambiguous"] << " ambiguous\n\n"
       << "ratio = candidate / base median; significant when p < " << o.alpha << " and the CI lies outside ±"
-      << fmt("%.0f%%", 100 * o.noise) << ".\n\n| case | base | candidate | ratio [95% CI] | p | class |\n|---|---:|---:|---:|---:|---|\n";
+      << fmt("%.0f%%", 100 * o.noise) << ".\n\n| case | base | candidate | ratio [95% CI] | p | class |"
+      << (show_code ? " code |" : "") << "\n|---|---:|---:|---:|---:|---|" << (show_code ? "---|" : "") << "\n";
   for (const auto& ch : c.changes)
     out << "| " << ch.id << " | " << format_ns(ch.base_median) << " | " << format_ns(ch.cand_median) << " | "
         << fmt("%.3f", ch.ratio) << " [" << fmt("%.3f", ch.ratio_ci95.lo) << ", " << fmt("%.3f", ch.ratio_ci95.hi)
-        << "] | " << fmt("%.2g", ch.p_value) << " | " << (ch.fail ? "❌ " : ch.warn ? "⚠️ " : "") << ch.cls << " |\n";
+        << "] | " << fmt("%.2g", ch.p_value) << " | " << (ch.fail ? "❌ " : ch.warn ? "⚠️ " : "") << ch.cls << " |"
+        << (show_code ? " " + ch.code + " |" : "") << "\n";
   for (const auto& id : c.only_in_base) out << "\nonly in base: `" << id << "`";
   for (const auto& id : c.only_in_candidate) out << "\nonly in candidate: `" << id << "`";
   out << "\n";
-  if (const std::string note = code_note(c); !note.empty()) out << "\n" << note << ".\n";
+  if (show_code) out << "\n" << code_note(c) << ".\n" << unchanged_code_line(c) << ".\n";
   if (c.different_hardware) {
     out << "\n### Hardware: " << c.base_hardware << " → " << c.cand_hardware << "\n\n";
     if (const std::string note = mixed_builds_note(c); !note.empty()) out << "> ⚠️ Note: " << note << ".\n\n";
@@ -343,6 +367,7 @@ void write_comparison_markdown(const comparison& c, const compare_options& o, st
 }
 
 void write_comparison_html(const comparison& c, const compare_options& o, std::ostream& out) {
+  const bool show_code = !code_note(c).empty();
   std::map<std::string, int> n;
   for (const auto& ch : c.changes) ++n[ch.cls];
   out << "<!DOCTYPE html>\n<html lang='en'><head><meta charset='utf-8'><title>accelbench compare</title>\n"
@@ -372,17 +397,18 @@ void write_comparison_html(const comparison& c, const compare_options& o, std::o
         << "' stroke='" << colour << "'/><circle cx='" << x(ch.ratio) << "' cy='" << y << "' r='3' fill='" << colour
         << "'/>\n";
   }
-  out << "</svg>\n<table><tr><th>case</th><th>base</th><th>candidate</th><th>ratio [95% CI]</th><th>p</th><th>class</th></tr>\n";
+  out << "</svg>\n<table><tr><th>case</th><th>base</th><th>candidate</th><th>ratio [95% CI]</th><th>p</th><th>class</th>"
+      << (show_code ? "<th>code</th>" : "") << "</tr>\n";
   for (const auto& ch : c.changes)
     out << "<tr class='" << ch.cls << "'><td>" << xml_escape(ch.id) << "</td><td>" << format_ns(ch.base_median)
         << "</td><td>" << format_ns(ch.cand_median) << "</td><td>" << fmt("%.3f", ch.ratio) << " ["
         << fmt("%.3f", ch.ratio_ci95.lo) << ", " << fmt("%.3f", ch.ratio_ci95.hi) << "]</td><td>"
         << fmt("%.2g", ch.p_value) << "</td><td>" << ch.cls << (ch.fail ? " (FAIL)" : ch.warn ? " (warn)" : "")
-        << "</td></tr>\n";
+        << "</td>" << (show_code ? "<td>" + ch.code + "</td>" : "") << "</tr>\n";
   out << "</table>\n";
   for (const auto& id : c.only_in_base) out << "<p>only in base: " << xml_escape(id) << "</p>\n";
   for (const auto& id : c.only_in_candidate) out << "<p>only in candidate: " << xml_escape(id) << "</p>\n";
-  if (const std::string note = code_note(c); !note.empty()) out << "<p>" << xml_escape(note) << ".</p>\n";
+  if (show_code) out << "<p>" << xml_escape(code_note(c)) << ". " << xml_escape(unchanged_code_line(c)) << ".</p>\n";
   if (c.different_hardware) {
     out << "<h2>Hardware generations</h2>\n";
     if (const std::string note = mixed_builds_note(c); !note.empty())

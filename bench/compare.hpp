@@ -34,6 +34,10 @@ struct case_change {
   std::string p_over;
   std::string cls;       // faster | slower | same | ambiguous
   bool warn = false, fail = false;
+  // "same" when the case's workload path ("mlp/gpu", ...) and the harness have the
+  // same code in both reports (tool.sources): a change there is the machine's, not
+  // the code's; "changed" when not; "" when a report has no digests.
+  std::string code;
 };
 
 // Across hardware generations (the reports name different GPUs or CPUs): how
@@ -45,10 +49,7 @@ struct generation_row {
   double speed_ratio = 0;    // base median / candidate median (> 1: the candidate machine is faster)
   double ceiling_ratio = 0;  // candidate ceiling / base ceiling of that bound; 0 when unknown
   bool short_of_ceiling = false;  // speed_ratio < (1 - kShortfall) * ceiling_ratio
-  // "same" when the case's workload path ("mlp/gpu", ...) and the harness have the
-  // same code in both builds (tool.sources), so the ratio is the hardware's alone;
-  // "changed" when not; "" when a report has no digests.
-  std::string code;
+  std::string code;               // as case_change::code: "same" means the ratio is the hardware's alone
 };
 inline constexpr double kCeilingShortfall = 0.10;
 

@@ -258,6 +258,22 @@ TEST(Compare, CodeDigestsSayWhichRatiosAreTheHardwaresAlone) {
   EXPECT_EQ(j["code_changed"], json({"reduce/gpu", "scan/gpu"}));
   for (const json& g : j["generation"]) EXPECT_TRUE(g["code"] == "same" || g["code"] == "changed") << g;
 
+  // On one machine (an A/B of two builds) each case says whether its code changed, and the
+  // summary counts the significant changes on unchanged code: the machine's or the run's doing.
+  report again = h100;
+  again.git_sha = "bbbb";
+  again.sources = h200.sources;
+  const comparison ab = compare_reports(h100, again, {});
+  ASSERT_EQ(ab.changes.size(), 2u);
+  for (const case_change& ch : ab.changes) EXPECT_EQ(ch.code, ch.id.find("/gpu/") != std::string::npos ? "changed" : "same");
+  std::ostringstream ab_console, ab_md;
+  write_comparison_console(ab, {}, ab_console);
+  write_comparison_markdown(ab, {}, ab_md);
+  EXPECT_NE(ab_console.str().find("(code changed)"), std::string::npos) << ab_console.str();
+  EXPECT_NE(ab_console.str().find(" faster or slower cases have the same code in both builds"), std::string::npos);
+  EXPECT_NE(ab_md.str().find("| class | code |"), std::string::npos) << ab_md.str();
+  EXPECT_EQ(comparison_json(ab, {})["changes"][0]["code"], ab.changes[0].code);
+
   // A changed harness leaves no ratio the hardware's alone.
   h200.sources["harness"] = "9";
   for (const generation_row& g : compare_reports(h100, h200, {}).generation) EXPECT_EQ(g.code, "changed") << g.id;
