@@ -104,18 +104,16 @@ comparison compare_reports(const report& base, const report& cand, const compare
   // commit, or two built outside git, carry the same name with different code.
   const bool known = !base.sources.empty() && !cand.sources.empty();
   if (known) {
-    std::map<std::string, int> keys;
-    for (const auto& [k, v] : base.sources) ++keys[k];
-    for (const auto& [k, v] : cand.sources) ++keys[k];
-    for (const auto& [k, n] : keys)
-      (n == 2 && base.sources.at(k) == cand.sources.at(k) ? out.code_same : out.code_changed).push_back(k);
+    out.code_changed = differing_sources(base.sources, cand.sources);
+    for (const auto& [k, v] : base.sources)
+      if (!std::binary_search(out.code_changed.begin(), out.code_changed.end(), k)) out.code_same.push_back(k);
   }
   const bool one_clean_build = !out.different_build && base.git_sha != "unknown" &&
                                base.git_sha.find("-dirty") == std::string::npos;
   const auto code_of = [&](const case_result& x) -> std::string {
     if (!known) return one_clean_build ? "same" : "";
     const auto same = [&](const std::string& k) {
-      return std::find(out.code_same.begin(), out.code_same.end(), k) != out.code_same.end();
+      return std::binary_search(out.code_same.begin(), out.code_same.end(), k);
     };
     return same("harness") && same(x.workload + (x.backend == "gpu" ? "/gpu" : "/cpu")) ? "same" : "changed";
   };

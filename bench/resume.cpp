@@ -41,14 +41,8 @@ void check_resumable(const report& partial, const report& fresh) {
   // Two "-dirty" builds of one commit share a name; the code digests tell them apart.
   if (partial.sources != fresh.sources) {
     std::string differing;
-    std::set<std::string> keys;
-    for (const auto* m : {&partial.sources, &fresh.sources})
-      for (const auto& [k, v] : *m) keys.insert(k);
-    for (const auto& k : keys) {
-      const auto a = partial.sources.find(k), b = fresh.sources.find(k);
-      if (a == partial.sources.end() || b == fresh.sources.end() || a->second != b->second)
-        differing += (differing.empty() ? "" : ", ") + k;
-    }
+    for (const auto& k : differing_sources(partial.sources, fresh.sources))
+      differing += (differing.empty() ? "" : ", ") + k;
     refuse("the code (tool.sources)", "other code for " + differing, "this build's");
   }
 }

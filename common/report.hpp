@@ -1,6 +1,7 @@
 // The report model: one struct tree. Its JSON form (report_json.cpp) is canonical;
 // every other format is rendered from it.
 #pragma once
+#include <algorithm>
 #include <cstdint>
 #include <map>
 #include <nlohmann/json.hpp>
@@ -96,6 +97,19 @@ struct speedup_result {
   std::string verdict;  // "pass" | "fail" | "inconclusive" | "not_measured"
   std::string reason;
 };
+
+// The tool.sources entries whose digests differ between two reports, or that
+// one of them lacks, in name order.
+inline std::vector<std::string> differing_sources(const std::map<std::string, std::string>& a,
+                                                  const std::map<std::string, std::string>& b) {
+  std::vector<std::string> out;
+  for (const auto& [k, v] : a)
+    if (const auto it = b.find(k); it == b.end() || it->second != v) out.push_back(k);
+  for (const auto& [k, v] : b)
+    if (!a.count(k)) out.push_back(k);
+  std::sort(out.begin(), out.end());
+  return out;
+}
 
 struct report {
   int schema_version = kSchemaVersion;
