@@ -10,8 +10,10 @@
 #   ACCEL_CTEST_EXCLUDE=RE    leave out the release tests whose names match RE (ctest -E)
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
-# chromium and python3: the HTML outputs are checked in a real browser.
-ensure_deps chromium python3
+# chromium and python3: the HTML outputs are checked in a real browser. The
+# ShellScripts test skips without shellcheck (on a fresh Debian root it did,
+# scripts/fresh_debian.sh).
+ensure_deps chromium python3 shellcheck
 configure_and_build release
 exclude=()
 if [ -n "${ACCEL_CTEST_EXCLUDE:-}" ]; then
