@@ -42,11 +42,15 @@ find_nvcc() {
 
 has_gpu() { command -v nvidia-smi >/dev/null && nvidia-smi -L 2>/dev/null | grep -q '^GPU'; }
 
-# configure_and_build PRESET: incremental; ACCEL_CUDA_ARCHS overrides the
-# architectures. Without a GPU one architecture suffices (nothing runs there),
-# which keeps CUDA builds short on small CI machines.
+# configure_and_build PRESET [TARGET...]: incremental; every target unless
+# some are named. ACCEL_CUDA_ARCHS overrides the architectures. Without a GPU
+# one architecture suffices (nothing runs there), which keeps CUDA builds
+# short on small CI machines.
 configure_and_build() {
   local preset=$1
+  shift
+  local targets=()
+  [ $# -eq 0 ] || targets=(--target "$@")
   find_nvcc
   local args=(--preset "$preset")
   [ -d "$root/.deps/prefix" ] && args+=("-DCMAKE_PREFIX_PATH=$root/.deps/prefix")
@@ -56,5 +60,5 @@ configure_and_build() {
     args+=("-DCMAKE_CUDA_ARCHITECTURES=90")
   fi
   (cd "$root" && cmake "${args[@]}" >/dev/null)
-  cmake --build "$root/build/$preset" -j"$(nproc)"
+  cmake --build "$root/build/$preset" -j"$(nproc)" "${targets[@]}"
 }

@@ -4,7 +4,8 @@
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 ensure_deps
-configure_and_build release
+# The tool only: the tests are test.sh's to build.
+configure_and_build release accelbench
 mkdir -p "$root/out"
 args=("$@")
 # The default output is scratch space: overwritten on every run. Every format is written beside it.

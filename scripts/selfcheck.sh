@@ -11,7 +11,7 @@
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 ensure_deps
-configure_and_build release >/dev/null
+configure_and_build release accelbench >/dev/null
 bin="$root/build/release/bench/accelbench"
 out=${1:-$root/out/selfcheck}
 suite=${2:-quick}
