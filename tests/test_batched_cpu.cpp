@@ -123,17 +123,55 @@ TEST_P(BatchedCpu, RadixSortMatchesStdSortStably) {
   }
 }
 
+// Both of saxpy's store paths (plain, and streamed out through a buffer past
+// the last-level cache), at sizes off every vector and buffer multiple and
+// with an output that starts off a vector boundary.
 TEST_P(BatchedCpu, ElementwiseMatchesDoubleReference) {
-  for (size_t n : {size_t(1), size_t(15), size_t(1003), size_t(1) << 20}) {
-    const auto x = uniform(n, 8000 + n, -4, 4), y = uniform(n, 9000 + n);
-    std::vector<float> out(n), g(n);
-    saxpy_cpu(1.7f, x.data(), y.data(), out.data(), n);
-    gelu_cpu(x.data(), g.data(), n);
-    for (size_t i = 0; i < n; ++i) {
-      ASSERT_NEAR(out[i], 1.7 * double(x[i]) + y[i], 1e-5) << i;
-      ASSERT_NEAR(g[i], gelu_reference(x[i]), 1e-5 + 1e-5 * std::fabs(x[i])) << i;
+  for (store_mode mode : {store_mode::automatic, store_mode::cached, store_mode::streaming})
+    for (size_t n : {size_t(1), size_t(15), size_t(1003), size_t(5000) + 3, size_t(1) << 20}) {
+      const auto x = uniform(n, 8000 + n, -4, 4), y = uniform(n, 9000 + n);
+      std::vector<float> out(n + 1, -7.f), g(n + 1, -7.f);
+      float* o = out.data() + 1;  // 4 bytes past the allocation's alignment
+      saxpy_cpu(1.7f, x.data(), y.data(), o, n, mode);
+      gelu_cpu(x.data(), g.data(), n);
+      ASSERT_EQ(out[0], -7.f);
+      for (size_t i = 0; i < n; ++i) {
+        ASSERT_NEAR(o[i], 1.7 * double(x[i]) + y[i], 1e-5) << i << " mode " << int(mode);
+        ASSERT_NEAR(g[i], gelu_reference(x[i]), 1e-5 + 1e-5 * std::fabs(x[i])) << i << " mode " << int(mode);
+      }
+      ASSERT_EQ(g[n], -7.f);
     }
-  }
+}
+
+// The streaming copy writes exactly dst[0, n), whatever dst's alignment.
+TEST(StreamStore, CopiesExactlyTheRangeAtEveryAlignment) {
+  std::vector<float> src(200);
+  for (size_t i = 0; i < src.size(); ++i) src[i] = float(i) + 0.5f;
+  for (size_t offset = 0; offset < 17; ++offset)
+    for (size_t n : {size_t(0), size_t(1), size_t(3), size_t(16), size_t(17), size_t(63), size_t(150)}) {
+      std::vector<float> dst(offset + n + 20, -1.f);
+      stream_copy(dst.data() + offset, src.data(), n);
+      stream_fence();
+      for (size_t i = 0; i < dst.size(); ++i)
+        ASSERT_EQ(dst[i], i >= offset && i < offset + n ? src[i - offset] : -1.f) << offset << " " << n << " " << i;
+    }
+  std::vector<int32_t> isrc(40), idst(41, -1);
+  for (size_t i = 0; i < isrc.size(); ++i) isrc[i] = int32_t(i * 7919u);
+  stream_copy(idst.data() + 1, isrc.data(), isrc.size());
+  stream_fence();
+  EXPECT_TRUE(std::equal(isrc.begin(), isrc.end(), idst.begin() + 1));
+  EXPECT_EQ(idst[0], -1);
+}
+
+// Streaming pays only past the last-level cache, which /sys gives (else 32 MiB).
+TEST(StreamStore, StreamsOnlyPastTheLastLevelCache) {
+  const size_t llc = last_level_cache_bytes();
+  EXPECT_GE(llc, size_t(256) << 10);
+  EXPECT_FALSE(stream_pays(llc));
+  EXPECT_TRUE(stream_pays(llc + 1));
+  EXPECT_FALSE(use_streaming(store_mode::cached, llc * 4));
+  EXPECT_TRUE(use_streaming(store_mode::streaming, 4));
+  EXPECT_TRUE(use_streaming(store_mode::automatic, llc * 4));
 }
 
 // Inputs filled on all threads are the draws of one rng in order: the same

@@ -1,0 +1,88 @@
+#include "stream_store.hpp"
+
+#include <algorithm>
+#include <cstring>
+#include <fstream>
+#include <string>
+
+#if defined(__x86_64__) || defined(__i386__)
+#include <immintrin.h>
+#endif
+
+namespace accel {
+
+namespace {
+
+// "32768K" (Linux) -> bytes; 0 when unreadable.
+size_t read_cache_size(const std::string& path) {
+  std::ifstream f(path);
+  size_t v = 0;
+  std::string unit;
+  if (!(f >> v)) return 0;
+  f >> unit;
+  if (unit == "K") return v << 10;
+  if (unit == "M") return v << 20;
+  return v;
+}
+
+void copy_streaming(void* dst_v, const void* src_v, size_t n) {
+  auto* dst = static_cast<unsigned char*>(dst_v);
+  const auto* src = static_cast<const unsigned char*>(src_v);
+  size_t bytes = n * 4;
+#if defined(__AVX512F__)
+  constexpr size_t kVec = 64;
+#elif defined(__AVX__)
+  constexpr size_t kVec = 32;
+#elif defined(__SSE2__)
+  constexpr size_t kVec = 16;
+#else
+  constexpr size_t kVec = 0;
+#endif
+  if constexpr (kVec > 0) {
+    // Plain stores up to the first vector boundary (dst is 4-byte aligned).
+    const size_t head = std::min(bytes, (kVec - reinterpret_cast<uintptr_t>(dst) % kVec) % kVec);
+    std::memcpy(dst, src, head);
+    dst += head, src += head, bytes -= head;
+    for (; bytes >= kVec; dst += kVec, src += kVec, bytes -= kVec) {
+#if defined(__AVX512F__)
+      _mm512_stream_ps(reinterpret_cast<float*>(dst), _mm512_loadu_ps(reinterpret_cast<const float*>(src)));
+#elif defined(__AVX__)
+      _mm256_stream_ps(reinterpret_cast<float*>(dst), _mm256_loadu_ps(reinterpret_cast<const float*>(src)));
+#elif defined(__SSE2__)
+      _mm_stream_ps(reinterpret_cast<float*>(dst), _mm_loadu_ps(reinterpret_cast<const float*>(src)));
+#endif
+    }
+  }
+  std::memcpy(dst, src, bytes);
+}
+
+}  // namespace
+
+size_t last_level_cache_bytes() {
+  static const size_t bytes = [] {
+    size_t best = 0;
+    for (int i = 0; i < 8; ++i) {
+      const std::string d = "/sys/devices/system/cpu/cpu0/cache/index" + std::to_string(i) + "/size";
+      best = std::max(best, read_cache_size(d));
+    }
+    return best ? best : size_t(32) << 20;
+  }();
+  return bytes;
+}
+
+bool stream_pays(size_t bytes_touched) { return bytes_touched > last_level_cache_bytes(); }
+
+bool use_streaming(store_mode mode, size_t bytes_touched) {
+  return mode == store_mode::streaming || (mode == store_mode::automatic && stream_pays(bytes_touched));
+}
+
+void stream_copy(float* dst, const float* src, size_t n) { copy_streaming(dst, src, n); }
+void stream_copy(int32_t* dst, const int32_t* src, size_t n) { copy_streaming(dst, src, n); }
+
+void stream_fence() {
+#if defined(__SSE2__)
+  _mm_sfence();
+#endif
+}
+
+}  // namespace accel
