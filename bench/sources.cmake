@@ -19,6 +19,8 @@ set(gpu_scan gpu/scan.cu gpu/staged_run.cuh gpu/thrust_alloc.cuh gpu/cuda_util.c
 set(gpu_sort gpu/sort.cu gpu/staged_run.cuh gpu/thrust_alloc.cuh gpu/cuda_util.cuh)
 set(gpu_elementwise gpu/elementwise.cu gpu/kernels/elementwise.cuh gpu/staged_run.cuh gpu/cuda_util.cuh)
 set(shared_mlp bench/workloads/mlp.hpp common/mlp_model.cpp common/mlp_model.hpp)
+# What each workload's CPU path includes of ours besides its own files.
+set(cpu_elementwise cpu/stream_store.cpp cpu/stream_store.hpp)
 
 function(digest var)
   set(all "")
@@ -38,7 +40,7 @@ digest(h ${harness})
 set(entries "  {\"harness\", \"${h}\"},\n")
 foreach(w batched_gemm elementwise mlp reduce scan sort)
   set(own bench/workloads/${w}.cpp ${shared_${w}})
-  digest(h ${own} cpu/${w}_cpu.cpp cpu/${w}_cpu.hpp)
+  digest(h ${own} cpu/${w}_cpu.cpp cpu/${w}_cpu.hpp ${cpu_${w}})
   string(APPEND entries "  {\"${w}/cpu\", \"${h}\"},\n")
   digest(h ${own} ${gpu_${w}})
   string(APPEND entries "  {\"${w}/gpu\", \"${h}\"},\n")

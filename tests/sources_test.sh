@@ -26,8 +26,10 @@ echo '// x' >>"$src/gpu/sort.cu" && snapshot sort
 [ "$(changed base sort)" = "sort/gpu" ] || fail "gpu/sort.cu changed: '$(changed base sort)', expected sort/gpu alone"
 echo '// x' >>"$src/bench/workloads/scan.cpp" && snapshot scan
 [ "$(changed sort scan)" = "scan/cpu scan/gpu" ] || fail "bench/workloads/scan.cpp: '$(changed sort scan)'"
+echo '// x' >>"$src/cpu/stream_store.cpp" && snapshot stream
+[ "$(changed scan stream)" = "elementwise/cpu" ] || fail "cpu/stream_store.cpp: '$(changed scan stream)'"
 echo '// x' >>"$src/common/stats.cpp" && snapshot stats
-[ "$(changed scan stats)" = "harness" ] || fail "common/stats.cpp: '$(changed scan stats)', expected harness"
+[ "$(changed stream stats)" = "harness" ] || fail "common/stats.cpp: '$(changed stream stats)', expected harness"
 rm "$src/gpu/kernels/reduce.cuh"
 msg=$("$cmake" -DSRC="$src" -DOUT="$tmp/gone.hpp" -P "$src/bench/sources.cmake" 2>&1) && fail "a gone file must stop it"
 echo "$msg" | grep -q 'gpu/kernels/reduce.cuh is gone' || fail "the message must name the file: $msg"
