@@ -1,6 +1,7 @@
 #include "stream_store.hpp"
 
 #include <algorithm>
+#include <cstdint>
 #include <cstring>
 #include <fstream>
 #include <string>
@@ -25,10 +26,12 @@ size_t read_cache_size(const std::string& path) {
   return v;
 }
 
-void copy_streaming(void* dst_v, const void* src_v, size_t n) {
-  auto* dst = static_cast<unsigned char*>(dst_v);
-  const auto* src = static_cast<const unsigned char*>(src_v);
-  size_t bytes = n * 4;
+}  // namespace
+
+void stream_copy(float* dst_f, const float* src_f, size_t n) {
+  auto* dst = reinterpret_cast<unsigned char*>(dst_f);
+  const auto* src = reinterpret_cast<const unsigned char*>(src_f);
+  size_t bytes = n * sizeof(float);
 #if defined(__AVX512F__)
   constexpr size_t kVec = 64;
 #elif defined(__AVX__)
@@ -56,8 +59,6 @@ void copy_streaming(void* dst_v, const void* src_v, size_t n) {
   std::memcpy(dst, src, bytes);
 }
 
-}  // namespace
-
 size_t last_level_cache_bytes() {
   static const size_t bytes = [] {
     size_t best = 0;
@@ -75,9 +76,6 @@ bool stream_pays(size_t bytes_touched) { return bytes_touched > last_level_cache
 bool use_streaming(store_mode mode, size_t bytes_touched) {
   return mode == store_mode::streaming || (mode == store_mode::automatic && stream_pays(bytes_touched));
 }
-
-void stream_copy(float* dst, const float* src, size_t n) { copy_streaming(dst, src, n); }
-void stream_copy(int32_t* dst, const int32_t* src, size_t n) { copy_streaming(dst, src, n); }
 
 void stream_fence() {
 #if defined(__SSE2__)

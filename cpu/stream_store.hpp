@@ -1,13 +1,13 @@
 // Non-temporal ("streaming") stores, for outputs too large to stay in cache.
 // A plain store first reads the cache line it writes (write-allocate), so a
 // memory-bound kernel that writes an array it does not read moves more bytes
-// than it needs: GELU and the scan 3 array passes for 2, saxpy 4 for 3.
-// Streaming stores write whole lines without reading them. Where the output
-// would stay in cache they lose (it goes to memory), so the kernels stream
-// only when a call touches more bytes than the last-level cache holds.
+// than it needs: the out-of-place saxpy 4 array passes for 3. Streaming
+// stores write whole lines without reading them. Where the output would stay
+// in cache they lose (it goes to memory), so saxpy streams only when a call
+// touches more bytes than the last-level cache holds. (GELU and the scan were
+// tried and keep plain stores: README, "The batched workloads".)
 #pragma once
 #include <cstddef>
-#include <cstdint>
 
 namespace accel {
 
@@ -21,12 +21,11 @@ size_t last_level_cache_bytes();
 bool stream_pays(size_t bytes_touched);
 bool use_streaming(store_mode mode, size_t bytes_touched);
 
-// Copies n elements of 4 bytes from src (a small buffer in L1) to dst with
-// streaming stores where the build has them (SSE2 and wider on x86-64; plain
-// stores elsewhere), plain stores for the unaligned head and the tail. Call
+// Copies n floats from src (a small buffer in L1) to dst with streaming
+// stores where the build has them (SSE2 and wider on x86-64; plain stores
+// elsewhere), plain stores for the unaligned head and the tail. Call
 // stream_fence() after a thread's last copy, before another thread reads dst.
 void stream_copy(float* dst, const float* src, size_t n);
-void stream_copy(int32_t* dst, const int32_t* src, size_t n);
 void stream_fence();
 
 }  // namespace accel
