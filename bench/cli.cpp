@@ -252,13 +252,13 @@ int cmd_run(run_config cfg, const std::string& cmdline) {
   };
   hooks.checkpoint = [&](const report& r) {
     if (cfg.out.empty()) return;
-    report partial = r;
+    report so_far = r;
     // Until the final write the run has not finished: a process killed now
     // (SIGKILL, out of memory) leaves a file that says so, and resumes.
-    partial.interrupted = true;
-    add_scaling_efficiency(partial);
-    apply_roofline(partial);
-    write_report(partial, cfg.out);
+    so_far.interrupted = true;
+    add_scaling_efficiency(so_far);
+    apply_roofline(so_far);
+    write_report(so_far, cfg.out);
   };
   if (!cfg.inject_fault.empty()) {
     const std::string& f = cfg.inject_fault;

@@ -273,8 +273,8 @@ class suite_runner {
       if (point_key(c.workload, c.params) == key) cases.push_back(c);
     for (const auto& s : rep_.speedups)
       if (point_key(s.workload, s.params) == key) speedups.push_back(s);
-    for (const auto& p : rep_.completed_points)
-      st.finished_before |= point_key(p["workload"].get<std::string>(), p["params"]) == key;
+    for (const auto& done : rep_.completed_points)
+      st.finished_before |= point_key(done["workload"].get<std::string>(), done["params"]) == key;
     if (st.finished_before) {
       st.cases_out = cases;
       st.speedups_out = speedups;

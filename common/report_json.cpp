@@ -280,8 +280,7 @@ case_result case_from(const json& j, const std::string& p) {
     m.host_peak_rss_bytes = static_cast<uint64_t>(integer(mem, mp, "host_peak_rss_bytes", 0, INT64_MAX));
     const json& used = field(mem, mp, "device_used_bytes");
     for (const char* k : {"before_setup", "after_setup"}) {
-      const json& v = field(used, mp + ".device_used_bytes", k);
-      if (v.is_null()) continue;
+      if (field(used, mp + ".device_used_bytes", k).is_null()) continue;
       const auto b = static_cast<uint64_t>(integer(used, mp + ".device_used_bytes", k, 0, INT64_MAX));
       (std::string(k) == "before_setup" ? m.device_used_before : m.device_used_after) = b;
     }

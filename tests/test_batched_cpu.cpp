@@ -194,4 +194,4 @@ TEST_P(BatchedCpu, RandomFillsAreTheSerialDraws) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Threads, BatchedCpu, ::testing::Values(1, 0),
-                         [](const auto& info) { return info.param == 1 ? std::string("one") : std::string("all"); });
+                         [](const auto& test) { return test.param == 1 ? std::string("one") : std::string("all"); });
