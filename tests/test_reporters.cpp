@@ -144,6 +144,22 @@ TEST(Reporters, MarkdownPutsSummaryAndFailuresFirst) {
   EXPECT_NE(md.find("index 2: got 1"), std::string::npos);
 }
 
+// A heading right under a table's last row reads, to some renderers, as one
+// more row: every heading stands after a blank line. A flag without a
+// verdict stands alone in its cell.
+TEST(Reporters, MarkdownHeadingsAndFlags) {
+  report r = sample_report();
+  r.cases.push_back(make_case("cpu", "eigen", "cpu", 500));
+  r.cases.back().workload = "scan";
+  r.cases.back().converged = false;
+  const std::string md = render("md", r);
+  EXPECT_NE(md.find("| (noisy) |"), std::string::npos) << md;  // a CPU case: no verdict before it
+  size_t headings = 0;
+  for (size_t p = md.find("\n#"); p != std::string::npos; p = md.find("\n#", p + 1), ++headings)
+    EXPECT_EQ(md[p - 1], '\n') << md.substr(p < 80 ? 0 : p - 80, 120);
+  EXPECT_GE(headings, 3u) << md;  // Failures and two workloads at least
+}
+
 TEST(Reporters, JunitHasOneTestcasePerVerdict) {
   const std::string x = render("junit", sample_report());
   size_t cases = 0;

@@ -19,6 +19,19 @@ const char* symbol(const std::string& verdict) {
   return "➖ not measured";
 }
 
+// The verdict, else the case's status where it did not finish ok, then
+// what makes its time less certain.
+std::string verdict_cell(const case_result& c, const speedup_result* s) {
+  std::vector<std::string> parts;
+  if (s) parts.push_back(symbol(s->verdict));
+  else if (c.status != "ok") parts.push_back(c.status);
+  if (!c.samples_ns.empty() && !c.converged) parts.push_back("(noisy)");
+  if (!c.throttled.empty()) parts.push_back("(throttled: " + c.throttled + ")");
+  std::string out;
+  for (const auto& p : parts) out += (out.empty() ? "" : " ") + p;
+  return out;
+}
+
 std::string cell(std::string s) {
   for (auto& c : s)
     if (c == '|' || c == '\n') c = c == '|' ? '/' : ' ';
@@ -95,6 +108,7 @@ void write_markdown(const report& r, std::ostream& out) {
   std::string workload;
   for (const auto& c : r.cases) {
     if (c.workload != workload) {
+      out << (workload.empty() ? "" : "\n");  // a blank line ends the previous table
       workload = c.workload;
       out << "### " << workload << "\n\n"
           << "| point | case | median | 95% CI of median | " << items_rate_heading(workload)
@@ -114,9 +128,7 @@ void write_markdown(const report& r, std::ostream& out) {
         << (s && s->verdict != "not_measured"
                 ? fmt("%.2f", s->value) + "x [" + fmt("%.2f", s->ci95.lo) + ", " + fmt("%.2f", s->ci95.hi) + "]"
                 : "")
-        << " | " << (s ? symbol(s->verdict) : (c.status == "ok" ? "" : c.status.c_str()))
-        << (timed && !c.converged ? " (noisy)" : "") << (c.throttled.empty() ? "" : " (throttled: " + c.throttled + ")")
-        << " |\n";
+        << " | " << verdict_cell(c, s) << " |\n";
   }
   // Variants that never ran (no GPU) appear only as speedups.
   std::map<std::string, int> reasons;
