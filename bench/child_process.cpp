@@ -7,6 +7,7 @@
 
 #include <csignal>
 #include <climits>
+#include <cstring>
 #include <stdexcept>
 
 #include "interrupt.hpp"
@@ -16,6 +17,10 @@ extern char** environ;
 namespace accel {
 
 child_result run_self(const std::vector<std::string>& args) {
+  // The child starts from /proc/self/exe itself, not from the path it names:
+  // that link reaches this process's own image even where a rebuild has
+  // replaced or deleted the file since this process started, so a run spans
+  // one build and does not stop midway. argv[0] keeps the name.
   char exe[PATH_MAX];
   const ssize_t n = ::readlink("/proc/self/exe", exe, sizeof exe - 1);
   if (n <= 0) throw std::runtime_error("cannot find this executable (/proc/self/exe)");
@@ -31,13 +36,13 @@ child_result run_self(const std::vector<std::string>& args) {
   posix_spawn_file_actions_adddup2(&fa, fds[1], STDOUT_FILENO);
   posix_spawn_file_actions_addopen(&fa, STDERR_FILENO, "/dev/null", O_WRONLY, 0);
   pid_t pid = 0;
-  const int rc = ::posix_spawn(&pid, exe, &fa, nullptr, argv.data(), environ);
+  const int rc = ::posix_spawn(&pid, "/proc/self/exe", &fa, nullptr, argv.data(), environ);
   posix_spawn_file_actions_destroy(&fa);
   ::close(fds[1]);
   child_result r;
   if (rc != 0) {
     ::close(fds[0]);
-    throw std::runtime_error("cannot start a child accelbench");
+    throw std::runtime_error(std::string("cannot start a child accelbench: ") + std::strerror(rc));
   }
   char buf[4096];
   ssize_t got;

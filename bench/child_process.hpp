@@ -14,7 +14,8 @@ struct child_result {
   bool interrupted = false;  // SIGINT/SIGTERM here: the child was killed
 };
 
-// Runs /proc/self/exe with `args`; stderr is discarded. An interrupt of this
+// Runs /proc/self/exe (this process's own build, even where the file has
+// been rebuilt since) with `args`; stderr is discarded. An interrupt of this
 // process (common/interrupt.hpp) kills the child.
 child_result run_self(const std::vector<std::string>& args);
 
