@@ -97,7 +97,8 @@ TEST_P(BatchedCpu, RadixSortMatchesStdSortStably) {
   for (const bool full_range : {false, true})
   for (size_t n : {size_t(1), size_t(2), size_t(999), size_t(1) << 18}) {
     rng r(7000 + n);
-    std::vector<uint32_t> keys(n), vals(n), tk(n), tv(n);
+    std::vector<uint32_t> keys(n), vals(n), tk(n);
+    std::vector<uint64_t> tp(n);
     for (size_t i = 0; i < n; ++i) {
       keys[i] = full_range ? uint32_t(r.next_u64()) & 0xff0f00f3u : uint32_t(r.next_u64()) % (n < 100 ? 3u : 1000u);
       vals[i] = uint32_t(i);
@@ -107,12 +108,12 @@ TEST_P(BatchedCpu, RadixSortMatchesStdSortStably) {
     std::stable_sort(ref.begin(), ref.end(), [](auto a, auto b) { return a.first < b.first; });
 
     auto k = keys, v = vals;
-    radix_sort_parallel(k.data(), v.data(), n, tk.data(), tv.data());
+    radix_sort_parallel(k.data(), v.data(), n, tp.data());
     auto k2 = keys, v2 = vals;
     std::vector<uint64_t> packed(n);
     sort_std(k2.data(), v2.data(), n, packed.data());
     auto k3 = keys;
-    radix_sort_parallel(k3.data(), nullptr, n, tk.data(), nullptr);
+    radix_sort_parallel(k3.data(), n, tk.data());
     for (size_t i = 0; i < n; ++i) {
       ASSERT_EQ(k[i], ref[i].first) << i;
       ASSERT_EQ(v[i], ref[i].second) << i;

@@ -87,8 +87,12 @@ TEST(BatchedGpu, SortMatchesCpuExactly) {
       std::vector<uint32_t> blob(pairs ? 2 * n : n);
       for (size_t i = 0; i < n; ++i) blob[i] = uint32_t(r.next_u64()) % 5000;
       if (pairs) std::iota(blob.begin() + ptrdiff_t(n), blob.end(), 0u);
-      std::vector<uint32_t> ref = blob, tmp(blob.size());
-      radix_sort_parallel(ref.data(), pairs ? ref.data() + n : nullptr, n, tmp.data(), pairs ? tmp.data() + n : nullptr);
+      std::vector<uint32_t> ref = blob, tmp(n);
+      std::vector<uint64_t> packed(n);
+      if (pairs)
+        radix_sort_parallel(ref.data(), ref.data() + n, n, packed.data());
+      else
+        radix_sort_parallel(ref.data(), n, tmp.data());
       auto run = gpu::make_sort_run("thrust", 0, blob.data(), n, pairs);
       run->run_once();
       run->run_once();  // sorts the same unsorted input again

@@ -22,12 +22,16 @@ class sort_point final : public exact_point {
     const uint64_t keys_seed = derive_seed(seed, 41);
     input_.resize(pairs ? 2 * n : n);
     out_.resize(input_.size());
-    tmp_.resize(input_.size());
+    if (pairs)
+      packed_.resize(n);
+    else
+      tmp_.resize(n);
     fill_bits(input_.data(), n, keys_seed);
     if (nearly_sorted) {
       // Sorted on all threads (what std::sort would give: the keys alone),
       // then the swaps draw on from where the keys' draws ended.
-      radix_sort_parallel(input_.data(), nullptr, n, tmp_.data(), nullptr);
+      std::vector<uint32_t> tmp(n);
+      radix_sort_parallel(input_.data(), n, tmp.data());
       rng r(keys_seed);
       r.skip(n);
       for (size_t s = 0; s < n / 100; ++s) std::swap(input_[r.below(n)], input_[r.below(n)]);
@@ -42,12 +46,12 @@ class sort_point final : public exact_point {
   void run_cpu(int v) override {
     std::memcpy(out_.data(), input_.data(), input_.size() * sizeof(uint32_t));
     uint32_t* vals = pairs_ ? out_.data() + n_ : nullptr;
-    if (v == 0) {
-      radix_sort_parallel(out_.data(), vals, n_, tmp_.data(), pairs_ ? tmp_.data() + n_ : nullptr);
-    } else {
-      if (pairs_ && packed_.size() != n_) packed_.resize(n_);
+    if (v != 0)
       sort_std(out_.data(), vals, n_, packed_.data());
-    }
+    else if (pairs_)
+      radix_sort_parallel(out_.data(), vals, n_, packed_.data());
+    else
+      radix_sort_parallel(out_.data(), n_, tmp_.data());
   }
   std::unique_ptr<device_run> make_gpu(const std::string& variant, int device) override {
     return gpu::make_sort_run(variant, device, input_.data(), n_, pairs_);
@@ -56,8 +60,8 @@ class sort_point final : public exact_point {
  private:
   size_t n_;
   bool pairs_;
-  std::vector<uint32_t> input_, tmp_;
-  std::vector<uint64_t> packed_;
+  std::vector<uint32_t> input_, tmp_;  // tmp_: the radix sort's scratch for keys alone
+  std::vector<uint64_t> packed_;       // pairs packed to 64 bits: both sorts' scratch
 };
 
 }  // namespace
