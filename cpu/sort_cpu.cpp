@@ -17,10 +17,10 @@ namespace {
 template <typename Word>
 constexpr int kKeyShift = sizeof(Word) == 8 ? 32 : 0;
 
-// One stable counting pass on the key's byte `byte` (0 = lowest) of m words:
-// put(position, word) for each.
-template <typename Word, typename Put>
-void radix_pass(const Word* src, size_t m, int byte, Put put) {
+// One stable counting pass on the key's byte `byte` (0 = lowest): src -> dst,
+// both m words.
+template <typename Word>
+void radix_pass(const Word* src, Word* dst, size_t m, int byte) {
   const int shift = kKeyShift<Word> + 8 * byte;
   size_t count[256] = {};
   for (size_t i = 0; i < m; ++i) ++count[(src[i] >> shift) & 0xff];
@@ -30,19 +30,14 @@ void radix_pass(const Word* src, size_t m, int byte, Put put) {
     count[d] = sum;
     sum += c;
   }
-  for (size_t i = 0; i < m; ++i) put(count[(src[i] >> shift) & 0xff]++, src[i]);
+  for (size_t i = 0; i < m; ++i) dst[count[(src[i] >> shift) & 0xff]++] = src[i];
 }
 
 // Pass 1, the top byte, over all threads: word(i) -> tmp, stable, into 256
 // buckets (each thread's share of a bucket after the earlier threads').
-// Passes 2-4, the three low bytes, inside each bucket, buckets spread over
-// the threads: tmp -> a buffer of the thread's own -> tmp -> store(i, word),
-// which keys alone take scattered, pairs in order from that buffer again (a
-// scatter into two arrays n apart is the case above). A bucket of uniform
-// keys holds n/256 of them, so these passes stay in cache where whole-array
-// passes would not.
-template <typename Word, typename Load, typename Store>
-void radix_sort(const uint32_t* keys, size_t n, Word* tmp, Load word, Store store) {
+// Returns where each bucket starts in tmp, and n after the last.
+template <typename Word, typename Load>
+std::vector<size_t> top_byte_pass(const uint32_t* keys, size_t n, Word* tmp, Load word) {
   const int threads = omp_get_max_threads();
   std::vector<size_t> hist(size_t(threads) * 256), bucket(257, n);
 #pragma omp parallel num_threads(threads)
@@ -67,41 +62,49 @@ void radix_sort(const uint32_t* keys, size_t n, Word* tmp, Load word, Store stor
     }
     for (size_t i = lo; i < hi; ++i) tmp[h[keys[i] >> 24]++] = word(i);
   }
-  size_t largest = 0;
-  for (size_t d = 0; d < 256; ++d) largest = std::max(largest, bucket[d + 1] - bucket[d]);
-#pragma omp parallel num_threads(threads)
-  {
-    std::vector<Word> own(largest);
-#pragma omp for schedule(dynamic, 1)
-    for (int d = 0; d < 256; ++d) {
-      const size_t lo = bucket[size_t(d)], m = bucket[size_t(d) + 1] - lo;
-      Word *b = tmp + lo, *o = own.data();
-      radix_pass(b, m, 0, [o](size_t p, Word w) { o[p] = w; });
-      radix_pass(o, m, 1, [b](size_t p, Word w) { b[p] = w; });
-      if constexpr (sizeof(Word) == 4) {
-        radix_pass(b, m, 2, [&store, lo](size_t p, Word w) { store(lo + p, w); });
-      } else {
-        radix_pass(b, m, 2, [o](size_t p, Word w) { o[p] = w; });
-        for (size_t i = 0; i < m; ++i) store(lo + i, o[i]);
-      }
-    }
-  }
+  return bucket;
 }
 
 }  // namespace
 
+// Passes 2-4, the three low bytes, inside each bucket, buckets spread over
+// the threads. A bucket of uniform keys holds n/256 of them, so these passes
+// stay in cache where whole-array passes would not.
+
 void radix_sort_parallel(uint32_t* keys, size_t n, uint32_t* tmp) {
-  radix_sort(
-      keys, n, tmp, [keys](size_t i) { return keys[i]; }, [keys](size_t i, uint32_t w) { keys[i] = w; });
+  const std::vector<size_t> bucket = top_byte_pass(keys, n, tmp, [keys](size_t i) { return keys[i]; });
+  // tmp -> keys -> tmp -> keys.
+#pragma omp parallel for schedule(dynamic, 1)
+  for (int d = 0; d < 256; ++d) {
+    const size_t lo = bucket[size_t(d)], m = bucket[size_t(d) + 1] - lo;
+    radix_pass(tmp + lo, keys + lo, m, 0);
+    radix_pass(keys + lo, tmp + lo, m, 1);
+    radix_pass(tmp + lo, keys + lo, m, 2);
+  }
 }
 
 void radix_sort_parallel(uint32_t* keys, uint32_t* vals, size_t n, uint64_t* tmp) {
-  radix_sort(
-      keys, n, tmp, [keys, vals](size_t i) { return uint64_t(keys[i]) << 32 | vals[i]; },
-      [keys, vals](size_t i, uint64_t w) {
-        keys[i] = uint32_t(w >> 32);
-        vals[i] = uint32_t(w);
-      });
+  const std::vector<size_t> bucket =
+      top_byte_pass(keys, n, tmp, [keys, vals](size_t i) { return uint64_t(keys[i]) << 32 | vals[i]; });
+  size_t largest = 0;
+  for (size_t d = 0; d < 256; ++d) largest = std::max(largest, bucket[d + 1] - bucket[d]);
+  // tmp -> a buffer of the thread's own -> tmp -> that buffer, then in order
+  // to keys and values (scattered into two arrays n apart is the case above).
+#pragma omp parallel
+  {
+    std::vector<uint64_t> own(largest);
+#pragma omp for schedule(dynamic, 1)
+    for (int d = 0; d < 256; ++d) {
+      const size_t lo = bucket[size_t(d)], m = bucket[size_t(d) + 1] - lo;
+      radix_pass(tmp + lo, own.data(), m, 0);
+      radix_pass(own.data(), tmp + lo, m, 1);
+      radix_pass(tmp + lo, own.data(), m, 2);
+      for (size_t i = 0; i < m; ++i) {
+        keys[lo + i] = uint32_t(own[i] >> 32);
+        vals[lo + i] = uint32_t(own[i]);
+      }
+    }
+  }
 }
 
 void sort_std(uint32_t* keys, uint32_t* vals, size_t n, uint64_t* packed) {
