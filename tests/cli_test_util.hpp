@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <string>
+#include <system_error>
 
 namespace accel::cli_test {
 
@@ -26,9 +27,31 @@ inline cli_result run_cli(const std::string& args) {
   return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, out};
 }
 
-// A per-process path in the temp folder.
+// A folder of this test process's own in the temp folder, removed with
+// everything in it when the process ends (ctest runs each TEST in a process
+// of its own), so runs leave nothing behind.
+class temp_folder {
+ public:
+  temp_folder()
+      : path_(std::filesystem::temp_directory_path() / ("accel_cli_" + std::to_string(::getpid()))) {
+    std::filesystem::create_directories(path_);
+  }
+  ~temp_folder() {
+    std::error_code ec;  // best effort: never throw from a destructor
+    std::filesystem::remove_all(path_, ec);
+  }
+  temp_folder(const temp_folder&) = delete;
+  temp_folder& operator=(const temp_folder&) = delete;
+  const std::filesystem::path& path() const { return path_; }
+
+ private:
+  std::filesystem::path path_;
+};
+
+// A path in that folder.
 inline std::string temp_path(const std::string& name) {
-  return (std::filesystem::temp_directory_path() / ("accel_cli_" + std::to_string(::getpid()) + "_" + name)).string();
+  static const temp_folder folder;
+  return (folder.path() / name).string();
 }
 
 }  // namespace accel::cli_test
