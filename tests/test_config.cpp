@@ -77,3 +77,38 @@ TEST(Config, EachOutOfRangeOptionIsRefusedByName) {
     }
   }
 }
+
+// A value listed twice is refused, naming it (a likely typo, as a CPU variant
+// listed twice is); a point in two grids that overlap runs once, with the CPU
+// variants of both, so a report never holds a case twice.
+TEST(Suite, RepeatedPoints) {
+  try {
+    (void)expand_suite(parse_suite(R"({"workloads": {"reduce": [{"op": "sum", "n": [100, 200, 100]}]}})", "t"), {}, 0);
+    FAIL() << "a value listed twice was accepted";
+  } catch (const input_error& e) {
+    EXPECT_NE(std::string(e.what()).find("reduce[0].n[2]: 100 is listed twice"), std::string::npos) << e.what();
+  }
+  run_config twice;
+  twice.batch_sizes = {1, 16, 1};
+  try {
+    (void)points_for(twice, double(1ull << 34));
+    FAIL() << "--batch-sizes 1,16,1 was accepted";
+  } catch (const input_error& e) {
+    EXPECT_NE(std::string(e.what()).find("--batch-sizes: 1 is listed twice"), std::string::npos) << e.what();
+  }
+
+  const auto points = expand_suite(parse_suite(R"({"workloads": {
+      "sort": [{"kind": "keys", "dist": "uniform", "n": [64, 32], "cpu_variants": ["radix"]},
+               {"kind": "keys", "dist": "uniform", "n": [16, 64], "cpu_variants": ["radix", "std"]}],
+      "reduce": [{"op": "sum", "n": 100, "cpu_variants": ["eigen"]}, {"op": "sum", "n": [100, 200]}]}})", "t"),
+                                   {}, 0);
+  std::vector<std::string> got;
+  for (const auto& p : points) {
+    std::string variants;
+    for (int v : p.cpu_variants) variants += p.w->cpu_variants[size_t(v)].name + " ";
+    got.push_back(p.w->name + " " + std::to_string(p.params["n"].get<int>()) + ": " + variants);
+  }
+  // In the order they first appear; an empty list of variants means all of them.
+  EXPECT_EQ(got, (std::vector<std::string>{"reduce 100: ", "reduce 200: ", "sort 64: radix std ", "sort 32: radix ",
+                                           "sort 16: radix std "}));
+}
