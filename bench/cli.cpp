@@ -74,6 +74,28 @@ CLI::Validator number_text(const char* what) {
 const CLI::Validator kCount = number_text<uint64_t>("a whole number in [0, 2^64)");
 const CLI::Validator kInteger = number_text<int>("a 32-bit whole number");
 const CLI::Validator kReal = number_text<double>("a finite number, e.g. 0.5");
+// A share, as a fraction ("0.05") or a percentage ("5%", passed on as 0.05).
+// A bare number of 1 or more is refused: "--fail 10" means 10 %, not 1000 %.
+const CLI::Validator kShare(
+    [](std::string& text) -> std::string {
+      const bool pct = !text.empty() && text.back() == '%';
+      const std::string num = pct ? text.substr(0, text.size() - 1) : text;
+      double v{};
+      const char* end = num.data() + num.size();
+      const auto [stop, ec] = std::from_chars(num.data(), end, v);
+      if (num.empty() || ec != std::errc() || stop != end || !std::isfinite(v) || v < 0)
+        return "'" + text + "' is not a fraction (0.05) or a percentage (5%)";
+      char buf[32];
+      if (pct) {
+        std::snprintf(buf, sizeof buf, "%.17g", v / 100);
+        text = buf;
+      } else if (v >= 1) {
+        std::snprintf(buf, sizeof buf, "%g", v * 100);
+        return "'" + text + "' would be " + buf + " %; give a fraction (0.1) or a percentage (10%)";
+      }
+      return {};
+    },
+    "");
 
 std::string command_line(int argc, char** argv) {
   std::string s;
@@ -354,7 +376,7 @@ int cmd_compare(const std::vector<std::string>& paths, const compare_options& o,
                 bool as_trend) {
   if (!(o.alpha > 0 && o.alpha < 1)) throw input_error("--alpha: must be in (0, 1)");
   if (!(o.noise >= 0 && o.noise < 1) || !(o.warn >= 0) || !(o.fail >= 0))
-    throw input_error("--noise, --warn, --fail: must be non-negative fractions (0.02 = 2 %)");
+    throw input_error("--noise, --warn, --fail: must be non-negative fractions (0.02 = 2 %), --noise under 1");
   if (format != "console" && format != "md" && format != "json" && format != "html")
     throw input_error("--format: compare writes console, md, json or html");
   if (as_trend) {
@@ -587,14 +609,14 @@ int run_cli(int argc, char** argv) {
       ->required();
   compare_cmd->add_flag("--trend", cmp_trend, "A trend table and chart over all the reports, in the order given");
   compare_cmd->add_option("--alpha", cmp.alpha, "Significance level of the U test")->check(kReal)->capture_default_str();
-  compare_cmd->add_option("--noise", cmp.noise, "Changes within +-noise are never significant")
-      ->check(kReal)
+  compare_cmd->add_option("--noise", cmp.noise, "Changes within +-noise (a fraction, or N%) are never significant")
+      ->transform(kShare)
       ->capture_default_str();
-  compare_cmd->add_option("--warn", cmp.warn, "Warn on slower cases beyond this fraction")
-      ->check(kReal)
+  compare_cmd->add_option("--warn", cmp.warn, "Warn on slower cases beyond this fraction (or N%)")
+      ->transform(kShare)
       ->capture_default_str();
-  compare_cmd->add_option("--fail", cmp.fail, "Exit 1 on slower cases beyond this fraction")
-      ->check(kReal)
+  compare_cmd->add_option("--fail", cmp.fail, "Exit 1 on slower cases beyond this fraction (or N%)")
+      ->transform(kShare)
       ->capture_default_str();
   compare_cmd->add_option("--format", cmp_format, "console, md, json or html")->capture_default_str();
 
@@ -617,6 +639,7 @@ int run_cli(int argc, char** argv) {
   // Hidden verbs: the child-process halves of the fallback and cold-start
   // measurements (bench/fallback_latency.cpp) and of CPU rounds (bench/cpu_round.cpp).
   auto* internal = app.add_subcommand("internal")->group("");
+  internal->require_subcommand(1);
   std::string in_layers = "[]", in_fault = "none";
   int in_batch = 1, in_threads = 1, in_device = 0;
   uint64_t in_seed = 42;

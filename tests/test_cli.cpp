@@ -89,7 +89,20 @@ TEST(Cli, NumbersAreCheckedAsWritten) {
     EXPECT_EQ(r.code, 2) << flag << ": " << r.output;
     EXPECT_NE(r.output.find(std::string(flag) + ": '' is not"), std::string::npos) << r.output;
   }
+  // --noise, --warn and --fail are shares: 0.1 or 10%; a bare 10 is not 1000 %.
+  for (const char* flag : {"--noise", "--warn", "--fail"}) {
+    auto r = run(std::string("compare a.json b.json ") + flag + " 10");
+    EXPECT_EQ(r.code, 2) << flag << ": " << r.output;
+    EXPECT_NE(r.output.find(std::string(flag) + ": '10' would be 1000 %"), std::string::npos) << r.output;
+    r = run(std::string("compare a.json b.json ") + flag + " 5%%");
+    EXPECT_EQ(r.code, 2) << flag << ": " << r.output;
+    EXPECT_NE(r.output.find(std::string(flag) + ": '5%%' is not"), std::string::npos) << r.output;
+  }
   EXPECT_EQ(run("peaks --device ''").code, 2);
+  // The hidden verbs are not a way into run.
+  const auto r = run("internal");
+  EXPECT_EQ(r.code, 2) << r.output;
+  EXPECT_EQ(r.output.find("running"), std::string::npos) << r.output;
 }
 
 TEST(Cli, UnknownWorkloadIsAUsageError) {
@@ -468,6 +481,13 @@ TEST(Cli, FormatsOverwriteProtectionAndReportVerb) {
   r = run("compare " + out + " " + out + " --format md");
   EXPECT_EQ(r.code, 0) << r.output;
   EXPECT_NE(r.output.find("accelbench compare"), std::string::npos);
+  // Thresholds as percentages are the same fractions.
+  r = run("compare " + out + " " + out + " --noise 1% --warn 3% --fail 12.5% --format json");
+  EXPECT_EQ(r.code, 0) << r.output;
+  const json options = json::parse(r.output)["options"];
+  EXPECT_DOUBLE_EQ(options["noise"].get<double>(), 0.01);
+  EXPECT_DOUBLE_EQ(options["warn"].get<double>(), 0.03);
+  EXPECT_DOUBLE_EQ(options["fail"].get<double>(), 0.125);
   r = run("compare " + out + " " + out);  // the console, by default
   EXPECT_EQ(r.code, 0) << r.output;
   EXPECT_NE(r.output.find("mlp/batch=1 layers=16,32,4/cpu/eigen/cpu/all"), std::string::npos) << r.output;
