@@ -168,6 +168,10 @@ std::vector<std::string> save_outputs(const report& rep, const run_config& cfg) 
 
 // --out names the JSON report: "r.md" would get JSON, and the Markdown "r.md.md".
 void check_out_name(const std::string& out) {
+  // report's "--out -" is stdout; here it would make a file named "-".
+  if (out == "-")
+    throw input_error("--out: run prints its console to stdout and writes the JSON report to a file; give a .json "
+                      "path, or '' for none (accelbench report FILE --format FMT prints a saved report)");
   for (const char* ext : {".txt", ".csv", ".md", ".html", ".xml"}) {
     const size_t n = std::char_traits<char>::length(ext);
     if (out.size() > n && out.compare(out.size() - n, n, ext) == 0)
@@ -204,7 +208,12 @@ int cmd_run(run_config cfg, const std::string& cmdline) {
     if (!partial.interrupted && partial.completed_points.size() == points.size())
       throw input_error("--resume: " + cfg.resume + " is a finished run; nothing to resume");
   }
-  if (!cfg.out.empty()) {
+  if (cfg.out.empty()) {
+    for (const auto& f : cfg.formats)
+      if (f != "console" && f != "json")
+        throw input_error("--format " + f + ": written beside the JSON report, and --out '' asks for none; give "
+                          "--out FILE.json");
+  } else {
     const std::string why = check_writable(cfg.out);
     if (!why.empty()) throw input_error("--out: cannot write the report: " + why);
     std::error_code ec;

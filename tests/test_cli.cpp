@@ -464,6 +464,10 @@ TEST(Cli, FormatsOverwriteProtectionAndReportVerb) {
   r = run("run --batch-sizes 1 --no-fallback --format md --out " + temp_path("summary.md") + " " + kFast);
   EXPECT_EQ(r.code, 2) << r.output;
   EXPECT_NE(r.output.find("would hold the JSON report"), std::string::npos) << r.output;
+  // Nor is "-", which is stdout to report but would be a file named "-" here.
+  r = run("run --batch-sizes 1 --no-fallback --out - " + kFast);
+  EXPECT_EQ(r.code, 2) << r.output;
+  EXPECT_NE(r.output.find("--out: run prints its console to stdout"), std::string::npos) << r.output;
   // Re-rendering a saved report.
   r = run("report " + out + " --format md");
   EXPECT_EQ(r.code, 0) << r.output;
@@ -506,6 +510,10 @@ TEST(Cli, FormatsOverwriteProtectionAndReportVerb) {
   EXPECT_EQ(run("compare " + out + " /no/such.json").code, 2);
   EXPECT_EQ(run("report /no/such.json").code, 2);
   EXPECT_EQ(run("run --out '' --format pdf " + kFast).code, 2);
+  r = run("run --out '' --format console,md " + kFast);  // nowhere to put the Markdown
+  EXPECT_EQ(r.code, 2) << r.output;
+  EXPECT_NE(r.output.find("--format md: written beside the JSON report"), std::string::npos) << r.output;
+  EXPECT_EQ(r.output.find("running"), std::string::npos) << r.output;
   // validate: a p99 no machine meets fails the run; a bad targets file is an input error.
   const std::string targets = temp_path("targets.json");
   std::ofstream(targets) << R"({"workloads": {"mlp": {"p99_ns": {"max": 0.001, "severity": "error"}}}})";
