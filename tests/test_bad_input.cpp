@@ -176,11 +176,13 @@ TEST(BadInput, SuiteFiles) {
       {"below the minimum", R"({"workloads": {"reduce": [{"op": ["sum"], "n": [0]}]}})", "0 is not in [1, "},
       {"a grid of 20000 points", [] {
          json grid = {{"n", json::array()}, {"batch", json::array()}};
-         for (int i = 0; i < 100; ++i) grid["n"].push_back(16);
-         for (int i = 0; i < 200; ++i) grid["batch"].push_back(1);
+         for (int i = 0; i < 100; ++i) grid["n"].push_back(16 + i);
+         for (int i = 0; i < 200; ++i) grid["batch"].push_back(1 + i);
          return json{{"workloads", {{"batched_gemm", {grid}}}}}.dump();
        }(),
        "workloads.batched_gemm[0]: more than 10000 points"},
+      {"a value listed twice", R"({"workloads": {"batched_gemm": [{"n": [16, 16], "batch": 1}]}})",
+       "workloads.batched_gemm[0].n[1]: 16 is listed twice"},
       {"no workloads", R"({"workloads": {}})", "workloads: nothing to run"},
       {"a workload without grids", R"({"workloads": {"sort": []}})", "workloads: nothing to run"},
   };
