@@ -1,5 +1,6 @@
 #include "advice.hpp"
 
+#include <algorithm>
 #include <cmath>
 
 #include "cpu_threads.hpp"
@@ -116,6 +117,12 @@ std::vector<std::string> start_warnings(const system_info& s, bool gpu_used) {
   if (const int cpus = cpu_threads_available(); s.cpu_threads_used > cpus)
     w.push_back("--cpu-threads " + std::to_string(s.cpu_threads_used) + " is more than the " + std::to_string(cpus) +
                 " logical CPUs this process may use: the CPU side is oversubscribed and slower than it could be");
+  if (s.cpu_quota > 0 && s.cpu_quota < s.cpu_threads_used)
+    w.push_back("a cgroup CPU quota (a container or CI limit) gives this process " + fmt("%.2f", s.cpu_quota) +
+                " CPUs' worth of time, and CPU cases use up to " + std::to_string(s.cpu_threads_used) +
+                " threads: their medians show the speed between throttles, their p99s the throttling; "
+                "sustained CPU throughput is the quota's (--cpu-threads " +
+                std::to_string(std::max(1, int(s.cpu_quota))) + " measures that)");
   if (gpu_used && s.nvml != "available")
     w.push_back("GPU clocks and throttling not recorded: " + s.nvml);
   return w;

@@ -115,6 +115,7 @@ system_info describe_system(int threads, const gpu_probe& gpu) {
   s.gpus = gpu.gpus;
   s.gpu_unavailable_reason = gpu.usable ? "" : gpu.reason;
   s.cpu_governor = cpu_governor();
+  s.cpu_quota = cgroup_cpu_quota();
   s.load_average_at_start = load_average_1min();
   const host_snapshot before = take_host_snapshot();
   std::this_thread::sleep_for(std::chrono::milliseconds(300));

@@ -33,6 +33,7 @@ struct system_info {
   std::vector<gpu_info> gpus;
   std::string gpu_unavailable_reason;  // empty when a GPU is usable
   std::string cpu_governor;            // "" when the kernel exposes no cpufreq
+  double cpu_quota = 0;                // CPUs a cgroup CPU quota allows (cpu/cpu_threads.hpp); 0 none
   double load_average_at_start = -1;   // 1-minute load average; < 0 unknown
   // Share of all CPUs other processes kept busy over a short window just
   // before the run (the load average lags by a minute); < 0 unknown.

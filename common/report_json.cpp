@@ -57,6 +57,7 @@ json system_json(const system_info& s) {
   j["gpu_unavailable_reason"] = s.gpu_unavailable_reason.empty() ? json(nullptr) : json(s.gpu_unavailable_reason);
   j["peaks"] = s.peaks;
   j["cpu_governor"] = s.cpu_governor.empty() ? json(nullptr) : json(s.cpu_governor);
+  j["cpu_quota_cpus"] = s.cpu_quota > 0 ? json(s.cpu_quota) : json(nullptr);
   j["load_average_at_start"] = s.load_average_at_start >= 0 ? json(s.load_average_at_start) : json(nullptr);
   j["other_load_at_start"] = s.other_load_at_start >= 0 ? json(s.other_load_at_start) : json(nullptr);
   j["nvml"] = s.nvml;
@@ -193,6 +194,11 @@ system_info system_from(const json& j, const std::string& p) {
   }
   // Added after the first reports: optional on reading.
   if (j.contains("cpu_governor") && !j["cpu_governor"].is_null()) s.cpu_governor = str(j, p, "cpu_governor");
+  if (j.contains("cpu_quota_cpus") && !j["cpu_quota_cpus"].is_null()) {
+    s.cpu_quota = num(j, p, "cpu_quota_cpus");
+    if (!(s.cpu_quota > 0) || !std::isfinite(s.cpu_quota))
+      bad(join(p, "cpu_quota_cpus"), "expected a positive number of CPUs or null");
+  }
   if (j.contains("load_average_at_start") && !j["load_average_at_start"].is_null())
     s.load_average_at_start = num(j, p, "load_average_at_start");
   if (j.contains("other_load_at_start") && !j["other_load_at_start"].is_null())

@@ -162,6 +162,23 @@ TEST(Advice, StartWarningForMoreThreadsThanCpus) {
   EXPECT_NE(w[0].find("oversubscribed"), std::string::npos) << w[0];
 }
 
+// A container's or CI runner's CPU quota below the threads used: said at the
+// start, with the thread count that measures the sustained throughput.
+TEST(Advice, StartWarningForACgroupQuota) {
+  system_info s;
+  s.cpu_cores = 64;
+  s.cpu_threads_used = 1;
+  s.cpu_quota = 0.5;  // less than one thread's worth: the warning names 1
+  auto w = start_warnings(s, false);
+  ASSERT_EQ(w.size(), 1u);
+  EXPECT_NE(w[0].find("0.50 CPUs' worth of time, and CPU cases use up to 1 threads"), std::string::npos) << w[0];
+  EXPECT_NE(w[0].find("(--cpu-threads 1 measures that)"), std::string::npos) << w[0];
+  s.cpu_quota = 1.0;  // as much as the threads can use: nothing to say
+  EXPECT_TRUE(start_warnings(s, false).empty());
+  s.cpu_quota = 0;  // no quota
+  EXPECT_TRUE(start_warnings(s, false).empty());
+}
+
 TEST(HostMonitor, OtherProcessesShareOfTheMachine) {
   host_snapshot a{100.0, 10.0, 500.0, 2400}, b{102.0, 13.0, 505.0, 2000};
   // 2 s on 4 CPUs = 8 CPU-seconds; the machine was busy 5, this process 3: others 2 -> 25 %.
