@@ -18,7 +18,6 @@ std::atomic<int> g_fault{0};
 }
 int injected_fault() { return g_fault.load(std::memory_order_relaxed); }
 void set_fault(fault f) { g_fault.store(static_cast<int>(f)); }
-fault current_fault() { return static_cast<fault>(g_fault.load()); }
 
 bool memory_info(int device, uint64_t& free_bytes, uint64_t& total_bytes) {
   size_t f = 0, t = 0;

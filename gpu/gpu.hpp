@@ -34,7 +34,6 @@ const std::vector<std::string>& mlp_variants();
 // would poison the context for the rest of the process).
 enum class fault { none, alloc, launch, sync };
 void set_fault(fault f);
-fault current_fault();
 
 // Free and total device memory from the driver (cudaMemGetInfo): includes the
 // context and library overheads the tracker cannot see. false when unusable.

@@ -20,7 +20,6 @@ const std::vector<std::string>& mlp_variants() {
 }
 
 void set_fault(fault) {}
-fault current_fault() { return fault::none; }
 bool memory_info(int, uint64_t&, uint64_t&) { return false; }
 cold_start measure_cold_start(int) { throw gpu_error("built without CUDA"); }
 std::string load_cublas() { throw gpu_error("built without CUDA"); }
