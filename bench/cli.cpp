@@ -151,16 +151,29 @@ std::vector<std::pair<std::string, std::string>> output_files(const run_config& 
   return files;
 }
 
-// Returns the paths written.
-std::vector<std::string> save_outputs(const report& rep, const run_config& cfg) {
+// Returns the paths written. When one cannot be written (a full disk, a
+// folder gone), the error also says what the run left: the JSON report, or
+// its last checkpoint (`checkpointed_cases` finished cases; < 0: none).
+std::vector<std::string> save_outputs(const report& rep, const run_config& cfg, int checkpointed_cases) {
   std::vector<std::string> paths;
   for (const auto& [format, path] : output_files(cfg)) {
-    if (format == "json") {
-      write_report(rep, path);
-    } else {
-      std::ostringstream text;
-      write_format(format, rep, text);
-      write_file_atomically(path, text.str());
+    try {
+      if (format == "json") {
+        write_report(rep, path);
+      } else {
+        std::ostringstream text;
+        write_format(format, rep, text);
+        write_file_atomically(path, text.str());
+      }
+    } catch (const std::exception& e) {
+      const std::string kept =
+          format != "json" ? "the JSON report " + cfg.out + " was written (accelbench report " + cfg.out +
+                                 " --format " + format + " renders it again)"
+          : checkpointed_cases >= 0 && std::filesystem::is_regular_file(cfg.out)
+              ? cfg.out + " holds the run's last checkpoint, " + std::to_string(checkpointed_cases) +
+                    " finished case(s) (--resume " + cfg.out + " goes on)"
+              : "no report file remains; the results are the console output above";
+      throw std::runtime_error(std::string(e.what()) + "; " + kept);
     }
     paths.push_back(path);
   }
@@ -204,6 +217,7 @@ int cmd_run(run_config cfg, const std::string& cmdline) {
     write_format(f, report{}, sink);  // throws input_error for an unknown format
   }
   report partial;
+  int checkpointed_cases = -1;  // in the last checkpoint at --out; -1: none yet
   if (!cfg.resume.empty()) {
     partial = read_report(cfg.resume);
     if (!partial.interrupted && partial.completed_points.size() == points.size())
@@ -219,10 +233,14 @@ int cmd_run(run_config cfg, const std::string& cmdline) {
     if (!why.empty()) throw input_error("--out: cannot write the report: " + why);
     std::error_code ec;
     const bool continuing = !cfg.resume.empty() && std::filesystem::equivalent(cfg.out, cfg.resume, ec);
+    if (continuing) checkpointed_cases = int(partial.cases.size());  // until this run's first checkpoint
     check_out_name(cfg.out);
-    for (const auto& [format, path] : output_files(cfg))  // a resumed run replaces its own files
+    for (const auto& [format, path] : output_files(cfg)) {  // a resumed run replaces its own files
+      if (std::filesystem::is_directory(path, ec))  // --force cannot replace a folder either
+        throw input_error("--out: " + path + " (the " + format + " report) is a folder");
       if (!cfg.force && !continuing && std::filesystem::exists(path))
         throw input_error("--out: " + path + " already exists; pass --force to overwrite it");
+    }
   }
 
   const int threads = max_cpu_threads(cfg);
@@ -291,6 +309,7 @@ int cmd_run(run_config cfg, const std::string& cmdline) {
     add_scaling_efficiency(so_far);
     apply_roofline(so_far);
     write_report(so_far, cfg.out);
+    checkpointed_cases = int(so_far.cases.size());
   };
   if (!cfg.inject_fault.empty()) {
     const std::string& f = cfg.inject_fault;
@@ -338,7 +357,7 @@ int cmd_run(run_config cfg, const std::string& cmdline) {
     rep.interrupted = true;
     if (!stopped_by.empty()) rep.warnings.push_back("the run stopped early: " + stopped_by);
     write_console(rep, std::cout);
-    save_outputs(rep, cfg);
+    save_outputs(rep, cfg, checkpointed_cases);
     const std::string saved = std::to_string(rep.cases.size()) + " finished case(s) " +
                               (cfg.out.empty() ? "shown above (--out '': no report file)"
                                                : "saved in " + cfg.out + " (--resume " + cfg.out + " goes on)");
@@ -352,7 +371,7 @@ int cmd_run(run_config cfg, const std::string& cmdline) {
   if (tty) std::cerr << "\r\033[K";
 
   write_console(rep, std::cout);
-  for (const auto& p : save_outputs(rep, cfg)) std::cout << "report: " << p << "\n";
+  for (const auto& p : save_outputs(rep, cfg, checkpointed_cases)) std::cout << "report: " << p << "\n";
   if (cfg.gate)
     for (const auto& s : rep.speedups)
       if (s.verdict == "fail") return kExitGate;

@@ -460,6 +460,13 @@ TEST(Cli, FormatsOverwriteProtectionAndReportVerb) {
   EXPECT_EQ(r.code, 2) << r.output;
   EXPECT_NE(r.output.find(fresh_md + " already exists"), std::string::npos) << r.output;
   EXPECT_FALSE(fs::exists(fresh));
+  // A folder where the Markdown would go: --force cannot replace it either.
+  fs::remove(fresh_md);
+  fs::create_directory(fresh_md);
+  r = run("run --batch-sizes 1 --no-fallback --format md --force --out " + fresh + " " + kFast);
+  EXPECT_EQ(r.code, 2) << r.output;
+  EXPECT_NE(r.output.find(fresh_md + " (the md report) is a folder"), std::string::npos) << r.output;
+  EXPECT_FALSE(fs::exists(fresh));
   // --out names the JSON report: a Markdown name would get JSON in it.
   r = run("run --batch-sizes 1 --no-fallback --format md --out " + temp_path("summary.md") + " " + kFast);
   EXPECT_EQ(r.code, 2) << r.output;
