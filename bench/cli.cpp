@@ -714,7 +714,11 @@ int run_cli(int argc, char** argv) {
       cfg.layers_given = true;
     }
     cfg.cpu_threads.clear();
+    std::set<std::string> thread_tokens;
     for (const auto& tok : split(threads, ',')) {
+      // A count given twice is a likely typo, as in --batch-sizes; "all" and
+      // the same number may meet (the machine decides), and run once.
+      if (!thread_tokens.insert(tok).second) throw input_error("--cpu-threads: " + tok + " is listed twice");
       if (tok == "all") {
         cfg.cpu_threads.push_back(0);
         continue;

@@ -555,6 +555,19 @@ TEST(Cli, StrictGpuBackendIsAClearErrorWithoutGpu) {
   EXPECT_NE(r.output.find("--backend gpu forbids the CPU fallback"), std::string::npos) << r.output;
 }
 
+// A value listed twice would run a point twice; refused as a likely typo.
+TEST(Cli, AValueListedTwiceIsAUsageError) {
+  for (const auto& [args, says] : std::vector<std::pair<std::string, std::string>>{
+           {"--batch-sizes 1,16,1", "--batch-sizes: 1 is listed twice"},
+           {"--cpu-threads 2,1,2", "--cpu-threads: 2 is listed twice"},
+           {"--cpu-threads all,all", "--cpu-threads: all is listed twice"}}) {
+    const auto r = run("run --out '' " + args + " " + kFast);
+    EXPECT_EQ(r.code, 2) << args << ": " << r.output;
+    EXPECT_NE(r.output.find(says), std::string::npos) << r.output;
+    EXPECT_EQ(r.output.find("running"), std::string::npos) << "ran with " << args;
+  }
+}
+
 TEST(Cli, BadFaultAndMemoryLimitAreUsageErrors) {
   EXPECT_EQ(run("run --out '' --inject-fault meteor " + kFast).code, 2);
   EXPECT_EQ(run("run --out '' --device-memory-limit lots " + kFast).code, 2);
