@@ -1,6 +1,7 @@
 #include "cli.hpp"
 
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <cstdio>
@@ -705,7 +706,12 @@ int run_cli(int argc, char** argv) {
     if (*cold_start) return internal_cold_start(in_device);
     if (*cpu_round) return internal_cpu_round(in_request);
     if (!cfg.resume.empty() && !run->count("--out")) cfg.out = cfg.resume;
-    if (run->count("--workloads")) cfg.workloads = split(workloads, ',');
+    if (run->count("--workloads")) {
+      cfg.workloads = split(workloads, ',');
+      for (size_t i = 0; i < cfg.workloads.size(); ++i)
+        if (std::find(cfg.workloads.begin(), cfg.workloads.begin() + i, cfg.workloads[i]) != cfg.workloads.begin() + i)
+          throw input_error("--workloads: " + cfg.workloads[i] + " is listed twice");
+    }
     cfg.max_time_given = run->count("--max-time") > 0;
     cfg.formats = split(run_formats, ',');
     if (run->count("--batch-sizes")) cfg.batch_sizes = parse_int_list("--batch-sizes", batches);
