@@ -2,10 +2,20 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
+#include <string>
 
 #include "cpu_threads.hpp"
 
 namespace accel {
+
+namespace {
+std::string fmt_seconds(double s) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%g s", s);
+  return buf;
+}
+}  // namespace
 
 json config_json(const run_config& c) {
   return {{"suite", c.suite},
@@ -94,6 +104,12 @@ void validate(const run_config& c, uint64_t) {
   if (!c.inject_fault.empty() && c.inject_fault != "alloc" && c.inject_fault != "launch" && c.inject_fault != "sync")
     throw input_error("--inject-fault: expected alloc, launch or sync");
   if (!c.device_memory_limit.empty()) (void)parse_memory_limit(c.device_memory_limit, 1);
+  // Sampled time counts toward --min-time, wall time toward --max-time: with
+  // more of the first than the second no case could converge.
+  if (c.rule.min_time_s > c.rule.max_time_s)
+    throw input_error("--min-time: " + fmt_seconds(c.rule.min_time_s) + " is more than --max-time " +
+                      fmt_seconds(c.rule.max_time_s) +
+                      (c.max_time_given ? "" : " (the suite's max_time_s)") + ": no case could meet the stopping rule");
 }
 
 uint64_t parse_memory_limit(const std::string& text, uint64_t device_total_bytes) {

@@ -41,6 +41,9 @@ TEST(Config, ValidateNamesTheOption) {
   fault.inject_fault = "meteor";
   EXPECT_THROW(validate(fault, 1ull << 34), input_error);
   EXPECT_NO_THROW(validate(run_config{}, 1ull << 34));
+  run_config equal;  // the same limit for both is allowed
+  equal.rule.min_time_s = equal.rule.max_time_s = 2;
+  EXPECT_NO_THROW(validate(equal, 1ull << 34));
 }
 
 // Every out-of-range option is refused, naming itself.
@@ -65,6 +68,8 @@ TEST(Config, EachOutOfRangeOptionIsRefusedByName) {
       {"--device", [](run_config& c) { c.device = -1; }},
       {"--backend", [](run_config& c) { c.backend = "quantum"; }},
       {"--device-memory-limit", [](run_config& c) { c.device_memory_limit = "lots"; }},
+      // No case could converge: more sampled time asked for than the wall-time limit.
+      {"--min-time", [](run_config& c) { c.rule.min_time_s = 2, c.rule.max_time_s = 1; }},
   };
   for (const auto& [option, change] : bad) {
     run_config c;
