@@ -181,6 +181,14 @@ std::vector<std::string> save_outputs(const report& rep, const run_config& cfg, 
   return paths;
 }
 
+// A list option's value given twice would run its points twice: refused as a
+// likely typo, as suite files refuse a value listed twice (bench/suite.cpp).
+void refuse_repeats(const std::string& option, const std::vector<std::string>& values) {
+  std::set<std::string> seen;
+  for (const auto& v : values)
+    if (!seen.insert(v).second) throw input_error(option + ": " + v + " is listed twice");
+}
+
 // --out names the JSON report: "r.md" would get JSON, and the Markdown "r.md.md".
 void check_out_name(const std::string& out) {
   // report's "--out -" is stdout; here it would make a file named "-".
@@ -708,9 +716,7 @@ int run_cli(int argc, char** argv) {
     if (!cfg.resume.empty() && !run->count("--out")) cfg.out = cfg.resume;
     if (run->count("--workloads")) {
       cfg.workloads = split(workloads, ',');
-      for (size_t i = 0; i < cfg.workloads.size(); ++i)
-        if (std::find(cfg.workloads.begin(), cfg.workloads.begin() + i, cfg.workloads[i]) != cfg.workloads.begin() + i)
-          throw input_error("--workloads: " + cfg.workloads[i] + " is listed twice");
+      refuse_repeats("--workloads", cfg.workloads);
     }
     cfg.max_time_given = run->count("--max-time") > 0;
     cfg.formats = split(run_formats, ',');
@@ -720,11 +726,10 @@ int run_cli(int argc, char** argv) {
       cfg.layers_given = true;
     }
     cfg.cpu_threads.clear();
-    std::set<std::string> thread_tokens;
-    for (const auto& tok : split(threads, ',')) {
-      // A count given twice is a likely typo, as in --batch-sizes; "all" and
-      // the same number may meet (the machine decides), and run once.
-      if (!thread_tokens.insert(tok).second) throw input_error("--cpu-threads: " + tok + " is listed twice");
+    // "all" and the same number may meet (the machine decides), and run once.
+    const std::vector<std::string> thread_tokens = split(threads, ',');
+    refuse_repeats("--cpu-threads", thread_tokens);
+    for (const auto& tok : thread_tokens) {
       if (tok == "all") {
         cfg.cpu_threads.push_back(0);
         continue;

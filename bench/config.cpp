@@ -2,20 +2,11 @@
 
 #include <algorithm>
 #include <cmath>
-#include <cstdio>
-#include <string>
 
 #include "cpu_threads.hpp"
+#include "reporters/format_util.hpp"
 
 namespace accel {
-
-namespace {
-std::string fmt_seconds(double s) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%g s", s);
-  return buf;
-}
-}  // namespace
 
 json config_json(const run_config& c) {
   return {{"suite", c.suite},
@@ -107,8 +98,8 @@ void validate(const run_config& c, uint64_t) {
   // Sampled time counts toward --min-time, wall time toward --max-time: with
   // more of the first than the second no case could converge.
   if (c.rule.min_time_s > c.rule.max_time_s)
-    throw input_error("--min-time: " + fmt_seconds(c.rule.min_time_s) + " is more than --max-time " +
-                      fmt_seconds(c.rule.max_time_s) +
+    throw input_error("--min-time: " + fmt("%g s", c.rule.min_time_s) + " is more than --max-time " +
+                      fmt("%g s", c.rule.max_time_s) +
                       (c.max_time_given ? "" : " (the suite's max_time_s)") + ": no case could meet the stopping rule");
 }
 

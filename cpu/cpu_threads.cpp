@@ -34,6 +34,11 @@ double quota_over_period(const std::string& quota, const std::string& period) {
   }
 }
 
+// `best` becomes q when q is a quota (> 0) smaller than it, or the first one.
+void keep_smallest(double& best, double q) {
+  if (q > 0 && (best == 0 || q < best)) best = q;
+}
+
 // The smallest quota over the cgroup at `cgroup_path` under the mount `top`
 // and its parents up to `top` (a quota on a parent bounds every cgroup below
 // it). Folders that do not exist are skipped: inside a container the path is
@@ -45,8 +50,7 @@ double smallest_quota(const fs::path& top, const std::string& cgroup_path, ReadQ
   fs::path rel = fs::path(cgroup_path).relative_path();
   if (std::find(rel.begin(), rel.end(), fs::path("..")) != rel.end()) rel.clear();
   for (;;) {
-    const double q = read(top / rel);
-    if (q > 0 && (best == 0 || q < best)) best = q;
+    keep_smallest(best, read(top / rel));
     if (rel.empty()) break;
     rel = rel.parent_path();
   }
@@ -60,16 +64,13 @@ double cgroup_cpu_quota(const std::string& proc_self_cgroup, const std::string& 
   std::istringstream lines(proc_self_cgroup);
   std::string line;
   double best = 0;
-  auto take = [&best](double q) {
-    if (q > 0 && (best == 0 || q < best)) best = q;
-  };
   while (std::getline(lines, line)) {
     // "hierarchy-id:controllers:path"; v2 is "0::path".
     const size_t a = line.find(':'), b = a == std::string::npos ? a : line.find(':', a + 1);
     if (b == std::string::npos) continue;
     const std::string controllers = line.substr(a + 1, b - a - 1), path = line.substr(b + 1);
     if (controllers.empty()) {
-      take(smallest_quota(root, path, [](const fs::path& d) {
+      keep_smallest(best, smallest_quota(root, path, [](const fs::path& d) {
         std::istringstream max(first_line(d / "cpu.max"));  // "max 100000" or "200000 100000"
         std::string q, per;
         max >> q >> per;
@@ -84,7 +85,7 @@ double cgroup_cpu_quota(const std::string& proc_self_cgroup, const std::string& 
     if (!cpu) continue;
     for (const char* mount : {"cpu", "cpu,cpuacct", "cpuacct,cpu"})
       if (std::error_code ec; fs::exists(root / mount, ec))
-        take(smallest_quota(root / mount, path, [](const fs::path& d) {
+        keep_smallest(best, smallest_quota(root / mount, path, [](const fs::path& d) {
           return quota_over_period(first_line(d / "cpu.cfs_quota_us"), first_line(d / "cpu.cfs_period_us"));
         }));
   }
