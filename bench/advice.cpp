@@ -10,6 +10,8 @@ namespace accel {
 
 namespace {
 
+std::string threads_text(int n) { return std::to_string(n) + (n == 1 ? " thread" : " threads"); }
+
 // The crossover entry of a speedup's series, or null.
 const json* crossover_of(const report& r, const speedup_result& s) {
   if (!r.crossovers.is_array()) return nullptr;
@@ -76,7 +78,7 @@ void case_rules(const case_result& c, std::vector<advice>& out) {
   }
   if (c.host && c.host->other_busy_share > kOtherLoadWarnShare)
     add("busy_host", "other processes used " + fmt("%.0f%%", 100 * c.host->other_busy_share) +
-                         " of the machine's CPU time during the case; its times may be inflated");
+                         " of the CPU time of the CPUs this process may run on during the case; its times may be inflated");
   if (c.host && c.host->cpu_mhz_before > 0 && c.host->cpu_mhz_after > 0) {
     const double drift = c.host->cpu_mhz_after / c.host->cpu_mhz_before - 1;
     if (std::fabs(drift) > kFrequencyDriftWarn)
@@ -112,15 +114,25 @@ std::vector<std::string> start_warnings(const system_info& s, bool gpu_used) {
                 "'): CPU times can drift; the 'performance' governor gives steadier numbers");
   if (s.other_load_at_start > kBusyAtStartShare)
     w.push_back("other processes kept " + fmt("%.0f%%", 100 * s.other_load_at_start) +
-                " of the CPUs busy just before the run (load average " + fmt("%.2f", s.load_average_at_start) +
+                " of this process's CPUs busy just before the run (load average " + fmt("%.2f", s.load_average_at_start) +
                 "): CPU cases compete for the cores");
-  if (const int cpus = cpu_threads_available(); s.cpu_threads_used > cpus)
-    w.push_back("--cpu-threads " + std::to_string(s.cpu_threads_used) + " is more than the " + std::to_string(cpus) +
+  const int allowed = s.cpu_allowed > 0 ? s.cpu_allowed : cpu_threads_available();
+  if (s.cpu_threads_used > allowed)
+    w.push_back("--cpu-threads " + std::to_string(s.cpu_threads_used) + " is more than the " + std::to_string(allowed) +
                 " logical CPUs this process may use: the CPU side is oversubscribed and slower than it could be");
+  if (s.cpu_allowed > 0 && s.cpu_allowed < s.cpu_cores)
+    w.push_back("this process may run on " + std::to_string(s.cpu_allowed) + " of the machine's " +
+                std::to_string(s.cpu_cores) +
+                " logical CPUs (an affinity mask: taskset, numactl, a container's cpuset): 'all' means " +
+                threads_text(s.cpu_allowed) + " here, and the CPU side is not the whole machine's");
+  if (const auto it = s.openmp_env.find("OMP_NUM_THREADS");
+      it != s.openmp_env.end() && it->second != std::to_string(s.cpu_threads_used))
+    w.push_back("OMP_NUM_THREADS=" + it->second + " is set, but accelbench sets the thread count itself: CPU cases use up to " +
+                threads_text(s.cpu_threads_used) + " (--cpu-threads chooses)");
   if (s.cpu_quota > 0 && s.cpu_quota < s.cpu_threads_used)
     w.push_back("a cgroup CPU quota (a container or CI limit) gives this process " + fmt("%.2f", s.cpu_quota) +
-                " CPUs' worth of time, and CPU cases use up to " + std::to_string(s.cpu_threads_used) +
-                " threads: their medians show the speed between throttles, their p99s the throttling; "
+                " CPUs' worth of time, and CPU cases use up to " + threads_text(s.cpu_threads_used) +
+                ": their medians show the speed between throttles, their p99s the throttling; "
                 "sustained CPU throughput is the quota's (--cpu-threads " +
                 std::to_string(std::max(1, int(s.cpu_quota))) + " measures that)");
   if (gpu_used && s.nvml != "available")

@@ -25,6 +25,7 @@
 #include "memory_tracker.hpp"
 #include "config.hpp"
 #include "cpu_round.hpp"
+#include "cgroup.hpp"
 #include "cpu_threads.hpp"
 #include "gpu.hpp"
 #include "host_monitor.hpp"
@@ -116,11 +117,12 @@ system_info describe_system(int threads, const gpu_probe& gpu) {
   s.gpus = gpu.gpus;
   s.gpu_unavailable_reason = gpu.usable ? "" : gpu.reason;
   s.cpu_governor = cpu_governor();
+  s.cpu_allowed = cpu_threads_available();
   s.cpu_quota = cgroup_cpu_quota();
   s.load_average_at_start = load_average_1min();
   const host_snapshot before = take_host_snapshot();
   std::this_thread::sleep_for(std::chrono::milliseconds(300));
-  s.other_load_at_start = activity_between(before, take_host_snapshot(), s.cpu_cores).other_busy_share;
+  s.other_load_at_start = activity_between(before, take_host_snapshot()).other_busy_share;
   // NVML is the driver's library: loaded only when a GPU is used.
   if (!gpu.usable) s.nvml = "not loaded (no GPU in use)";
   else s.nvml = nvml::instance().available() ? "available" : nvml::instance().reason();
@@ -205,14 +207,14 @@ void check_out_name(const std::string& out) {
 
 int cmd_run(run_config cfg, const std::string& cmdline) {
   const auto t_run = host_clock::now();
-  const uint64_t memory = collect_host_info(0).memory_bytes;
+  const uint64_t memory = usable_memory_bytes(collect_host_info(0));
   for (const auto& w : cfg.workloads)
     if (!find_workload(w))
       throw input_error("--workloads: unknown workload '" + w + "' (known: " + workload_names() + ")");
   json suite = load_suite(cfg.suite);
   if (!cfg.max_time_given)
     if (const auto t = suite_max_time_s(suite)) cfg.rule.max_time_s = *t;
-  validate(cfg, memory);
+  validate(cfg);
   const std::vector<suite_point> points = points_for(cfg, std::move(suite), double(memory));
   // The fallback, capacity and cold-start measurements use the suite's MLP network.
   for (const auto& p : points)

@@ -77,7 +77,7 @@ std::vector<int> cpu_thread_counts(const run_config& c) {
   return t;
 }
 
-void validate(const run_config& c, uint64_t) {
+void validate(const run_config& c) {
   if (c.rule.min_samples < 1 || c.rule.min_samples > 1'000'000) throw input_error("--min-samples: must be in [1, 1000000]");
   if (!(c.rule.min_time_s >= 0) || c.rule.min_time_s > 3600) throw input_error("--min-time: must be in [0, 3600] seconds");
   if (!(c.rule.max_time_s > 0) || c.rule.max_time_s > 86400) throw input_error("--max-time: must be in (0, 86400] seconds");

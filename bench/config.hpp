@@ -59,7 +59,7 @@ int max_cpu_threads(const run_config& c);
 std::vector<int> cpu_thread_counts(const run_config& c);
 
 // Checks sizes and combinations the parser cannot; throws input_error naming
-// the option. `memory_bytes` is the host's RAM, to refuse impossible sizes.
-void validate(const run_config& c, uint64_t memory_bytes);
+// the option. (Sizes against host memory: bench/suite.hpp.)
+void validate(const run_config& c);
 
 }  // namespace accel

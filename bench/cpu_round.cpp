@@ -6,7 +6,6 @@
 #include <csignal>
 #include <iostream>
 #include <stdexcept>
-#include <thread>
 
 #include "child_process.hpp"
 #include "cpu_threads.hpp"
@@ -56,7 +55,7 @@ round_result sample_round(const stopping_rule& rule, const timed_batch& run, int
   const host_snapshot before = take_host_snapshot();
   round_result r;
   r.sampling = sample_until_stable(rule, run, iterations);
-  r.host = activity_between(before, take_host_snapshot(), int(std::thread::hardware_concurrency()));
+  r.host = activity_between(before, take_host_snapshot());
   return r;
 }
 

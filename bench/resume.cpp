@@ -31,6 +31,10 @@ void check_resumable(const report& partial, const report& fresh) {
   if (partial.system.cpu_model != fresh.system.cpu_model) refuse("the CPU", partial.system.cpu_model, fresh.system.cpu_model);
   if (partial.system.cpu_cores != fresh.system.cpu_cores)
     refuse("the CPU count", std::to_string(partial.system.cpu_cores), std::to_string(fresh.system.cpu_cores));
+  // "all" threads follows the affinity: another mask would mix thread counts.
+  if (partial.system.cpu_allowed && fresh.system.cpu_allowed && partial.system.cpu_allowed != fresh.system.cpu_allowed)
+    refuse("the CPUs this process may run on", std::to_string(partial.system.cpu_allowed),
+           std::to_string(fresh.system.cpu_allowed));
   if (gpu_names(partial.system) != gpu_names(fresh.system))
     refuse("the GPUs", gpu_names(partial.system), gpu_names(fresh.system));
   if (partial.system.cuda_built != fresh.system.cuda_built)

@@ -126,8 +126,8 @@ void expand_grid(const workload& w, const json& grid, const std::string& where, 
       const double need = w.host_bytes(params);
       if (need > 0.8 * host_memory)
         bad(where, w.name + " " + params.dump() + " needs about " + std::to_string(int64_t(need / (1 << 20))) +
-                       " MiB of host memory; this machine has " + std::to_string(int64_t(host_memory / (1 << 20))) +
-                       " MiB");
+                       " MiB of host memory; this process may use " + std::to_string(int64_t(host_memory / (1 << 20))) +
+                       " MiB (the RAM, or a cgroup memory limit when lower)");
     }
     out.push_back({&w, params, cpu_variants});
     if (out.size() > kMaxPoints) bad(where, "more than 10000 points in the suite");

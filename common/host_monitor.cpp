@@ -1,5 +1,6 @@
 #include "host_monitor.hpp"
 
+#include <sched.h>
 #include <sys/resource.h>
 #include <unistd.h>
 
@@ -10,6 +11,22 @@
 
 namespace accel {
 
+cpu_busy busy_of_cpus(std::istream& proc_stat, const std::function<bool(int)>& counted, long ticks_per_second) {
+  cpu_busy b;
+  std::string line;
+  while (std::getline(proc_stat, line)) {
+    // "cpuN user nice system idle iowait irq softirq steal ..."; the aggregate "cpu" line has no N.
+    if (line.size() < 4 || line.compare(0, 3, "cpu") != 0 || line[3] < '0' || line[3] > '9') continue;
+    std::istringstream fields(line.substr(3));
+    int n = -1;
+    unsigned long long user = 0, nice = 0, system = 0, idle = 0, iowait = 0, irq = 0, softirq = 0, steal = 0;
+    if (!(fields >> n >> user >> nice >> system >> idle >> iowait >> irq >> softirq >> steal) || !counted(n)) continue;
+    b.seconds += double(user + nice + system + irq + softirq + steal) / double(ticks_per_second);
+    ++b.cpus;
+  }
+  return b;
+}
+
 namespace {
 
 double process_cpu_seconds() {
@@ -19,14 +36,15 @@ double process_cpu_seconds() {
   return s(u.ru_utime) + s(u.ru_stime);
 }
 
-// Sum of the busy columns of /proc/stat's aggregate "cpu" line, in seconds.
-double machine_busy_seconds() {
-  std::ifstream in("/proc/stat");
-  std::string label;
-  unsigned long long user = 0, nice = 0, system = 0, idle = 0, iowait = 0, irq = 0, softirq = 0, steal = 0;
-  if (!(in >> label >> user >> nice >> system >> idle >> iowait >> irq >> softirq >> steal) || label != "cpu") return 0;
+// Busy seconds over the CPUs this process may run on, and their count.
+cpu_busy busy_of_allowed_cpus() {
   const long tick = ::sysconf(_SC_CLK_TCK);
-  return tick > 0 ? double(user + nice + system + irq + softirq + steal) / double(tick) : 0;
+  if (tick <= 0) return {};
+  cpu_set_t mask;
+  CPU_ZERO(&mask);
+  const bool known = ::sched_getaffinity(0, sizeof mask, &mask) == 0;
+  std::ifstream in("/proc/stat");
+  return busy_of_cpus(in, [&](int n) { return !known || (n >= 0 && n < CPU_SETSIZE && CPU_ISSET(n, &mask)); }, tick);
 }
 
 // Mean of the "cpu MHz" lines of /proc/cpuinfo (x86 and some others).
@@ -57,18 +75,20 @@ host_snapshot take_host_snapshot() {
   host_snapshot s;
   s.wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
   s.process_cpu_s = process_cpu_seconds();
-  s.machine_busy_s = machine_busy_seconds();
+  const cpu_busy busy = busy_of_allowed_cpus();
+  s.machine_busy_s = busy.seconds;
+  s.cpus = busy.cpus;
   s.cpu_mhz = mean_cpu_mhz();
   return s;
 }
 
-host_activity activity_between(const host_snapshot& before, const host_snapshot& after, int cpus) {
+host_activity activity_between(const host_snapshot& before, const host_snapshot& after) {
   host_activity a;
   a.cpu_mhz_before = before.cpu_mhz;
   a.cpu_mhz_after = after.cpu_mhz;
   a.wall_s = after.wall_s - before.wall_s;
   a.process_cpu_s = after.process_cpu_s - before.process_cpu_s;
-  const double capacity = a.wall_s * std::max(cpus, 1);
+  const double capacity = a.wall_s * std::max(after.cpus, 1);
   if (capacity > 0 && after.machine_busy_s > 0) {
     // /proc/stat counts in ticks (10 ms): short cases read as a little noise.
     const double others = (after.machine_busy_s - before.machine_busy_s) - a.process_cpu_s;

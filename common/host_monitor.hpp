@@ -2,6 +2,8 @@
 // governor, the load average, and how much CPU time other processes took.
 // Read from /proc and /sys; every figure is optional (0 / "" when unknown).
 #pragma once
+#include <functional>
+#include <istream>
 #include <string>
 
 namespace accel {
@@ -9,19 +11,31 @@ namespace accel {
 struct host_snapshot {
   double wall_s = 0;          // steady clock
   double process_cpu_s = 0;   // this process, user + system
-  double machine_busy_s = 0;  // all CPUs, all processes (/proc/stat), user + system + irq
+  // The CPUs this process may run on (its affinity mask), all processes'
+  // busy time on them (/proc/stat: user + system + irq + steal), in seconds.
+  double machine_busy_s = 0;
   double cpu_mhz = 0;         // mean current frequency over the CPUs; 0 when unknown
+  int cpus = 0;               // how many CPUs machine_busy_s counts; 0 when unknown
 };
 host_snapshot take_host_snapshot();
+
+// Busy seconds summed over the per-CPU lines ("cpu3 ...") of /proc/stat's
+// text whose CPU number `counted` accepts, and how many lines that was.
+struct cpu_busy {
+  double seconds = 0;
+  int cpus = 0;
+};
+cpu_busy busy_of_cpus(std::istream& proc_stat, const std::function<bool(int)>& counted, long ticks_per_second);
 
 struct host_activity {
   double cpu_mhz_before = 0, cpu_mhz_after = 0;
   double wall_s = 0, process_cpu_s = 0;
-  // Busy CPU time of other processes as a share of all the machine's CPU time
-  // over the case: 0.25 on a 4-core machine = one core's worth.
+  // Busy CPU time of other processes as a share of the CPU time of the CPUs
+  // this process may run on, over the case: 0.25 on 4 such CPUs = one core's
+  // worth. Other processes on CPUs outside its affinity mask do not count.
   double other_busy_share = 0;
 };
-host_activity activity_between(const host_snapshot& before, const host_snapshot& after, int cpus);
+host_activity activity_between(const host_snapshot& before, const host_snapshot& after);
 // One case's activity over two of its rounds (other cases ran in between):
 // times add up, the busy share is weighted by wall time, the clocks are the
 // first round's start and the last round's end.

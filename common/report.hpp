@@ -25,15 +25,20 @@ inline constexpr int kSchemaVersion = 1;
 struct system_info {
   std::string cpu_model;
   int cpu_cores = 0;         // logical CPUs the OS offers
+  int cpu_allowed = 0;       // of those, the ones this process may run on (its affinity); 0 unknown
   int cpu_threads_used = 0;  // --cpu-threads
   uint64_t memory_bytes = 0;
+  uint64_t memory_limit_bytes = 0;  // a cgroup memory limit below memory_bytes (common/cgroup.hpp); 0 none
   std::string os, compiler, flags, eigen_version;
   bool cuda_built = false;
   std::optional<cuda_info> cuda;  // null when built without CUDA
   std::vector<gpu_info> gpus;
   std::string gpu_unavailable_reason;  // empty when a GPU is usable
   std::string cpu_governor;            // "" when the kernel exposes no cpufreq
-  double cpu_quota = 0;                // CPUs a cgroup CPU quota allows (cpu/cpu_threads.hpp); 0 none
+  double cpu_quota = 0;                // CPUs a cgroup CPU quota allows (common/cgroup.hpp); 0 none
+  // The OpenMP variables of the environment (OMP_*, GOMP_*, KMP_*) by name:
+  // thread placement changes CPU times; the thread count is --cpu-threads'.
+  std::map<std::string, std::string> openmp_env;
   double load_average_at_start = -1;   // 1-minute load average; < 0 unknown
   // Share of all CPUs other processes kept busy over a short window just
   // before the run (the load average lags by a minute); < 0 unknown.

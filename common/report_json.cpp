@@ -43,8 +43,12 @@ json system_json(const system_info& s) {
                     {"clock_mhz", g.clock_mhz},
                     {"memory_bandwidth_gbs", g.memory_bandwidth_gbs},
                     {"pci_bus_id", g.pci_bus_id}});
-  json j = {{"cpu", {{"model", s.cpu_model}, {"cores", s.cpu_cores}, {"threads_used", s.cpu_threads_used}}},
+  json cpu = {{"model", s.cpu_model}, {"cores", s.cpu_cores}};
+  cpu["allowed"] = s.cpu_allowed > 0 ? json(s.cpu_allowed) : json(nullptr);
+  cpu["threads_used"] = s.cpu_threads_used;
+  json j = {{"cpu", cpu},
             {"memory_bytes", s.memory_bytes},
+            {"memory_limit_bytes", s.memory_limit_bytes ? json(s.memory_limit_bytes) : json(nullptr)},
             {"os", s.os},
             {"compiler", s.compiler},
             {"flags", s.flags},
@@ -58,6 +62,7 @@ json system_json(const system_info& s) {
   j["peaks"] = s.peaks;
   j["cpu_governor"] = s.cpu_governor.empty() ? json(nullptr) : json(s.cpu_governor);
   j["cpu_quota_cpus"] = s.cpu_quota > 0 ? json(s.cpu_quota) : json(nullptr);
+  j["openmp_env"] = s.openmp_env;
   j["load_average_at_start"] = s.load_average_at_start >= 0 ? json(s.load_average_at_start) : json(nullptr);
   j["other_load_at_start"] = s.other_load_at_start >= 0 ? json(s.other_load_at_start) : json(nullptr);
   j["nvml"] = s.nvml;
@@ -161,7 +166,12 @@ system_info system_from(const json& j, const std::string& p) {
   s.cpu_model = str(cpu, p + ".cpu", "model");
   s.cpu_cores = static_cast<int>(integer(cpu, p + ".cpu", "cores", 0, 1 << 20));
   s.cpu_threads_used = static_cast<int>(integer(cpu, p + ".cpu", "threads_used", 0, 1 << 20));
+  // Added after the first reports: optional on reading.
+  if (cpu.contains("allowed") && !cpu["allowed"].is_null())
+    s.cpu_allowed = static_cast<int>(integer(cpu, p + ".cpu", "allowed", 1, 1 << 20));
   s.memory_bytes = static_cast<uint64_t>(integer(j, p, "memory_bytes", 0, INT64_MAX));
+  if (j.contains("memory_limit_bytes") && !j["memory_limit_bytes"].is_null())  // added later: optional
+    s.memory_limit_bytes = static_cast<uint64_t>(integer(j, p, "memory_limit_bytes", 1, INT64_MAX));
   s.os = str(j, p, "os");
   s.compiler = str(j, p, "compiler");
   s.flags = str(j, p, "flags");
@@ -198,6 +208,12 @@ system_info system_from(const json& j, const std::string& p) {
     s.cpu_quota = num(j, p, "cpu_quota_cpus");
     if (!(s.cpu_quota > 0) || !std::isfinite(s.cpu_quota))
       bad(join(p, "cpu_quota_cpus"), "expected a positive number of CPUs or null");
+  }
+  if (j.contains("openmp_env")) {
+    const json& env = j["openmp_env"];
+    if (!env.is_object()) bad(join(p, "openmp_env"), "expected an object of strings");
+    for (const auto& item : env.items())
+      s.openmp_env[item.key()] = str(env, join(p, "openmp_env"), item.key().c_str());
   }
   if (j.contains("load_average_at_start") && !j["load_average_at_start"].is_null())
     s.load_average_at_start = num(j, p, "load_average_at_start");

@@ -3,9 +3,14 @@
 #include <sys/utsname.h>
 #include <unistd.h>
 
+#include <cstring>
 #include <ctime>
 #include <fstream>
 #include <thread>
+
+#include "cgroup.hpp"
+
+extern char** environ;  // POSIX: the process's environment
 
 #ifndef ACCELBENCH_CPU_FLAGS
 #define ACCELBENCH_CPU_FLAGS "unknown"
@@ -25,13 +30,30 @@ static std::string cpu_model_name() {
   return "unknown";
 }
 
+// OMP_*, GOMP_* (libgomp) and KMP_* (LLVM's and Intel's runtimes) variables.
+static std::map<std::string, std::string> openmp_environment() {
+  std::map<std::string, std::string> env;
+  for (char** e = environ; e && *e; ++e) {
+    const char* eq = std::strchr(*e, '=');
+    if (!eq) continue;
+    const std::string name(*e, size_t(eq - *e));
+    for (const char* prefix : {"OMP_", "GOMP_", "KMP_"})
+      if (name.rfind(prefix, 0) == 0) env[name] = eq + 1;
+  }
+  return env;
+}
+
 system_info collect_host_info(int cpu_threads_used) {
   system_info s;
+  s.openmp_env = openmp_environment();
   s.cpu_model = cpu_model_name();
   s.cpu_cores = static_cast<int>(std::thread::hardware_concurrency());
   s.cpu_threads_used = cpu_threads_used;
   const long pages = ::sysconf(_SC_PHYS_PAGES), page = ::sysconf(_SC_PAGE_SIZE);
   s.memory_bytes = pages > 0 && page > 0 ? uint64_t(pages) * uint64_t(page) : 0;
+  // cgroup v1 writes "no limit" as a number near 2^63: only a limit below the RAM counts.
+  if (const uint64_t limit = cgroup_memory_limit(); limit && (limit < s.memory_bytes || !s.memory_bytes))
+    s.memory_limit_bytes = limit;
   struct utsname u {};
   if (::uname(&u) == 0) s.os = std::string(u.sysname) + " " + u.release + " " + u.machine;
 #if defined(__clang__)

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <sstream>
 
 #include "advice.hpp"
 #include "cpu_threads.hpp"
@@ -171,7 +172,7 @@ TEST(Advice, StartWarningForACgroupQuota) {
   s.cpu_quota = 0.5;  // less than one thread's worth: the warning names 1
   auto w = start_warnings(s, false);
   ASSERT_EQ(w.size(), 1u);
-  EXPECT_NE(w[0].find("0.50 CPUs' worth of time, and CPU cases use up to 1 threads"), std::string::npos) << w[0];
+  EXPECT_NE(w[0].find("0.50 CPUs' worth of time, and CPU cases use up to 1 thread:"), std::string::npos) << w[0];
   EXPECT_NE(w[0].find("(--cpu-threads 1 measures that)"), std::string::npos) << w[0];
   s.cpu_quota = 1.0;  // as much as the threads can use: nothing to say
   EXPECT_TRUE(start_warnings(s, false).empty());
@@ -179,14 +180,55 @@ TEST(Advice, StartWarningForACgroupQuota) {
   EXPECT_TRUE(start_warnings(s, false).empty());
 }
 
+// An affinity mask (taskset, a cpuset) shrinks what 'all' means: said at the
+// start, as is an OMP_NUM_THREADS that the run does not follow.
+TEST(Advice, StartWarningsForAnAffinityMaskAndOmpNumThreads) {
+  system_info s;
+  s.cpu_cores = 64;
+  s.cpu_allowed = 64;
+  s.cpu_threads_used = 64;
+  s.openmp_env = {{"OMP_NUM_THREADS", "64"}, {"OMP_PROC_BIND", "close"}};
+  EXPECT_TRUE(start_warnings(s, false).empty());
+  s.cpu_allowed = 8;
+  s.cpu_threads_used = 8;
+  s.openmp_env["OMP_NUM_THREADS"] = "1";
+  const auto w = start_warnings(s, false);
+  ASSERT_EQ(w.size(), 2u);
+  EXPECT_NE(w[0].find("may run on 8 of the machine's 64 logical CPUs"), std::string::npos) << w[0];
+  EXPECT_NE(w[0].find("'all' means 8 threads here"), std::string::npos) << w[0];
+  EXPECT_NE(w[1].find("OMP_NUM_THREADS=1 is set"), std::string::npos) << w[1];
+  EXPECT_NE(w[1].find("up to 8 threads"), std::string::npos) << w[1];
+  s.cpu_allowed = 0;  // unknown (a report from before the field): no affinity warning
+  s.openmp_env.clear();
+  s.cpu_threads_used = 1;
+  EXPECT_TRUE(start_warnings(s, false).empty());
+}
+
 TEST(HostMonitor, OtherProcessesShareOfTheMachine) {
-  host_snapshot a{100.0, 10.0, 500.0, 2400}, b{102.0, 13.0, 505.0, 2000};
+  host_snapshot a{100.0, 10.0, 500.0, 2400, 4}, b{102.0, 13.0, 505.0, 2000, 4};
   // 2 s on 4 CPUs = 8 CPU-seconds; the machine was busy 5, this process 3: others 2 -> 25 %.
-  const host_activity h = activity_between(a, b, 4);
+  const host_activity h = activity_between(a, b);
   EXPECT_DOUBLE_EQ(h.wall_s, 2.0);
   EXPECT_DOUBLE_EQ(h.process_cpu_s, 3.0);
   EXPECT_DOUBLE_EQ(h.other_busy_share, 0.25);
   EXPECT_DOUBLE_EQ(h.cpu_mhz_after, 2000);
+}
+
+// Only the CPUs this process may run on count: a neighbour busy on a CPU
+// outside its affinity mask (a container's cpuset) takes nothing from it.
+TEST(HostMonitor, BusyTimeOfTheAllowedCpusOnly) {
+  std::istringstream stat(
+      "cpu  900 0 300 5000 0 0 0 0 0 0\n"
+      "cpu0 100 0 50 1000 7 1 2 3 0 0\n"
+      "cpu1 800 0 250 4000 0 0 0 0 0 0\n"
+      "cpu10 5 0 5 100 0 0 0 0 0 0\n"
+      "intr 12345\n"
+      "ctxt 999\n");
+  const cpu_busy b = busy_of_cpus(stat, [](int n) { return n == 0 || n == 10; }, 100);
+  EXPECT_EQ(b.cpus, 2);
+  EXPECT_DOUBLE_EQ(b.seconds, (100 + 50 + 1 + 2 + 3) / 100.0 + (5 + 5) / 100.0) << "user+nice+system+irq+softirq+steal";
+  std::istringstream garbage("cpu0 abc\ncpux 1 2 3\n");
+  EXPECT_EQ(busy_of_cpus(garbage, [](int) { return true; }, 100).cpus, 0);
 }
 
 // Two rounds of one case: times add up, the busy share is weighted by wall
@@ -204,6 +246,7 @@ TEST(HostMonitor, RoundsCombineWeightedByWallTime) {
 TEST(HostMonitor, ReadsThisMachineWithoutFailing) {
   const host_snapshot s = take_host_snapshot();
   EXPECT_GT(s.wall_s, 0);
+  EXPECT_EQ(s.cpus, cpu_threads_available()) << "one /proc/stat line per CPU of the affinity mask";
   EXPECT_GE(s.process_cpu_s, 0);
   EXPECT_GE(s.cpu_mhz, 0);
   const double load = load_average_1min();

@@ -2,6 +2,7 @@
 // and a real run on this machine.
 #include <fcntl.h>
 #include <gtest/gtest.h>
+#include <sched.h>
 #include <sys/wait.h>
 #include <csignal>
 #include <unistd.h>
@@ -194,6 +195,45 @@ TEST(Cli, RunWritesAValidReport) {
       EXPECT_EQ(it->second.find_first_not_of("0123456789abcdef"), std::string::npos) << it->second;
     }
   fs::remove(out);
+}
+
+// Under an affinity mask (as taskset or a container's cpuset sets) 'all' is
+// the CPUs the process may run on: the report says how many of the machine's
+// those are, keeps the OpenMP variables, and warns about both.
+TEST(Cli, AnAffinityMaskAndOmpNumThreadsAreRecordedAndWarned) {
+  cpu_set_t mask;
+  CPU_ZERO(&mask);
+  ASSERT_EQ(::sched_getaffinity(0, sizeof mask, &mask), 0);
+  if (CPU_COUNT(&mask) < 2) GTEST_SKIP() << "this process may run on one CPU only: no smaller mask to set";
+  int first = 0;
+  while (!CPU_ISSET(first, &mask)) ++first;
+  cpu_set_t one;
+  CPU_ZERO(&one);
+  CPU_SET(first, &one);
+  ASSERT_EQ(::sched_setaffinity(0, sizeof one, &one), 0);  // the child inherits it
+  ASSERT_EQ(::setenv("OMP_NUM_THREADS", "3", 1), 0);
+  const std::string out = temp_path("affinity.json");
+  const auto r = run("run --batch-sizes 1 --no-fallback --rounds 1 --out " + out + " " + kFast);
+  ::sched_setaffinity(0, sizeof mask, &mask);
+  ::unsetenv("OMP_NUM_THREADS");
+  ASSERT_EQ(r.code, 0) << r.output;
+  const report rep = read_report(out);
+  EXPECT_EQ(rep.system.cpu_allowed, 1);
+  EXPECT_EQ(rep.system.cpu_threads_used, 1);
+  EXPECT_GE(rep.system.cpu_cores, 2);
+  EXPECT_EQ(rep.system.openmp_env.at("OMP_NUM_THREADS"), "3");
+  for (const auto& c : rep.cases)
+    if (c.backend == "cpu") {
+      EXPECT_EQ(c.threads, 1) << case_id(c);
+    }
+  const auto warned = [&](const std::string& what) {
+    bool in_report = false;
+    for (const auto& w : rep.warnings) in_report |= w.find(what) != std::string::npos;
+    EXPECT_TRUE(in_report) << what;
+    EXPECT_NE(r.output.find("warning: " + what), std::string::npos) << r.output;
+  };
+  warned("this process may run on 1 of the machine's " + std::to_string(rep.system.cpu_cores) + " logical CPUs");
+  warned("OMP_NUM_THREADS=3 is set, but accelbench sets the thread count itself: CPU cases use up to 1 thread (--cpu-threads chooses)");
 }
 
 // cuBLAS is loaded on first use, not linked: a process that never uses it

@@ -22,6 +22,24 @@ TEST(MemoryLimit, RefusesNonsense) {
     EXPECT_THROW(parse_memory_limit(bad, 1000), input_error) << bad;
 }
 
+// A point whose inputs cannot fit in the host memory this process may use
+// (the RAM, or a cgroup memory limit: common/system_info.hpp) is refused
+// before the run, naming both sizes.
+TEST(Suite, PointsBeyondTheHostMemoryAreRefused) {
+  const json suite = parse_suite(R"({"workloads": {"elementwise": [{"op": "saxpy", "n": [1024, 268435456]}]}})", "t");
+  EXPECT_EQ(expand_suite(suite, {}, double(1ull << 34)).size(), 2u);
+  try {
+    (void)expand_suite(suite, {}, double(1ull << 30));
+    FAIL() << "256 Mi elements fit in 1 GiB";
+  } catch (const input_error& e) {
+    const std::string what = e.what();
+    EXPECT_NE(what.find("workloads.elementwise[0]: elementwise {\"op\":\"saxpy\",\"n\":268435456} needs about 6144 MiB"),
+              std::string::npos) << what;
+    EXPECT_NE(what.find("this process may use 1024 MiB"), std::string::npos) << what;
+  }
+  EXPECT_EQ(expand_suite(suite, {}, 0).size(), 2u) << "0: the host memory is unknown";
+}
+
 TEST(Config, ValidateNamesTheOption) {
   run_config c;
   c.batch_sizes = {1, 0};
@@ -36,14 +54,14 @@ TEST(Config, ValidateNamesTheOption) {
   EXPECT_THROW((void)points_for(big, double(1ull << 30)), input_error);  // needs far more than 1 GiB
   run_config threads;
   threads.cpu_threads = {};
-  EXPECT_THROW(validate(threads, 1ull << 34), input_error);
+  EXPECT_THROW(validate(threads), input_error);
   run_config fault;
   fault.inject_fault = "meteor";
-  EXPECT_THROW(validate(fault, 1ull << 34), input_error);
-  EXPECT_NO_THROW(validate(run_config{}, 1ull << 34));
+  EXPECT_THROW(validate(fault), input_error);
+  EXPECT_NO_THROW(validate(run_config{}));
   run_config equal;  // the same limit for both is allowed
   equal.rule.min_time_s = equal.rule.max_time_s = 2;
-  EXPECT_NO_THROW(validate(equal, 1ull << 34));
+  EXPECT_NO_THROW(validate(equal));
 }
 
 // Every out-of-range option is refused, naming itself.
@@ -75,7 +93,7 @@ TEST(Config, EachOutOfRangeOptionIsRefusedByName) {
     run_config c;
     change(c);
     try {
-      validate(c, 1ull << 34);
+      validate(c);
       ADD_FAILURE() << option << ": accepted";
     } catch (const input_error& e) {
       EXPECT_EQ(std::string(e.what()).rfind(option + ":", 0), 0u) << option << ": " << e.what();

@@ -1,91 +1,17 @@
-// cpu/cpu_threads.cpp: what "all" CPU threads means, and the cgroup CPU
-// quota, read from made-up cgroup trees.
+// cpu/cpu_threads.cpp: what "all" CPU threads means.
 #include <gtest/gtest.h>
-#include <omp.h>
-#include <unistd.h>
-
-#include <filesystem>
-#include <fstream>
-#include <string>
+#include <sched.h>
 
 #include "cpu_threads.hpp"
 
 using namespace accel;
-namespace fs = std::filesystem;
 
-namespace {
-
-// A made-up cgroup mount in a folder of the test's own, removed at the end.
-class fake_cgroups {
- public:
-  fake_cgroups() : root_(fs::temp_directory_path() / ("accel_cgroup_" + std::to_string(::getpid()))) {
-    fs::remove_all(root_);
-    fs::create_directories(root_);
-  }
-  ~fake_cgroups() {
-    std::error_code ec;
-    fs::remove_all(root_, ec);
-  }
-  fake_cgroups(const fake_cgroups&) = delete;
-  fake_cgroups& operator=(const fake_cgroups&) = delete;
-  void write(const std::string& rel, const std::string& text) const {
-    fs::create_directories((root_ / rel).parent_path());
-    std::ofstream(root_ / rel) << text << "\n";
-  }
-  std::string root() const { return root_.string(); }
-
- private:
-  fs::path root_;
-};
-
-}  // namespace
-
-TEST(CpuThreads, CgroupV2QuotaIsTheSmallestAlongThePath) {
-  const fake_cgroups g;
-  g.write("cpu.max", "max 100000");
-  EXPECT_EQ(cgroup_cpu_quota("0::/\n", g.root()), 0) << "no quota";
-  g.write("ci.slice/cpu.max", "400000 100000");
-  g.write("ci.slice/job/cpu.max", "250000 100000");
-  EXPECT_DOUBLE_EQ(cgroup_cpu_quota("0::/ci.slice/job\n", g.root()), 2.5);
-  g.write("ci.slice/job/cpu.max", "max 100000");
-  EXPECT_DOUBLE_EQ(cgroup_cpu_quota("0::/ci.slice/job\n", g.root()), 4.0) << "the parent's quota bounds the child";
-  // In a container the path is the host's and the mount shows the
-  // container's own cgroup at the top: the folders that exist count.
-  g.write("cpu.max", "150000 100000");
-  EXPECT_DOUBLE_EQ(cgroup_cpu_quota("0::/docker/0123abcd\n", g.root()), 1.5);
-  // Outside the cgroup namespace's root: the top only, nothing above it.
-  g.write("mnt/cpu.max", "max 100000");
-  EXPECT_EQ(cgroup_cpu_quota("0::/../user.slice\n", g.root() + "/mnt"), 0) << "read above the mount";
-}
-
-TEST(CpuThreads, CgroupV1QuotaOverPeriod) {
-  const fake_cgroups g;
-  g.write("cpu,cpuacct/cpu.cfs_quota_us", "-1");
-  g.write("cpu,cpuacct/cpu.cfs_period_us", "100000");
-  const std::string self = "5:memory:/ci\n4:cpu,cpuacct:/ci\n1:name=systemd:/ci\n";
-  EXPECT_EQ(cgroup_cpu_quota(self, g.root()), 0) << "-1: no quota";
-  g.write("cpu,cpuacct/ci/cpu.cfs_quota_us", "50000");
-  g.write("cpu,cpuacct/ci/cpu.cfs_period_us", "100000");
-  EXPECT_DOUBLE_EQ(cgroup_cpu_quota(self, g.root()), 0.5);
-  // The memory controller's folder is not read for CPU.
-  g.write("memory/ci/cpu.cfs_quota_us", "10000");
-  EXPECT_DOUBLE_EQ(cgroup_cpu_quota(self, g.root()), 0.5);
-}
-
-TEST(CpuThreads, UnreadableOrMalformedCgroupsMeanNoQuota) {
-  const fake_cgroups g;
-  EXPECT_EQ(cgroup_cpu_quota("", g.root()), 0);
-  EXPECT_EQ(cgroup_cpu_quota("garbage without colons\n", g.root()), 0);
-  EXPECT_EQ(cgroup_cpu_quota("0::/\n", g.root() + "/absent"), 0);
-  for (const char* text : {"abc 100000", "200000", "200000 0", "-5 100000", "200000x 100000", ""}) {
-    g.write("cpu.max", text);
-    EXPECT_EQ(cgroup_cpu_quota("0::/\n", g.root()), 0) << "cpu.max '" << text << "'";
-  }
-}
-
-// "all" is every CPU the process may run on, quota or not (README, "CPU
-// scaling": under a quota more threads still gave lower medians).
+// "all" is every CPU the process may run on (its affinity mask), quota or
+// not (README, "CPU scaling": under a quota more threads still gave lower
+// medians).
 TEST(CpuThreads, AllIsEveryCpuThisProcessMayRunOn) {
-  EXPECT_EQ(cpu_threads_available(), omp_get_num_procs());
-  EXPECT_GE(cgroup_cpu_quota(), 0);
+  cpu_set_t mask;
+  CPU_ZERO(&mask);
+  ASSERT_EQ(::sched_getaffinity(0, sizeof mask, &mask), 0);
+  EXPECT_EQ(cpu_threads_available(), CPU_COUNT(&mask));
 }

@@ -17,6 +17,7 @@ report partial_run() {
   r.config = {{"seed", 42}, {"workloads", {"mlp"}}, {"out", "a.json"}, {"formats", {"json"}}};
   r.system.cpu_model = "Test CPU 9000";
   r.system.cpu_cores = 16;
+  r.system.cpu_allowed = 16;
   r.system.cuda_built = true;
   gpu_info g;
   g.name = "NVIDIA H100 80GB HBM3";
@@ -49,6 +50,7 @@ TEST(Resume, EachDifferenceIsRefusedByName) {
   expect_refused([](report& r) { r.config["rounds"] = 5; }, "config 'rounds'");
   expect_refused([](report& r) { r.system.cpu_model = "Other CPU"; }, "the CPU");
   expect_refused([](report& r) { r.system.cpu_cores = 8; }, "the CPU count");
+  expect_refused([](report& r) { r.system.cpu_allowed = 4; }, "the CPUs this process may run on");
   expect_refused([](report& r) { r.system.gpus[0].name = "NVIDIA H200"; }, "the GPUs");
   expect_refused([](report& r) { r.system.gpus.clear(); }, "the GPUs");
   expect_refused([](report& r) { r.system.cuda_built = false; }, "the build (CUDA)");
