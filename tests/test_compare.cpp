@@ -333,6 +333,34 @@ TEST(Compare, AllThreadsCpuCasesMatchAcrossThreadCounts) {
   EXPECT_TRUE(matched);
 }
 
+// Two runs whose CPU sides differ (threads, an affinity mask, a quota) say so
+// in every format: a CPU case's ratio then measures that too.
+TEST(Compare, ADifferentCpuSideIsNamed) {
+  report base = machine("H100", 3000, 1000, 16, 10), cand = machine("H100", 3000, 1000, 4, 11);
+  base.system.cpu_cores = cand.system.cpu_cores = 64;
+  cand.system.cpu_allowed = 4;
+  cand.system.cpu_quota = 2.5;
+  const comparison c = compare_reports(base, cand, {});
+  EXPECT_EQ(c.base_cpu_side, "16 threads");
+  EXPECT_EQ(c.cand_cpu_side, "4 threads on 4 of 64 CPUs, a cgroup quota of 2.50 CPUs");
+  const std::string note = cpu_side_note(c);
+  EXPECT_EQ(note, "the CPU side differs between the runs (base: 16 threads; candidate: 4 threads on 4 of 64 CPUs, "
+                  "a cgroup quota of 2.50 CPUs): the CPU cases' ratios and the speedups measure that as well as the code");
+  std::ostringstream md, html, console;
+  write_comparison_markdown(c, {}, md);
+  write_comparison_html(c, {}, html);
+  write_comparison_console(c, {}, console);
+  for (const std::string& text : {md.str(), html.str(), console.str()})
+    EXPECT_NE(text.find("the CPU side differs between the runs (base: 16 threads; "), std::string::npos) << text;
+  EXPECT_EQ(comparison_json(c, {})["candidate_cpu_side"], c.cand_cpu_side);
+  // The same CPU side: nothing to say.
+  const comparison same = compare_reports(base, machine("H100", 3000, 1000, 16, 12), {});
+  EXPECT_EQ(cpu_side_note(same), "");
+  std::ostringstream plain;
+  write_comparison_console(same, {}, plain);
+  EXPECT_EQ(plain.str().find("CPU side differs"), std::string::npos) << plain.str();
+}
+
 TEST(Trend, SeriesFollowTheReportOrder) {
   const report a = machine("H100", 3000, 1000, 16, 12), b = machine("H200", 4200, 800, 16, 13);
   report c = machine("B200", 8000, 500, 16, 14);
