@@ -125,8 +125,8 @@ std::vector<std::string> start_warnings(const system_info& s, bool gpu_used) {
                 std::to_string(s.cpu_cores) +
                 " logical CPUs (an affinity mask: taskset, numactl, a container's cpuset): 'all' means " +
                 threads_text(s.cpu_allowed) + " here, and the CPU side is not the whole machine's");
-  if (const auto it = s.openmp_env.find("OMP_NUM_THREADS");
-      it != s.openmp_env.end() && it->second != std::to_string(s.cpu_threads_used))
+  if (const auto it = s.env.find("OMP_NUM_THREADS");
+      it != s.env.end() && it->second != std::to_string(s.cpu_threads_used))
     w.push_back("OMP_NUM_THREADS=" + it->second + " is set, but accelbench sets the thread count itself: CPU cases use up to " +
                 threads_text(s.cpu_threads_used) + " (--cpu-threads chooses)");
   if (s.cpu_quota > 0 && s.cpu_quota < s.cpu_threads_used)
@@ -135,6 +135,9 @@ std::vector<std::string> start_warnings(const system_info& s, bool gpu_used) {
                 ": their medians show the speed between throttles, their p99s the throttling; "
                 "sustained CPU throughput is the quota's (--cpu-threads " +
                 std::to_string(std::max(1, int(s.cpu_quota))) + " measures that)");
+  if (const auto it = s.env.find("CUDA_LAUNCH_BLOCKING"); gpu_used && it != s.env.end() && it->second == "1")
+    w.push_back("CUDA_LAUNCH_BLOCKING=1 is set: every kernel launch waits for its kernel, so the host cannot queue "
+                "the next one and GPU times include the gaps; unset it to measure the GPU");
   if (gpu_used && s.nvml != "available")
     w.push_back("GPU clocks and throttling not recorded: " + s.nvml);
   return w;

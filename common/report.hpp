@@ -36,9 +36,11 @@ struct system_info {
   std::string gpu_unavailable_reason;  // empty when a GPU is usable
   std::string cpu_governor;            // "" when the kernel exposes no cpufreq
   double cpu_quota = 0;                // CPUs a cgroup CPU quota allows (common/cgroup.hpp); 0 none
-  // The OpenMP variables of the environment (OMP_*, GOMP_*, KMP_*) by name:
-  // thread placement changes CPU times; the thread count is --cpu-threads'.
-  std::map<std::string, std::string> openmp_env;
+  // The environment variables that change what runs, by name: OpenMP's
+  // (OMP_*, GOMP_*, KMP_*: thread placement moves CPU times; the thread count
+  // is --cpu-threads') and the CUDA runtime's (CUDA_*: visible devices,
+  // blocking launches, module loading).
+  std::map<std::string, std::string> env;
   double load_average_at_start = -1;   // 1-minute load average; < 0 unknown
   // Share of all CPUs other processes kept busy over a short window just
   // before the run (the load average lags by a minute); < 0 unknown.

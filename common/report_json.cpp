@@ -62,7 +62,7 @@ json system_json(const system_info& s) {
   j["peaks"] = s.peaks;
   j["cpu_governor"] = s.cpu_governor.empty() ? json(nullptr) : json(s.cpu_governor);
   j["cpu_quota_cpus"] = s.cpu_quota > 0 ? json(s.cpu_quota) : json(nullptr);
-  j["openmp_env"] = s.openmp_env;
+  j["env"] = s.env;
   j["load_average_at_start"] = s.load_average_at_start >= 0 ? json(s.load_average_at_start) : json(nullptr);
   j["other_load_at_start"] = s.other_load_at_start >= 0 ? json(s.other_load_at_start) : json(nullptr);
   j["nvml"] = s.nvml;
@@ -209,11 +209,11 @@ system_info system_from(const json& j, const std::string& p) {
     if (!(s.cpu_quota > 0) || !std::isfinite(s.cpu_quota))
       bad(join(p, "cpu_quota_cpus"), "expected a positive number of CPUs or null");
   }
-  if (j.contains("openmp_env")) {
-    const json& env = j["openmp_env"];
-    if (!env.is_object()) bad(join(p, "openmp_env"), "expected an object of strings");
+  if (j.contains("env")) {
+    const json& env = j["env"];
+    if (!env.is_object()) bad(join(p, "env"), "expected an object of strings");
     for (const auto& item : env.items())
-      s.openmp_env[item.key()] = str(env, join(p, "openmp_env"), item.key().c_str());
+      s.env[item.key()] = str(env, join(p, "env"), item.key().c_str());
   }
   if (j.contains("load_average_at_start") && !j["load_average_at_start"].is_null())
     s.load_average_at_start = num(j, p, "load_average_at_start");

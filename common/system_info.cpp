@@ -30,14 +30,14 @@ static std::string cpu_model_name() {
   return "unknown";
 }
 
-// OMP_*, GOMP_* (libgomp) and KMP_* (LLVM's and Intel's runtimes) variables.
-static std::map<std::string, std::string> openmp_environment() {
+// OMP_*, GOMP_* (libgomp), KMP_* (LLVM's and Intel's OpenMP) and CUDA_* variables.
+static std::map<std::string, std::string> run_environment() {
   std::map<std::string, std::string> env;
   for (char** e = environ; e && *e; ++e) {
     const char* eq = std::strchr(*e, '=');
     if (!eq) continue;
     const std::string name(*e, size_t(eq - *e));
-    for (const char* prefix : {"OMP_", "GOMP_", "KMP_"})
+    for (const char* prefix : {"OMP_", "GOMP_", "KMP_", "CUDA_"})
       if (name.rfind(prefix, 0) == 0) env[name] = eq + 1;
   }
   return env;
@@ -45,7 +45,7 @@ static std::map<std::string, std::string> openmp_environment() {
 
 system_info collect_host_info(int cpu_threads_used) {
   system_info s;
-  s.openmp_env = openmp_environment();
+  s.env = run_environment();
   s.cpu_model = cpu_model_name();
   s.cpu_cores = static_cast<int>(std::thread::hardware_concurrency());
   s.cpu_threads_used = cpu_threads_used;

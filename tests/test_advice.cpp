@@ -181,25 +181,36 @@ TEST(Advice, StartWarningForACgroupQuota) {
 }
 
 // An affinity mask (taskset, a cpuset) shrinks what 'all' means: said at the
-// start, as is an OMP_NUM_THREADS that the run does not follow.
-TEST(Advice, StartWarningsForAnAffinityMaskAndOmpNumThreads) {
+// start, as are an OMP_NUM_THREADS that the run does not follow and blocking
+// CUDA launches.
+TEST(Advice, StartWarningsForAffinityOmpNumThreadsAndBlockingLaunches) {
   system_info s;
   s.cpu_cores = 64;
   s.cpu_allowed = 64;
   s.cpu_threads_used = 64;
-  s.openmp_env = {{"OMP_NUM_THREADS", "64"}, {"OMP_PROC_BIND", "close"}};
+  s.env = {{"OMP_NUM_THREADS", "64"}, {"OMP_PROC_BIND", "close"}};
   EXPECT_TRUE(start_warnings(s, false).empty());
   s.cpu_allowed = 8;
   s.cpu_threads_used = 8;
-  s.openmp_env["OMP_NUM_THREADS"] = "1";
+  s.env["OMP_NUM_THREADS"] = "1";
   const auto w = start_warnings(s, false);
   ASSERT_EQ(w.size(), 2u);
   EXPECT_NE(w[0].find("may run on 8 of the machine's 64 logical CPUs"), std::string::npos) << w[0];
   EXPECT_NE(w[0].find("'all' means 8 threads here"), std::string::npos) << w[0];
   EXPECT_NE(w[1].find("OMP_NUM_THREADS=1 is set"), std::string::npos) << w[1];
   EXPECT_NE(w[1].find("up to 8 threads"), std::string::npos) << w[1];
+  // CUDA_LAUNCH_BLOCKING=1 serialises launches: a warning when a GPU is in use.
+  s.env = {{"CUDA_LAUNCH_BLOCKING", "1"}};
+  s.cpu_allowed = 64;
+  s.cpu_threads_used = 64;
+  EXPECT_TRUE(start_warnings(s, false).empty());
+  const auto g = start_warnings(s, true);
+  ASSERT_EQ(g.size(), 2u);  // and NVML, not loaded here
+  EXPECT_NE(g[0].find("CUDA_LAUNCH_BLOCKING=1 is set: every kernel launch waits"), std::string::npos) << g[0];
+  s.env["CUDA_LAUNCH_BLOCKING"] = "0";
+  EXPECT_EQ(start_warnings(s, true).size(), 1u);
   s.cpu_allowed = 0;  // unknown (a report from before the field): no affinity warning
-  s.openmp_env.clear();
+  s.env.clear();
   s.cpu_threads_used = 1;
   EXPECT_TRUE(start_warnings(s, false).empty());
 }

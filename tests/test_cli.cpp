@@ -199,7 +199,7 @@ TEST(Cli, RunWritesAValidReport) {
 
 // Under an affinity mask (as taskset or a container's cpuset sets) 'all' is
 // the CPUs the process may run on: the report says how many of the machine's
-// those are, keeps the OpenMP variables, and warns about both.
+// those are, keeps the OpenMP and CUDA variables, and warns about both.
 TEST(Cli, AnAffinityMaskAndOmpNumThreadsAreRecordedAndWarned) {
   cpu_set_t mask;
   CPU_ZERO(&mask);
@@ -212,16 +212,19 @@ TEST(Cli, AnAffinityMaskAndOmpNumThreadsAreRecordedAndWarned) {
   CPU_SET(first, &one);
   ASSERT_EQ(::sched_setaffinity(0, sizeof one, &one), 0);  // the child inherits it
   ASSERT_EQ(::setenv("OMP_NUM_THREADS", "3", 1), 0);
+  ASSERT_EQ(::setenv("CUDA_MODULE_LOADING", "LAZY", 1), 0);  // the runtime's default: recorded, changes nothing
   const std::string out = temp_path("affinity.json");
   const auto r = run("run --batch-sizes 1 --no-fallback --rounds 1 --out " + out + " " + kFast);
   ::sched_setaffinity(0, sizeof mask, &mask);
   ::unsetenv("OMP_NUM_THREADS");
+  ::unsetenv("CUDA_MODULE_LOADING");
   ASSERT_EQ(r.code, 0) << r.output;
   const report rep = read_report(out);
   EXPECT_EQ(rep.system.cpu_allowed, 1);
   EXPECT_EQ(rep.system.cpu_threads_used, 1);
   EXPECT_GE(rep.system.cpu_cores, 2);
-  EXPECT_EQ(rep.system.openmp_env.at("OMP_NUM_THREADS"), "3");
+  EXPECT_EQ(rep.system.env.at("OMP_NUM_THREADS"), "3");
+  EXPECT_EQ(rep.system.env.at("CUDA_MODULE_LOADING"), "LAZY");
   for (const auto& c : rep.cases)
     if (c.backend == "cpu") {
       EXPECT_EQ(c.threads, 1) << case_id(c);

@@ -29,7 +29,7 @@ report sample_report() {
   r.system.cpu_cores = 8;
   r.system.cpu_allowed = 8;
   r.system.cpu_threads_used = 8;
-  r.system.openmp_env = {{"OMP_PROC_BIND", "close"}, {"OMP_PLACES", "cores"}};
+  r.system.env = {{"OMP_PROC_BIND", "close"}, {"OMP_PLACES", "cores"}, {"CUDA_VISIBLE_DEVICES", "1"}};
   r.system.memory_bytes = 1 << 30;
   r.system.memory_limit_bytes = 1 << 29;
   r.system.os = "Linux";
@@ -105,17 +105,17 @@ TEST(ReportJson, RoundTripIsLossless) {
   EXPECT_EQ(to_json(back), j);
 }
 
-// Reports from before system.cpu.allowed, system.openmp_env and
+// Reports from before system.cpu.allowed, system.env and
 // system.memory_limit_bytes read back with none of them known.
-TEST(ReportJson, ReportsWithoutAffinityOpenmpEnvOrMemoryLimitStillRead) {
+TEST(ReportJson, ReportsWithoutAffinityEnvOrMemoryLimitStillRead) {
   json j = to_json(sample_report());
   j["system"]["cpu"].erase("allowed");
-  j["system"].erase("openmp_env");
+  j["system"].erase("env");
   j["system"].erase("memory_limit_bytes");
   const report r = report_from_json(j);
   EXPECT_EQ(r.system.cpu_allowed, 0);
   EXPECT_EQ(r.system.memory_limit_bytes, 0u);
-  EXPECT_TRUE(r.system.openmp_env.empty());
+  EXPECT_TRUE(r.system.env.empty());
 }
 
 // Reports from builds before tool.sources read back with no digests.
@@ -132,11 +132,11 @@ TEST(ReportJson, EveryDocumentedFieldIsPresent) {
     EXPECT_TRUE(j.contains(k)) << k;
   for (const char* k : {"name", "version", "git_sha", "sources"}) EXPECT_TRUE(j["tool"].contains(k)) << k;
   const json& s = j["system"];
-  for (const char* k : {"cpu", "memory_bytes", "memory_limit_bytes", "openmp_env", "os", "compiler", "flags", "eigen_version", "cuda", "gpus",
+  for (const char* k : {"cpu", "memory_bytes", "memory_limit_bytes", "env", "os", "compiler", "flags", "eigen_version", "cuda", "gpus",
                         "gpu_unavailable_reason"})
     EXPECT_TRUE(s.contains(k)) << k;
   for (const char* k : {"model", "cores", "allowed", "threads_used"}) EXPECT_TRUE(s["cpu"].contains(k)) << k;
-  EXPECT_EQ(s["openmp_env"]["OMP_PROC_BIND"], "close");
+  EXPECT_EQ(s["env"]["OMP_PROC_BIND"], "close");
   for (const char* k : {"runtime_version", "driver_version"}) EXPECT_TRUE(s["cuda"].contains(k)) << k;
   for (const char* k : {"name", "compute_capability", "sm_count", "memory_bytes", "clock_mhz", "memory_bandwidth_gbs"})
     EXPECT_TRUE(s["gpus"][0].contains(k)) << k;
