@@ -31,6 +31,7 @@
 #include "host_monitor.hpp"
 #include "nvml.hpp"
 #include "reporters/console.hpp"
+#include "reporters/format_util.hpp"
 #include "reporters/reporters.hpp"
 #include "peaks.hpp"
 #include "resume.hpp"
@@ -300,8 +301,8 @@ int cmd_run(run_config cfg, const std::string& cmdline) {
   rep.warnings = start_warnings(rep.system, gpu.usable && cfg.backend != "cpu");
   for (const auto& w : rep.warnings) std::cerr << "accelbench: warning: " << w << "\n";
 
-  std::cout << "accelbench " << ACCELBENCH_VERSION << "  CPU: " << rep.system.cpu_model << " (" << threads
-            << (threads == 1 ? " thread)\n" : " threads)\n")
+  std::cout << "accelbench " << ACCELBENCH_VERSION << "  CPU: " << rep.system.cpu_model << " ("
+            << cpu_side(rep.system) << ")\n"
             << "  GPU: " << gpu_line(gpu, cfg.device) << "\n";
   const bool tty = ::isatty(STDERR_FILENO);
   run_hooks hooks;

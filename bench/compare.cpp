@@ -87,14 +87,6 @@ std::string compare_key(const report& r, const case_result& c) {
   return c.workload + "/" + params_label(c.params) + "/cpu/" + c.variant + "/cpu/all";
 }
 
-std::string cpu_side(const system_info& s) {
-  std::string t = std::to_string(s.cpu_threads_used) + (s.cpu_threads_used == 1 ? " thread" : " threads");
-  if (s.cpu_allowed > 0 && s.cpu_allowed < s.cpu_cores)
-    t += " on " + std::to_string(s.cpu_allowed) + " of " + std::to_string(s.cpu_cores) + " CPUs";
-  if (s.cpu_quota > 0) t += ", a cgroup quota of " + fmt("%.2f", s.cpu_quota) + " CPUs";
-  return t;
-}
-
 std::string cpu_side_note(const comparison& c) {
   if (c.base_cpu_side == c.cand_cpu_side) return "";
   return "the CPU side differs between the runs (base: " + c.base_cpu_side + "; candidate: " + c.cand_cpu_side +

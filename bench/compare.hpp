@@ -69,7 +69,7 @@ struct comparison {
   // those that match; both empty when a report has no digests.
   std::vector<std::string> code_changed, code_same;
   // What the CPU side ran on: "16 threads", "2 threads on 2 of 64 CPUs, a
-  // cgroup quota of 1.50 CPUs" (cpu_side()).
+  // cgroup quota of 1.50 CPUs" (cpu_side(), reporters/format_util.hpp).
   std::string base_cpu_side, cand_cpu_side;
   std::vector<generation_row> generation;    // filled when different_hardware
   std::vector<speedup_change> speedups;      // every speedup measured in both
@@ -85,9 +85,6 @@ std::string hardware_label(const report& r);
 // code's changes with the hardware's (but for cases whose code is the same in
 // both, where tool.sources tells); "" otherwise.
 std::string mixed_builds_note(const comparison& c);
-// The threads a run's CPU cases used, and what limited the CPUs: its affinity
-// mask (when narrower than the machine) and a cgroup CPU quota.
-std::string cpu_side(const system_info& s);
 // When the two runs' CPU sides differ (say CI runners with different core
 // counts, or --cpu-threads 1 against all): a sentence saying the CPU cases'
 // ratios and the speedups measure that too; "" otherwise.

@@ -233,6 +233,24 @@ TEST(Reporters, BenchSpeedupListsMeasuredSpeedups) {
   EXPECT_EQ(j[0]["value"], 10.0);
 }
 
+// The human formats say what the CPU side ran on, limits included.
+TEST(Reporters, HeadersNameTheCpuSide) {
+  report r = sample_report();
+  r.system.cpu_cores = 64;
+  r.system.cpu_allowed = 8;
+  r.system.cpu_threads_used = 8;
+  r.system.cpu_quota = 4;
+  EXPECT_EQ(cpu_side(r.system), "8 threads on 8 of 64 CPUs, a cgroup quota of 4.00 CPUs");
+  EXPECT_NE(render("md", r).find("CPU: Test <CPU> & co (8 threads on 8 of 64 CPUs, a cgroup quota of 4.00 CPUs)"),
+            std::string::npos);
+  EXPECT_NE(render("html", r).find("64 logical CPUs; used: 8 threads on 8 of 64 CPUs, a cgroup quota of 4.00 CPUs"),
+            std::string::npos);
+  r.system.cpu_allowed = 64;  // the whole machine, no quota: the thread count alone
+  r.system.cpu_quota = 0;
+  r.system.cpu_threads_used = 1;
+  EXPECT_EQ(cpu_side(r.system), "1 thread");
+}
+
 TEST(Reporters, HtmlIsSelfContained) {
   const std::string h = render("html", sample_report());
   EXPECT_NE(h.find("<svg"), std::string::npos);

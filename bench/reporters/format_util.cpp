@@ -167,6 +167,14 @@ const speedup_result* speedup_of(const report& r, const case_result& c) {
   return nullptr;
 }
 
+std::string cpu_side(const system_info& s) {
+  std::string t = std::to_string(s.cpu_threads_used) + (s.cpu_threads_used == 1 ? " thread" : " threads");
+  if (s.cpu_allowed > 0 && s.cpu_allowed < s.cpu_cores)
+    t += " on " + std::to_string(s.cpu_allowed) + " of " + std::to_string(s.cpu_cores) + " CPUs";
+  if (s.cpu_quota > 0) t += ", a cgroup quota of " + fmt("%.2f", s.cpu_quota) + " CPUs";
+  return t;
+}
+
 std::string case_id(const case_result& c) {
   std::string id = c.workload + "/" + params_label(c.params) + "/" + c.backend + "/" + c.variant + "/" + c.timing;
   if (c.backend == "cpu") {

@@ -154,8 +154,8 @@ void write_html(const report& r, std::ostream& o) {
   o << "<h1>accelbench report</h1>\n<h2>System</h2>\n<table>"
     << "<tr><th>created</th><td>" << e(r.created_utc) << (r.interrupted ? " (interrupted)" : "") << "</td></tr>"
     << "<tr><th>tool</th><td>accelbench " << e(r.tool_version) << " (" << e(r.git_sha) << ")</td></tr>"
-    << "<tr><th>CPU</th><td>" << e(r.system.cpu_model) << ", " << r.system.cpu_threads_used << " of "
-    << r.system.cpu_cores << " threads</td></tr>"
+    << "<tr><th>CPU</th><td>" << e(r.system.cpu_model) << ", " << r.system.cpu_cores << " logical CPUs; used: "
+    << e(cpu_side(r.system)) << "</td></tr>"
     << "<tr><th>compiler, flags</th><td>" << e(r.system.compiler) << ", " << e(r.system.flags) << "</td></tr>"
     << "<tr><th>Eigen</th><td>" << e(r.system.eigen_version) << "</td></tr>"
     << "<tr><th>GPU</th><td>";

@@ -68,7 +68,7 @@ void write_markdown(const report& r, std::ostream& out) {
   out << "## accelbench: " << (n["fail"] ? "❌ " : "") << n["pass"] << " pass, " << n["fail"] << " fail, "
       << n["inconclusive"] << " inconclusive, " << n["not_measured"] << " not measured (target "
       << fmt("%.2f", target) << "x)\n\n";
-  out << "CPU: " << cell(r.system.cpu_model) << " (" << r.system.cpu_threads_used << " threads) · GPU: "
+  out << "CPU: " << cell(r.system.cpu_model) << " (" << cpu_side(r.system) << ") · GPU: "
       << (r.system.gpus.empty() ? "none" : cell(r.system.gpus[0].name))
       << (r.system.gpu_unavailable_reason.empty() ? "" : " (" + cell(r.system.gpu_unavailable_reason) + ")")
       << " · accelbench " << r.tool_version << " (" << r.git_sha << ")" << (r.interrupted ? " · **interrupted**" : "")
