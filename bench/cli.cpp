@@ -533,6 +533,15 @@ int cmd_list(bool as_json, const std::string& suite) {
     j["gpus"].push_back({{"name", g.name}, {"compute_capability", g.compute_capability}, {"memory_bytes", g.memory_bytes}});
   j["cuda_built"] = gpu.built_with_cuda;
   j["gpu_unavailable_reason"] = gpu.usable ? json(nullptr) : json(gpu.reason);
+  // What a run here could use: a container's or CI job's limits included.
+  const system_info host = collect_host_info(0);
+  const double quota = cgroup_cpu_quota();
+  j["host"] = {{"cpu_model", host.cpu_model},
+               {"cpus", host.cpu_cores},
+               {"cpus_allowed", cpu_threads_available()},
+               {"cpu_quota_cpus", quota > 0 ? json(quota) : json(nullptr)},
+               {"memory_bytes", host.memory_bytes},
+               {"memory_limit_bytes", host.memory_limit_bytes ? json(host.memory_limit_bytes) : json(nullptr)}};
   if (as_json) {
     std::cout << j.dump(2) << "\n";
     return 0;
@@ -558,6 +567,15 @@ int cmd_list(bool as_json, const std::string& suite) {
   std::cout << "suites (accelbench list --suite NAME --json):";
   for (const auto& n : builtin_suite_names()) std::cout << " " << n;
   std::cout << "\n";
+  std::cout << "CPU: " << host.cpu_model << ", " << host.cpu_cores << " logical CPUs";
+  if (cpu_threads_available() < host.cpu_cores)
+    std::cout << ", this process may run on " << cpu_threads_available() << " (affinity mask)";
+  if (quota > 0) std::cout << ", a cgroup CPU quota of " << fmt("%.2f", quota) << " CPUs";
+  std::cout << "; 'all' threads = " << cpu_threads_available() << "\nhost memory: "
+            << format_bytes(double(host.memory_bytes));
+  if (host.memory_limit_bytes) std::cout << ", a cgroup limit of " << format_bytes(double(host.memory_limit_bytes));
+  std::cout << " (a suite point needing more than 80 % of " << (host.memory_limit_bytes ? "the limit" : "it")
+            << " is refused)\n";
   std::cout << "GPUs:\n";
   if (!gpu.usable) std::cout << "  none: " << (gpu.built_with_cuda ? "no GPU: " : "") << gpu.reason << "\n";
   for (size_t i = 0; i < gpu.gpus.size(); ++i) std::cout << "  [" << i << "] " << gpu_line(gpu, int(i)) << "\n";

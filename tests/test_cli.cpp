@@ -123,9 +123,16 @@ TEST(Cli, ListShowsWorkloadsAndGpuState) {
   const auto r = run("list");
   EXPECT_EQ(r.code, 0);
   EXPECT_NE(r.output.find("mlp"), std::string::npos);
+  EXPECT_NE(r.output.find("; 'all' threads = " + std::to_string(cpu_threads_available()) + "\n"), std::string::npos)
+      << r.output;
+  EXPECT_NE(r.output.find("\nhost memory: "), std::string::npos) << r.output;
   const auto j = run("list --json");
   EXPECT_EQ(j.code, 0);
-  EXPECT_TRUE(json::accept(j.output)) << j.output;
+  ASSERT_TRUE(json::accept(j.output)) << j.output;
+  const json host = json::parse(j.output)["host"];
+  EXPECT_EQ(host["cpus_allowed"], cpu_threads_available());
+  EXPECT_GE(host["cpus"].get<int>(), host["cpus_allowed"].get<int>());
+  EXPECT_GT(host["memory_bytes"].get<double>(), 0);
 }
 
 // `peaks` prints this machine's ceilings (as text or JSON) on any machine:
@@ -215,6 +222,7 @@ TEST(Cli, AnAffinityMaskAndOmpNumThreadsAreRecordedAndWarned) {
   ASSERT_EQ(::setenv("CUDA_MODULE_LOADING", "LAZY", 1), 0);  // the runtime's default: recorded, changes nothing
   const std::string out = temp_path("affinity.json");
   const auto r = run("run --batch-sizes 1 --no-fallback --rounds 1 --out " + out + " " + kFast);
+  const auto listed = run("list");
   ::sched_setaffinity(0, sizeof mask, &mask);
   ::unsetenv("OMP_NUM_THREADS");
   ::unsetenv("CUDA_MODULE_LOADING");
@@ -236,6 +244,8 @@ TEST(Cli, AnAffinityMaskAndOmpNumThreadsAreRecordedAndWarned) {
     EXPECT_NE(r.output.find("warning: " + what), std::string::npos) << r.output;
   };
   warned("this process may run on 1 of the machine's " + std::to_string(rep.system.cpu_cores) + " logical CPUs");
+  EXPECT_NE(listed.output.find(" logical CPUs, this process may run on 1 (affinity mask)"), std::string::npos)
+      << listed.output;
   warned("OMP_NUM_THREADS=3 is set, but accelbench sets the thread count itself: CPU cases use up to 1 thread (--cpu-threads chooses)");
 }
 
