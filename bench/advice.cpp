@@ -10,8 +10,6 @@ namespace accel {
 
 namespace {
 
-std::string threads_text(int n) { return std::to_string(n) + (n == 1 ? " thread" : " threads"); }
-
 // The crossover entry of a speedup's series, or null.
 const json* crossover_of(const report& r, const speedup_result& s) {
   if (!r.crossovers.is_array()) return nullptr;

@@ -25,7 +25,6 @@
 #include "memory_tracker.hpp"
 #include "config.hpp"
 #include "cpu_round.hpp"
-#include "cgroup.hpp"
 #include "cpu_threads.hpp"
 #include "gpu.hpp"
 #include "host_monitor.hpp"
@@ -119,7 +118,6 @@ system_info describe_system(int threads, const gpu_probe& gpu) {
   s.gpu_unavailable_reason = gpu.usable ? "" : gpu.reason;
   s.cpu_governor = cpu_governor();
   s.cpu_allowed = cpu_threads_available();
-  s.cpu_quota = cgroup_cpu_quota();
   s.load_average_at_start = load_average_1min();
   const host_snapshot before = take_host_snapshot();
   std::this_thread::sleep_for(std::chrono::milliseconds(300));
@@ -534,12 +532,12 @@ int cmd_list(bool as_json, const std::string& suite) {
   j["cuda_built"] = gpu.built_with_cuda;
   j["gpu_unavailable_reason"] = gpu.usable ? json(nullptr) : json(gpu.reason);
   // What a run here could use: a container's or CI job's limits included.
-  const system_info host = collect_host_info(0);
-  const double quota = cgroup_cpu_quota();
+  system_info host = collect_host_info(0);
+  host.cpu_allowed = cpu_threads_available();
   j["host"] = {{"cpu_model", host.cpu_model},
                {"cpus", host.cpu_cores},
-               {"cpus_allowed", cpu_threads_available()},
-               {"cpu_quota_cpus", quota > 0 ? json(quota) : json(nullptr)},
+               {"cpus_allowed", host.cpu_allowed},
+               {"cpu_quota_cpus", host.cpu_quota > 0 ? json(host.cpu_quota) : json(nullptr)},
                {"memory_bytes", host.memory_bytes},
                {"memory_limit_bytes", host.memory_limit_bytes ? json(host.memory_limit_bytes) : json(nullptr)}};
   if (as_json) {
@@ -568,10 +566,10 @@ int cmd_list(bool as_json, const std::string& suite) {
   for (const auto& n : builtin_suite_names()) std::cout << " " << n;
   std::cout << "\n";
   std::cout << "CPU: " << host.cpu_model << ", " << host.cpu_cores << " logical CPUs";
-  if (cpu_threads_available() < host.cpu_cores)
-    std::cout << ", this process may run on " << cpu_threads_available() << " (affinity mask)";
-  if (quota > 0) std::cout << ", a cgroup CPU quota of " << fmt("%.2f", quota) << " CPUs";
-  std::cout << "; 'all' threads = " << cpu_threads_available() << "\nhost memory: "
+  if (host.cpu_allowed < host.cpu_cores)
+    std::cout << ", this process may run on " << host.cpu_allowed << " (affinity mask)";
+  if (host.cpu_quota > 0) std::cout << ", a cgroup CPU quota of " << fmt("%.2f", host.cpu_quota) << " CPUs";
+  std::cout << "; 'all' threads = " << host.cpu_allowed << "\nhost memory: "
             << format_bytes(double(host.memory_bytes));
   if (host.memory_limit_bytes) std::cout << ", a cgroup limit of " << format_bytes(double(host.memory_limit_bytes));
   std::cout << " (a suite point needing more than 80 % of " << (host.memory_limit_bytes ? "the limit" : "it")

@@ -76,7 +76,7 @@ host_snapshot take_host_snapshot() {
   s.wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
   s.process_cpu_s = process_cpu_seconds();
   const cpu_busy busy = busy_of_allowed_cpus();
-  s.machine_busy_s = busy.seconds;
+  s.cpus_busy_s = busy.seconds;
   s.cpus = busy.cpus;
   s.cpu_mhz = mean_cpu_mhz();
   return s;
@@ -89,9 +89,9 @@ host_activity activity_between(const host_snapshot& before, const host_snapshot&
   a.wall_s = after.wall_s - before.wall_s;
   a.process_cpu_s = after.process_cpu_s - before.process_cpu_s;
   const double capacity = a.wall_s * std::max(after.cpus, 1);
-  if (capacity > 0 && after.machine_busy_s > 0) {
+  if (capacity > 0 && after.cpus_busy_s > 0) {
     // /proc/stat counts in ticks (10 ms): short cases read as a little noise.
-    const double others = (after.machine_busy_s - before.machine_busy_s) - a.process_cpu_s;
+    const double others = (after.cpus_busy_s - before.cpus_busy_s) - a.process_cpu_s;
     a.other_busy_share = std::clamp(others / capacity, 0.0, 1.0);
   }
   return a;

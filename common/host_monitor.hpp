@@ -13,9 +13,9 @@ struct host_snapshot {
   double process_cpu_s = 0;   // this process, user + system
   // The CPUs this process may run on (its affinity mask), all processes'
   // busy time on them (/proc/stat: user + system + irq + steal), in seconds.
-  double machine_busy_s = 0;
+  double cpus_busy_s = 0;
   double cpu_mhz = 0;         // mean current frequency over the CPUs; 0 when unknown
-  int cpus = 0;               // how many CPUs machine_busy_s counts; 0 when unknown
+  int cpus = 0;               // how many CPUs cpus_busy_s counts; 0 when unknown
 };
 host_snapshot take_host_snapshot();
 

@@ -51,6 +51,7 @@ system_info collect_host_info(int cpu_threads_used) {
   s.cpu_threads_used = cpu_threads_used;
   const long pages = ::sysconf(_SC_PHYS_PAGES), page = ::sysconf(_SC_PAGE_SIZE);
   s.memory_bytes = pages > 0 && page > 0 ? uint64_t(pages) * uint64_t(page) : 0;
+  s.cpu_quota = cgroup_cpu_quota();
   // cgroup v1 writes "no limit" as a number near 2^63: only a limit below the RAM counts.
   if (const uint64_t limit = cgroup_memory_limit(); limit && (limit < s.memory_bytes || !s.memory_bytes))
     s.memory_limit_bytes = limit;

@@ -6,7 +6,8 @@
 
 namespace accel {
 
-// Fills the host fields of system_info (not the GPU or Eigen ones).
+// Fills the host fields of system_info (not the GPU or Eigen ones, nor
+// cpu_allowed: "all" threads is cpu/cpu_threads.hpp's).
 system_info collect_host_info(int cpu_threads_used);
 
 // The host memory this process may use: the RAM, or a cgroup memory limit

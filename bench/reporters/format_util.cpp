@@ -167,8 +167,10 @@ const speedup_result* speedup_of(const report& r, const case_result& c) {
   return nullptr;
 }
 
+std::string threads_text(int n) { return std::to_string(n) + (n == 1 ? " thread" : " threads"); }
+
 std::string cpu_side(const system_info& s) {
-  std::string t = std::to_string(s.cpu_threads_used) + (s.cpu_threads_used == 1 ? " thread" : " threads");
+  std::string t = threads_text(s.cpu_threads_used);
   if (s.cpu_allowed > 0 && s.cpu_allowed < s.cpu_cores)
     t += " on " + std::to_string(s.cpu_allowed) + " of " + std::to_string(s.cpu_cores) + " CPUs";
   if (s.cpu_quota > 0) t += ", a cgroup quota of " + fmt("%.2f", s.cpu_quota) + " CPUs";

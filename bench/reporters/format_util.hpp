@@ -44,6 +44,8 @@ std::string run_time_text(const json& run_time_s);
 // paired differences with its 95 % CI, "+1.20 us (0.4%) [-0.30 us, 2.90 us]";
 // in reports older than the pairs, the difference of the p50s, "+1.20 us (0.4%)".
 std::string fallback_overhead_text(const json& entry);
+// "1 thread", "8 threads"
+std::string threads_text(int n);
 // What the CPU side ran on: the threads its cases used, and what limited the
 // CPUs, an affinity mask narrower than the machine and a cgroup CPU quota:
 // "16 threads", "2 threads on 2 of 64 CPUs, a cgroup quota of 1.50 CPUs".
