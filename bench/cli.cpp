@@ -58,6 +58,16 @@ constexpr int kExitGate = 1;
 constexpr int kExitUsage = 2;
 constexpr int kExitError = 3;  // anything else that went wrong
 
+// CLI11's parse error in words of this tool: an option given twice reads
+// "--seed: At Most 1 required but received 2" there.
+std::string usage_message(const CLI::ParseError& e) {
+  const std::string what = e.what(), mark = ": At Most 1 required but received ";
+  const size_t at = what.find(mark);
+  if (at == std::string::npos || what.rfind("--", 0) != 0) return what;
+  return what.substr(0, at) + " is given " + what.substr(at + mark.size()) +
+         " times; give it once (options that take several values take them comma-separated)";
+}
+
 // CLI11 2.1 reads "" as 0 and wraps "-1" or 2^64 into an unsigned option
 // without a word; every numeric option checks its text with one of these first.
 template <typename T>
@@ -717,7 +727,7 @@ int run_cli(int argc, char** argv) {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
     if (e.get_exit_code() == 0) return app.exit(e);
-    std::cerr << "accelbench: " << e.what() << "\nRun 'accelbench --help' for usage.\n";
+    std::cerr << "accelbench: " << usage_message(e) << "\nRun 'accelbench --help' for usage.\n";
     return kExitUsage;
   }
 

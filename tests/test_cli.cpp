@@ -49,6 +49,15 @@ TEST(Cli, UnknownFlagIsAUsageError) {
   EXPECT_NE(r.output.find("no-such-flag"), std::string::npos) << r.output;
 }
 
+TEST(Cli, AnOptionGivenTwiceIsAUsageErrorInPlainWords) {
+  for (const char* args : {"run --out '' --seed 1 --seed 2", "compare a.json b.json --alpha 0.1 --alpha 0.2"}) {
+    const auto r = run(args);
+    EXPECT_EQ(r.code, 2) << args << ": " << r.output;
+    EXPECT_NE(r.output.find(" is given 2 times; give it once"), std::string::npos) << r.output;
+    EXPECT_EQ(r.output.find("running"), std::string::npos) << "ran with " << args;
+  }
+}
+
 TEST(Cli, MissingVerbIsAUsageError) { EXPECT_EQ(run("").code, 2); }
 
 TEST(Cli, BadBatchSizesAreUsageErrors) {
