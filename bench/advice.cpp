@@ -42,6 +42,13 @@ void case_rules(const case_result& c, std::vector<advice>& out) {
                         format_bytes(c.bytes_per_call) +
                         " per call: the data stays in cache, or the machine ran faster than while its ceiling was "
                         "measured; sweep larger sizes for a bandwidth figure");
+  else if (c.pct_of_peak && *c.pct_of_peak > 100.0)
+    // No product outruns the FMA units: the probe ran slower than they can
+    // (other load, lower clocks while it ran), which inflates every share.
+    add("above_ceiling", "at " + fmt("%.0f%%", *c.pct_of_peak) +
+                             " of the measured compute ceiling: the FMA probe ran slower than this case (other "
+                             "load or lower clocks while it ran), so shares of that ceiling read high; accelbench "
+                             "peaks on a quiet machine measures it again");
   else if (c.pct_of_peak && *c.pct_of_peak > kNoHeadroomPct)
     add("no_headroom", "at " + fmt("%.0f%%", *c.pct_of_peak) + " of the measured " + c.bound +
                            " ceiling: little headroom left; a faster result needs less " +

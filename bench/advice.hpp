@@ -18,7 +18,8 @@ inline constexpr double kBusyAtStartShare = 0.25;    // others used > 25 % of th
 struct advice {
   std::string case_id;  // reporters' case_id / speedup_id
   std::string rule;     // transfer_bound, below_break_even, no_headroom, noisy, throttled,
-                        // verify_failed, outliers, busy_host, cpu_frequency, in_cache
+                        // verify_failed, outliers, busy_host, cpu_frequency, in_cache,
+                        // above_ceiling
   std::string message;
 };
 

@@ -134,6 +134,23 @@ TEST(Advice, AboveTheCeilingMeansCacheNotNoHeadroom) {
   EXPECT_NE(all[0].message.find("with 1000 B per call"), std::string::npos) << all[0].message;
 }
 
+// Above 100 % of the FMA rate the probe read low: no_headroom would blame the arithmetic.
+TEST(Advice, AboveTheComputeCeilingMeansTheProbeReadLow) {
+  report r;
+  case_result c = timed_case("cpu", "cpu", 1000);
+  c.bound = "compute";
+  c.pct_of_peak = 152;
+  r.cases = {c};
+  auto all = recommendations(r);
+  EXPECT_TRUE(has(rules_of(all), "above_ceiling"));
+  EXPECT_FALSE(has(rules_of(all), "no_headroom"));
+  EXPECT_NE(all[0].message.find("at 152% of the measured compute ceiling"), std::string::npos) << all[0].message;
+  r.cases[0].pct_of_peak = 99;
+  all = recommendations(r);
+  EXPECT_TRUE(has(rules_of(all), "no_headroom"));
+  EXPECT_FALSE(has(rules_of(all), "above_ceiling"));
+}
+
 TEST(Advice, StartWarningsForGovernorLoadAndMissingNvml) {
   system_info s;
   s.cpu_cores = 4;
