@@ -4,6 +4,8 @@
 #include <cmath>
 #include <map>
 #include <ostream>
+#include <string>
+#include <vector>
 
 #include "reporters/format_util.hpp"
 #include "reporters/reporters.hpp"
@@ -389,7 +391,9 @@ void write_comparison_html(const comparison& c, const compare_options& o, std::o
       << n["same"] << " same, " << n["ambiguous"] << " ambiguous; ratio = candidate / base median, significant when p &lt; "
       << o.alpha << " and the CI lies outside ±" << fmt("%.0f%%", 100 * o.noise) << ".</p>\n";
   // Ratio per case on a log axis from 0.25 to 4, with its CI and the +-noise band.
-  const int row = 16, left = 420, width = 360;
+  std::vector<std::string> labels;
+  for (const auto& ch : c.changes) labels.push_back(ch.id);
+  const int row = 16, left = std::max(120, svg_label_width(labels, 10) + 10), width = 360;
   const double height = double(row) * double(c.changes.size()) + 30;
   const auto x = [&](double v) { return left + width * (std::log2(std::clamp(v, 0.25, 4.0)) + 2) / 4; };
   out << "<svg xmlns='http://www.w3.org/2000/svg' width='" << left + width + 80 << "' height='" << height
@@ -402,7 +406,7 @@ void write_comparison_html(const comparison& c, const compare_options& o, std::o
     const auto& ch = c.changes[i];
     const double y = double(row) * double(i) + 10;
     const char* colour = ch.cls == "slower" ? "#b00" : ch.cls == "faster" ? "#070" : "#333";
-    out << "<text x='0' y='" << y + 4 << "'>" << xml_escape(ch.id.substr(0, 70)) << "</text>"
+    out << "<text x='0' y='" << y + 4 << "'>" << xml_escape(ch.id) << "</text>"
         << "<line x1='" << x(ch.ratio_ci95.lo) << "' x2='" << x(ch.ratio_ci95.hi) << "' y1='" << y << "' y2='" << y
         << "' stroke='" << colour << "'/><circle cx='" << x(ch.ratio) << "' cy='" << y << "' r='3' fill='" << colour
         << "'/>\n";

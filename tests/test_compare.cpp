@@ -77,6 +77,24 @@ TEST(Compare, IdenticalDistributionsAreSame) {
   EXPECT_FALSE(c.changes[0].fail);
 }
 
+// The HTML chart names each case in full (it cut names at 70 characters) and
+// starts the ratio axis after the longest name, about 0.6 em a character.
+TEST(Compare, HtmlChartNamesEachCaseInFullBeforeItsAxis) {
+  auto base = with_case("custom", noisy(50, 1000, 1)), cand = with_case("custom", noisy(50, 1000, 2));
+  std::string layers;
+  for (int i = 0; i < 12; ++i) layers += (i ? ",4096" : "4096");
+  base.cases[0].params["layers"] = cand.cases[0].params["layers"] = layers;
+  const auto c = compare_reports(base, cand, {});
+  ASSERT_EQ(c.changes.size(), 1u);
+  std::ostringstream html;
+  write_comparison_html(c, {}, html);
+  const std::string h = html.str(), name = "<text x='0' y='14'>" + c.changes[0].id + "</text>";
+  ASSERT_NE(h.find(name), std::string::npos) << h;
+  const std::string band = "<rect x='";
+  const double axis_start = std::stod(h.substr(h.find(band) + band.size()));
+  EXPECT_GE(axis_start, 0.6 * 10 * double(c.changes[0].id.size()));
+}
+
 TEST(Compare, TwentyPercentShiftIsSlowerAndFails) {
   const auto base = with_case("custom", noisy(50, 1000, 3)), cand = with_case("custom", noisy(50, 1200, 4));
   const auto c = compare_reports(base, cand, {});

@@ -260,6 +260,35 @@ TEST(Reporters, HtmlIsSelfContained) {
   EXPECT_NE(h.find("</html>"), std::string::npos);
 }
 
+// The bar charts' case names end where the bars start (text-anchor end): each
+// needs room left of its x, about 0.6 em a character in a sans-serif font.
+// A 360-px column cut the default MLP's names at their start on the H100 report.
+TEST(Reporters, HtmlChartLabelsFitLeftOfTheirBars) {
+  report r = sample_report();
+  std::string layers;
+  for (int i = 0; i < 12; ++i) layers += (i ? ",4096" : "4096");
+  for (auto& c : r.cases) c.params["layers"] = layers;
+  for (auto& s : r.speedups) s.params["layers"] = layers;
+  const std::string h = render("html", r);
+  const std::string open = "<text x='", tail = "font-size='11' text-anchor='end'>";
+  int labels = 0;
+  for (size_t t = h.find(tail); t != std::string::npos; t = h.find(tail, t + 1)) {
+    const size_t at = h.rfind(open, t);
+    ASSERT_NE(at, std::string::npos);
+    const double x = std::stod(h.substr(at + open.size()));
+    const size_t from = t + tail.size(), to = h.find("</text>", from);
+    std::string label = h.substr(from, to - from);
+    for (const auto& [entity, one] : std::map<std::string, std::string>{
+             {"&quot;", "\""}, {"&amp;", "&"}, {"&lt;", "<"}, {"&gt;", ">"}, {"&apos;", "'"}})
+      for (size_t p = label.find(entity); p != std::string::npos; p = label.find(entity, p))
+        label.replace(p, entity.size(), one);
+    if (label.find(layers) == std::string::npos) continue;
+    ++labels;
+    EXPECT_GE(x, 0.6 * 11 * double(label.size())) << label;
+  }
+  EXPECT_GE(labels, 3) << "the speedup and device memory charts' names";
+}
+
 TEST(Reporters, UnknownFormatIsAnInputError) {
   std::ostringstream o;
   EXPECT_THROW(write_format("pdf", sample_report(), o), input_error);

@@ -167,6 +167,12 @@ const speedup_result* speedup_of(const report& r, const case_result& c) {
   return nullptr;
 }
 
+int svg_label_width(const std::vector<std::string>& labels, double font_px) {
+  size_t longest = 0;
+  for (const auto& l : labels) longest = std::max(longest, l.size());
+  return int(std::ceil(double(longest) * 0.64 * font_px));
+}
+
 std::string threads_text(int n) { return std::to_string(n) + (n == 1 ? " thread" : " threads"); }
 
 std::string cpu_side(const system_info& s) {

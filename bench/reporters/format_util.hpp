@@ -1,6 +1,7 @@
 // Small formatting helpers and lookups every reporter shares.
 #pragma once
 #include <string>
+#include <vector>
 
 #include "report.hpp"
 
@@ -14,6 +15,10 @@ std::string signed_ns(double ns);
 std::string fmt(const char* f, double v);
 // 1536 -> "1.5 KiB"
 std::string format_bytes(double b);
+// The width (px) a browser may need for the longest of `labels` in an SVG at
+// `font_px`: 0.64 em a character, the width of a digit in DejaVu Sans (the
+// usual sans-serif on Linux), wider than most of what case names hold.
+int svg_label_width(const std::vector<std::string>& labels, double font_px);
 // 14200 -> "14.2 k", 3.56e6 -> "3.56 M": a rate with three significant digits
 std::string format_rate(double per_s);
 // The column heading of a workload's items per second: "predictions/s",

@@ -6,6 +6,8 @@
 #include <algorithm>
 #include <cmath>
 #include <sstream>
+#include <string>
+#include <vector>
 
 #include "advice.hpp"
 #include "format_util.hpp"
@@ -29,7 +31,9 @@ void speedup_chart(const report& r, std::ostream& o) {
     o << ".</p>\n";
     return;
   }
-  const int row = 18, left = 360, width = 420, h = row * int(m.size()) + 30;
+  std::vector<std::string> labels;
+  for (const auto* s : m) labels.push_back(speedup_id(*s));
+  const int row = 18, left = std::max(120, svg_label_width(labels, 11) + 8), width = 420, h = row * int(m.size()) + 30;
   const auto x = [&](double v) { return left + width * (std::log10(std::clamp(v, 0.01, 1000.0)) + 2) / 5; };
   o << "<svg xmlns='http://www.w3.org/2000/svg' width='" << left + width + 120 << "' height='" << h << "'>\n";
   for (double t : {0.01, 0.1, 1.0, 10.0, 100.0, 1000.0})
@@ -43,7 +47,7 @@ void speedup_chart(const report& r, std::ostream& o) {
     const auto& s = *m[i];
     const int y = int(i) * row + 4;
     const char* colour = s.verdict == "pass" ? "#2a7" : s.verdict == "fail" ? "#d33" : "#e90";
-    o << "<text x='" << left - 4 << "' y='" << y + 11 << "' font-size='11' text-anchor='end'>" << e(speedup_id(s))
+    o << "<text x='" << left - 4 << "' y='" << y + 11 << "' font-size='11' text-anchor='end'>" << e(labels[i])
       << "</text><rect x='" << left << "' y='" << y + 2 << "' width='" << std::max(1.0, x(s.value) - left)
       << "' height='" << row - 6 << "' fill='" << colour << "'><title>" << fmt("%.3f", s.value) << "x [" << fmt("%.3f", s.ci95.lo)
       << ", " << fmt("%.3f", s.ci95.hi) << "] " << s.verdict << "</title></rect><line x1='" << x(s.ci95.lo) << "' x2='"
@@ -111,13 +115,15 @@ void memory_chart(const report& r, std::ostream& o) {
     o << "<p>No GPU case ran.</p>\n";
     return;
   }
-  const int row = 16, left = 360, width = 400;
+  std::vector<std::string> labels;
+  for (const auto* c : g) labels.push_back(c->workload + "/" + params_label(c->params) + "/" + c->variant);
+  const int row = 16, left = std::max(120, svg_label_width(labels, 11) + 8), width = 400;
   o << "<svg xmlns='http://www.w3.org/2000/svg' width='" << left + width + 100 << "' height='" << row * g.size() + 8 << "'>";
   for (size_t i = 0; i < g.size(); ++i) {
     const double b = double(g[i]->memory->device_peak_bytes);
     const int y = int(i) * row;
-    o << "<text x='" << left - 4 << "' y='" << y + 12 << "' font-size='11' text-anchor='end'>"
-      << e(g[i]->workload + "/" + params_label(g[i]->params) + "/" + g[i]->variant) << "</text><rect x='" << left
+    o << "<text x='" << left - 4 << "' y='" << y + 12 << "' font-size='11' text-anchor='end'>" << e(labels[i])
+      << "</text><rect x='" << left
       << "' y='" << y + 2 << "' width='" << std::max(1.0, width * b / top) << "' height='" << row - 4
       << "' fill='#88a'/><text x='" << left + width * b / top + 4 << "' y='" << y + 12 << "' font-size='11'>"
       << format_bytes(b) << "</text>";
