@@ -324,6 +324,34 @@ TEST(Reporters, ConsoleDrawsOneSpeedupBarPerMeasuredCase) {
   EXPECT_NE(section.find('|'), std::string::npos);  // the target line
 }
 
+// Long points (sort's "kind=pairs dist=nearly_sorted n=16777216" is 40
+// characters) widen the table's first column instead of pushing their rows
+// out of line, and the speedup bars name every case in full: cut at 52
+// characters, a default MLP's kernel and end_to_end rows read the same.
+TEST(Reporters, ConsoleColumnsFitTheirLongestNames) {
+  report r = sample_report();
+  case_result other = r.cases[0];
+  other.params["dist"] = "short";
+  r.cases[0].params["dist"] = "a distribution with a long name";
+  r.cases.insert(r.cases.begin() + 1, other);
+  for (auto& s : r.speedups) s.params["layers"] = "512,1024,1024,1024,1024,1024,1024,64";
+  r.speedups[1].variant = "custom";
+  r.speedups[1].timing = "end_to_end";
+  const std::string text = render("console", r);
+  std::istringstream lines(text);
+  std::string line;
+  size_t case_column = std::string::npos;
+  int rows = 0;
+  while (std::getline(lines, line)) {
+    if (line.rfind("  point ", 0) == 0) case_column = line.find("case");
+    if (case_column == std::string::npos || line.size() <= case_column) continue;
+    if (line.compare(case_column, 4, "cpu ") == 0 || line.compare(case_column, 4, "gpu ") == 0) ++rows;
+  }
+  EXPECT_EQ(rows, 4) << "each case row's label starts under 'case':\n" << text;
+  for (const auto& s : {r.speedups[0], r.speedups[1]})
+    EXPECT_NE(text.find("  " + speedup_id(s) + " "), std::string::npos) << speedup_id(s) << "\n" << text;
+}
+
 // A run interrupted before its first case has no speedup entries: the summary
 // names the configured target, not 0.00x.
 TEST(Reporters, ConsoleSummaryOfAReportWithoutCases) {

@@ -17,21 +17,16 @@ namespace {
 void write_fallback(const report& r, std::ostream& out) {
   if (r.fallback.is_object() && r.fallback.contains("entries")) {
     out << "\nCPU fallback latency (request answered by the CPU because the GPU is unusable)\n";
-    char line[320];
-    std::snprintf(line, sizeof line, "  %-12s %6s %-6s %12s %12s %12s %12s %40s %10s  %s\n", "trigger", "batch", "by",
-                  "first p50", "steady p50", "steady p99", "direct p50", "overhead [95% CI]", "same ans.",
-                  "after fault");
-    out << line;
+    out << printf_string("  %-12s %6s %-6s %12s %12s %12s %12s %40s %10s  %s\n", "trigger", "batch", "by", "first p50",
+                         "steady p50", "steady p99", "direct p50", "overhead [95% CI]", "same ans.", "after fault");
     for (const auto& e : r.fallback["entries"]) {
       const auto p = [](const json& v, const char* k) { return latency_of(v, k, "-"); };
-      std::snprintf(line, sizeof line, "  %-12s %6d %-6s %12s %12s %12s %12s %40s %10s  %s\n",
-                    e["trigger"].get<std::string>().c_str(), e["batch"].get<int>(),
-                    e["answered_by"].get<std::string>().c_str(), p(e["first_request_ns"], "p50").c_str(),
-                    p(e["steady_ns"], "p50").c_str(), p(e["steady_ns"], "p99").c_str(),
-                    p(e["direct_cpu_ns"], "p50").c_str(),
-                    fallback_overhead_text(e).c_str(),
-                    e["answer_matches_direct_cpu"].get<bool>() ? "yes" : "NO", fallback_after_fault(e).c_str());
-      out << line;
+      out << printf_string("  %-12s %6d %-6s %12s %12s %12s %12s %40s %10s  %s\n", e["trigger"].get<std::string>().c_str(),
+                           e["batch"].get<int>(), e["answered_by"].get<std::string>().c_str(),
+                           p(e["first_request_ns"], "p50").c_str(), p(e["steady_ns"], "p50").c_str(),
+                           p(e["steady_ns"], "p99").c_str(), p(e["direct_cpu_ns"], "p50").c_str(),
+                           fallback_overhead_text(e).c_str(),
+                           e["answer_matches_direct_cpu"].get<bool>() ? "yes" : "NO", fallback_after_fault(e).c_str());
     }
   }
   if (const std::string t = cold_start_text(r.cold_start); !t.empty()) out << "\n" << t << "\n";
@@ -70,7 +65,8 @@ json varying_params(const json& params, const json& constant) {
 
 namespace {
 
-const char* kHeader = "  %-30s %-24s %10s %13s %9s %8s %-12s %-9s  %-22s %s\n";
+// A workload's table; the first column (%-*s) as wide as its longest point.
+const char* kHeader = "  %-*s %-24s %10s %13s %9s %8s %-12s %-9s  %-22s %s\n";
 
 std::string case_label(const case_result& c) {
   if (c.backend == "cpu") return "cpu " + c.variant + " " + std::to_string(c.threads) + "t";
@@ -93,6 +89,9 @@ int log_column(double v, int width) {
 // One bar per measured speedup against the target line, with its CI.
 void write_bars(const report& r, std::ostream& out) {
   constexpr int kWidth = 40;
+  int label_width = 0;  // the longest name, so that none is cut
+  for (const auto& s : r.speedups)
+    if (s.verdict != "not_measured") label_width = std::max(label_width, int(speedup_id(s).size()));
   bool heading = false;
   for (const auto& s : r.speedups) {
     if (s.verdict == "not_measured") continue;
@@ -110,10 +109,8 @@ void write_bars(const report& r, std::ostream& out) {
     mark(s.ci95.lo, '<');
     mark(s.ci95.hi, '>');
     mark(s.target, '|');
-    char line[256];
-    std::snprintf(line, sizeof line, "  %-52s %s %8s  %s\n", speedup_id(s).substr(0, 52).c_str(), bar.c_str(),
-                  fmt("%.2fx", s.value).c_str(), s.verdict.c_str());
-    out << line;
+    out << printf_string("  %-*s %s %8s  %s\n", label_width, speedup_id(s).c_str(), bar.c_str(),
+                         fmt("%.2fx", s.value).c_str(), s.verdict.c_str());
   }
 }
 
@@ -152,10 +149,8 @@ void write_chart(const report& r, std::ostream& out) {
           if (bar[size_t(c)] == ' ') bar[size_t(c)] = '#';
         value = fmt("%.2fx", v);
       }
-      char line[160];
-      std::snprintf(line, sizeof line, "    %-6s %12s %s %s\n", x["size_param"].get<std::string>().c_str(),
-                    x["sizes"][i].dump().c_str(), bar.c_str(), value.c_str());
-      out << line;
+      out << printf_string("    %-6s %12s %s %s\n", x["size_param"].get<std::string>().c_str(),
+                           x["sizes"][i].dump().c_str(), bar.c_str(), value.c_str());
     }
   }
 }
@@ -168,7 +163,6 @@ void write_peaks(const report& r, std::ostream& out) {
 }  // namespace
 
 void write_console(const report& r, std::ostream& out) {
-  char line[320];
   std::map<std::string, int> verdicts;
   std::set<std::string> reasons;
   std::string current_workload;
@@ -180,14 +174,18 @@ void write_console(const report& r, std::ostream& out) {
                                                                  : 0;
   write_peaks(r, out);
   json last_params;
+  int point_width = 0;
   for (const auto& c : r.cases) {
     if (c.workload != current_workload) {
       current_workload = c.workload;
       constant = constant_params(r, c.workload);
       out << "\n" << c.workload << "  " << params_label(constant) << "\n";
-      std::snprintf(line, sizeof line, kHeader, "point", "case", "median", items_rate_heading(c.workload).c_str(),
-                    "GFLOP/s", "GB/s", "roof", "extra", "speedup [95% CI]", "verdict");
-      out << line;
+      point_width = 30;
+      for (const auto& other : r.cases)
+        if (other.workload == c.workload)
+          point_width = std::max(point_width, int(params_label(varying_params(other.params, constant)).size()));
+      out << printf_string(kHeader, point_width, "point", "case", "median", items_rate_heading(c.workload).c_str(),
+                           "GFLOP/s", "GB/s", "roof", "extra", "speedup [95% CI]", "verdict");
       last_params = nullptr;
     }
     const std::string point = c.params == last_params ? "" : params_label(varying_params(c.params, constant));
@@ -212,12 +210,11 @@ void write_console(const report& r, std::ostream& out) {
     if (c.status == "error") verdict = "error: " + c.error.substr(0, 60);
     if (timed && !c.converged) verdict += " (noisy)";
     if (!c.throttled.empty()) verdict += " (throttled: " + c.throttled + ")";
-    std::snprintf(line, sizeof line, kHeader, point.c_str(), case_label(c).c_str(),
-                  timed ? format_ns(c.stats.median).c_str() : "-", timed ? format_rate(c.items_per_s).c_str() : "-",
-                  timed ? fmt("%.1f", c.gflops).c_str() : "-",
-                  timed ? fmt("%.1f", c.gb_per_s).c_str() : "-", roof_label(c).c_str(), extra.c_str(), sp.c_str(),
-                  verdict.c_str());
-    out << line;
+    out << printf_string(kHeader, point_width, point.c_str(), case_label(c).c_str(),
+                         timed ? format_ns(c.stats.median).c_str() : "-",
+                         timed ? format_rate(c.items_per_s).c_str() : "-", timed ? fmt("%.1f", c.gflops).c_str() : "-",
+                         timed ? fmt("%.1f", c.gb_per_s).c_str() : "-", roof_label(c).c_str(), extra.c_str(),
+                         sp.c_str(), verdict.c_str());
   }
   // Speedups of GPU variants that never ran (no GPU) have no case rows: count them here.
   for (const auto& s : r.speedups) {

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdarg>
 #include <cstdio>
 #include <vector>
 
@@ -34,6 +35,18 @@ std::string fmt(const char* f, double v) {
   char buf[64];
   std::snprintf(buf, sizeof buf, f, v);
   return buf;
+}
+
+std::string printf_string(const char* f, ...) {
+  va_list args, again;
+  va_start(args, f);
+  va_copy(again, args);
+  const int n = std::vsnprintf(nullptr, 0, f, args);
+  va_end(args);
+  std::string out(size_t(std::max(n, 0)), '\0');
+  std::vsnprintf(out.data(), out.size() + 1, f, again);
+  va_end(again);
+  return out;
 }
 
 std::string format_bytes(double b) {

@@ -13,6 +13,8 @@ std::string format_ns(double ns);
 std::string signed_ns(double ns);
 // printf of one double
 std::string fmt(const char* f, double v);
+// printf into a string of any length (a table row whose columns grow with their text)
+std::string printf_string(const char* f, ...) __attribute__((format(printf, 1, 2)));
 // 1536 -> "1.5 KiB"
 std::string format_bytes(double b);
 // The width (px) a browser may need for the longest of `labels` in an SVG at
