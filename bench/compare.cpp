@@ -295,20 +295,21 @@ std::string code_note(const comparison& c) {
 
 void write_comparison_console(const comparison& c, const compare_options& o, std::ostream& out) {
   std::map<std::string, int> n;
-  char line[400];
-  std::snprintf(line, sizeof line, "  %-70s %11s %11s %8s %-17s %8s %s\n", "case", "base", "candidate", "ratio",
-                "95% CI", "p", "class");
+  // The case column as wide as its longest name: none is cut.
+  int width = 4;
+  for (const auto& ch : c.changes) width = std::max(width, int(ch.id.size()));
+  for (const auto& g : c.generation) width = std::max(width, int(g.id.size()));
   out << "ratio = candidate median / base median (> 1: slower); noise +-" << fmt("%.0f%%", 100 * o.noise)
       << ", alpha " << o.alpha << "\n"
-      << line;
+      << printf_string("  %-*s %11s %11s %8s %-17s %8s %s\n", width, "case", "base", "candidate", "ratio", "95% CI",
+                       "p", "class");
   const bool show_code = !code_note(c).empty();
   for (const auto& ch : c.changes) {
     ++n[ch.cls];
-    std::snprintf(line, sizeof line, "  %-70s %11s %11s %8.3f [%.3f, %.3f] %8.2g %s%s%s\n", ch.id.substr(0, 70).c_str(),
-                  format_ns(ch.base_median).c_str(), format_ns(ch.cand_median).c_str(), ch.ratio, ch.ratio_ci95.lo,
-                  ch.ratio_ci95.hi, ch.p_value, ch.cls.c_str(), ch.fail ? "  FAIL" : ch.warn ? "  WARN" : "",
-                  show_code ? ("  (code " + ch.code + ")").c_str() : "");
-    out << line;
+    out << printf_string("  %-*s %11s %11s %8.3f [%.3f, %.3f] %8.2g %s%s%s\n", width, ch.id.c_str(),
+                         format_ns(ch.base_median).c_str(), format_ns(ch.cand_median).c_str(), ch.ratio,
+                         ch.ratio_ci95.lo, ch.ratio_ci95.hi, ch.p_value, ch.cls.c_str(),
+                         ch.fail ? "  FAIL" : ch.warn ? "  WARN" : "", show_code ? ("  (code " + ch.code + ")").c_str() : "");
   }
   for (const auto& id : c.only_in_base) out << "  only in base: " << id << "\n";
   for (const auto& id : c.only_in_candidate) out << "  only in candidate: " << id << "\n";
@@ -321,15 +322,12 @@ void write_comparison_console(const comparison& c, const compare_options& o, std
     if (const std::string note = mixed_builds_note(c); !note.empty()) out << "NOTE: " << note << "\n";
     out << "speed = base median / candidate median (> 1: the candidate machine is faster); ceilings = candidate / "
            "base measured ceiling of the case's bound\n";
-    std::snprintf(line, sizeof line, "  %-70s %8s %9s %-8s %-7s %s\n", "case", "speed", "ceilings", "bound", "code", "");
-    out << line;
-    for (const auto& g : c.generation) {
-      std::snprintf(line, sizeof line, "  %-70s %7.2fx %9s %-8s %-7s %s\n", g.id.substr(0, 70).c_str(), g.speed_ratio,
-                    g.ceiling_ratio > 0 ? fmt("%.2fx", g.ceiling_ratio).c_str() : "-",
-                    g.bound.empty() ? "-" : g.bound.c_str(), g.code.empty() ? "-" : g.code.c_str(),
-                    g.short_of_ceiling ? "SHORT of what the ceilings promise" : "");
-      out << line;
-    }
+    out << printf_string("  %-*s %8s %9s %-8s %-7s %s\n", width, "case", "speed", "ceilings", "bound", "code", "");
+    for (const auto& g : c.generation)
+      out << printf_string("  %-*s %7.2fx %9s %-8s %-7s %s\n", width, g.id.c_str(), g.speed_ratio,
+                           g.ceiling_ratio > 0 ? fmt("%.2fx", g.ceiling_ratio).c_str() : "-",
+                           g.bound.empty() ? "-" : g.bound.c_str(), g.code.empty() ? "-" : g.code.c_str(),
+                           g.short_of_ceiling ? "SHORT of what the ceilings promise" : "");
   }
   for (const auto& sp : c.speedups)
     out << "  speedup " << sp.id << ": " << fmt("%.2fx", sp.base) << " -> " << fmt("%.2fx", sp.cand) << " ("

@@ -77,9 +77,10 @@ TEST(Compare, IdenticalDistributionsAreSame) {
   EXPECT_FALSE(c.changes[0].fail);
 }
 
-// The HTML chart names each case in full (it cut names at 70 characters) and
-// starts the ratio axis after the longest name, about 0.6 em a character.
-TEST(Compare, HtmlChartNamesEachCaseInFullBeforeItsAxis) {
+// The console and the HTML chart name each case in full (both cut names at
+// 70 characters), and the chart starts the ratio axis after the longest
+// name, about 0.6 em a character.
+TEST(Compare, ConsoleAndHtmlNameEachCaseInFull) {
   auto base = with_case("custom", noisy(50, 1000, 1)), cand = with_case("custom", noisy(50, 1000, 2));
   std::string layers;
   for (int i = 0; i < 12; ++i) layers += (i ? ",4096" : "4096");
@@ -88,6 +89,9 @@ TEST(Compare, HtmlChartNamesEachCaseInFullBeforeItsAxis) {
   ASSERT_EQ(c.changes.size(), 1u);
   std::ostringstream html;
   write_comparison_html(c, {}, html);
+  std::ostringstream console;
+  write_comparison_console(c, {}, console);
+  EXPECT_NE(console.str().find("  " + c.changes[0].id + " "), std::string::npos) << console.str();
   const std::string h = html.str(), name = "<text x='0' y='14'>" + c.changes[0].id + "</text>";
   ASSERT_NE(h.find(name), std::string::npos) << h;
   const std::string band = "<rect x='";
