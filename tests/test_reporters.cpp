@@ -289,6 +289,34 @@ TEST(Reporters, HtmlChartLabelsFitLeftOfTheirBars) {
   EXPECT_GE(labels, 3) << "the speedup and device memory charts' names";
 }
 
+// One 20 ms stall among ~100 us samples: the strip's axis ends at the outer
+// fence, so the median's mark is not squeezed against the start, and the
+// stall is counted and drawn at the edge. Without outliers the axis is min..max.
+TEST(Reporters, HtmlSampleStripsEndAtTheOuterFences) {
+  report r;
+  r.created_utc = "2026-11-23T00:00:00Z";
+  case_result c = make_case("cpu", "eigen", "cpu", 100000);
+  rng g(5);
+  c.samples_ns.clear();
+  for (int i = 0; i < 99; ++i) c.samples_ns.push_back(100000 * (1 + 0.02 * g.normal()));
+  c.samples_ns.push_back(20e6);
+  c.stats = summarize(c.samples_ns);
+  r.cases = {c};
+  const std::string h = render("html", r);
+  const std::string mark = "' y1='0' y2='16' stroke='#c00'", open = "<line x1='";
+  const size_t at = h.find(mark);
+  ASSERT_NE(at, std::string::npos) << h;
+  const double median_x = std::stod(h.substr(h.rfind(open, at) + open.size()));
+  EXPECT_GT(median_x, 60) << "the median's mark on a 4..296 axis";
+  EXPECT_NE(h.find("1 beyond 3 IQR at its edges"), std::string::npos);
+  EXPECT_NE(h.find("stroke='#e90'"), std::string::npos) << "the stall drawn at the edge";
+  r.cases[0].samples_ns.pop_back();
+  r.cases[0].stats = summarize(r.cases[0].samples_ns);
+  const std::string quiet = render("html", r);
+  EXPECT_EQ(quiet.find("beyond 3 IQR"), std::string::npos);
+  EXPECT_EQ(quiet.find("stroke='#e90'"), std::string::npos);
+}
+
 TEST(Reporters, UnknownFormatIsAnInputError) {
   std::ostringstream o;
   EXPECT_THROW(write_format("pdf", sample_report(), o), input_error);

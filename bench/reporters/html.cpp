@@ -13,6 +13,7 @@
 #include "format_util.hpp"
 #include "reporters.hpp"
 #include "runner.hpp"
+#include "stats.hpp"
 
 namespace accel {
 
@@ -131,21 +132,38 @@ void memory_chart(const report& r, std::ostream& o) {
   o << "</svg>\n";
 }
 
-// Each case's samples as a strip of ticks on its own min..max axis, with the median marked.
+// Each case's samples as a strip of ticks on its own axis, with the median
+// marked. The axis ends at Tukey's outer fences (3 IQR beyond the quartiles)
+// where samples lie past them: one 20 ms stall among 100 us samples would
+// otherwise squeeze every other tick into the first pixels. Samples past a
+// fence are drawn at its edge in orange and counted below the strip.
 void distributions(const report& r, std::ostream& o) {
   o << "<table><tr><th>case</th><th>samples (min … max)</th><th>median</th><th>n</th></tr>\n";
   for (const auto& c : r.cases) {
     if (c.samples_ns.empty()) continue;
-    const double lo = c.stats.min, hi = std::max(c.stats.max, lo * (1 + 1e-9) + 1e-9);
-    const auto px = [&](double v) { return 4 + 292 * (v - lo) / (hi - lo); };
+    std::vector<double> sorted = c.samples_ns;
+    std::sort(sorted.begin(), sorted.end());
+    const double q1 = quantile_sorted(sorted, 0.25), q3 = quantile_sorted(sorted, 0.75), iqr = q3 - q1;
+    const double lo = std::max(sorted.front(), q1 - 3 * iqr);
+    const double hi = std::max(std::min(sorted.back(), q3 + 3 * iqr), lo * (1 + 1e-9) + 1e-9);
+    const auto px = [&](double v) { return 4 + 292 * (std::clamp(v, lo, hi) - lo) / (hi - lo); };
+    size_t beyond = 0;
+    for (double v : sorted) beyond += v < lo || v > hi;
     o << "<tr><td>" << e(case_id(c)) << "</td><td><svg xmlns='http://www.w3.org/2000/svg' width='300' height='16'>";
-    const size_t step = std::max<size_t>(1, c.samples_ns.size() / 200);  // at most ~200 ticks
-    for (size_t i = 0; i < c.samples_ns.size(); i += step)
-      o << "<line x1='" << fmt("%.1f", px(c.samples_ns[i])) << "' x2='" << fmt("%.1f", px(c.samples_ns[i]))
-        << "' y1='3' y2='13' stroke='#36c' stroke-opacity='0.4'/>";
+    // At most ~200 ticks, taken in sorted order so that their density follows
+    // the samples' and both extremes are drawn.
+    const size_t n = sorted.size(), step = std::max<size_t>(1, n / 200);
+    const auto tick = [&](double v) {
+      o << "<line x1='" << fmt("%.1f", px(v)) << "' x2='" << fmt("%.1f", px(v)) << "' y1='3' y2='13' "
+        << (v < lo || v > hi ? "stroke='#e90'" : "stroke='#36c' stroke-opacity='0.4'") << "/>";
+    };
+    for (size_t i = 0; i < n; i += step) tick(sorted[i]);
+    if ((n - 1) % step) tick(sorted.back());
     o << "<line x1='" << px(c.stats.median) << "' x2='" << px(c.stats.median) << "' y1='0' y2='16' stroke='#c00'/></svg>"
-      << "<br><small>" << format_ns(lo) << " … " << format_ns(c.stats.max) << "</small></td><td>"
-      << format_ns(c.stats.median) << "</td><td>" << c.samples_ns.size() << "</td></tr>\n";
+      << "<br><small>" << format_ns(sorted.front()) << " … " << format_ns(sorted.back());
+    if (beyond)
+      o << "; axis " << format_ns(lo) << " … " << format_ns(hi) << ", " << beyond << " beyond 3 IQR at its edges";
+    o << "</small></td><td>" << format_ns(c.stats.median) << "</td><td>" << n << "</td></tr>\n";
   }
   o << "</table>\n";
 }
