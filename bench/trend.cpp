@@ -76,13 +76,20 @@ std::string sparkline(const trend_series& s) {
   return out;
 }
 
-void svg_lines(const std::vector<trend_series>& list, size_t n, std::ostream& out) {
+void svg_lines(const std::vector<trend_series>& list, size_t n, const char* none, std::ostream& out) {
+  if (list.empty()) {
+    out << "<p>" << none << "</p>\n";
+    return;
+  }
   // Log axis of each value over the series' first: every line starts at 1.
   const int w = 640, h = 240, pad = 40;
   out << "<svg xmlns='http://www.w3.org/2000/svg' width='" << w + 2 * pad << "' height='" << h + 2 * pad
       << "' font-size='10'><line x1='" << pad << "' x2='" << pad + w << "' y1='" << pad + h / 2 << "' y2='"
       << pad + h / 2 << "' stroke='#888'/><text x='2' y='" << pad + h / 2 + 3 << "'>1x</text><text x='2' y='" << pad
       << "'>4x</text><text x='2' y='" << pad + h << "'>0.25x</text>\n";
+  for (size_t i = 0; i < n; ++i)  // the reports along the x axis, as the list above numbers them
+    out << "<text x='" << fmt("%.1f", pad + (n > 1 ? double(w) * double(i) / double(n - 1) : 0.0)) << "' y='"
+        << pad + h + 16 << "' text-anchor='middle'>R" << i + 1 << "</text>";
   const char* colours[] = {"#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f"};
   for (size_t k = 0; k < list.size(); ++k) {
     std::string points;
@@ -191,12 +198,12 @@ void write_trend(const trend& t, const std::string& format, std::ostream& out) {
   if (format != "html") throw input_error("--format: compare --trend writes console, md, json or html");
   out << "<!DOCTYPE html>\n<html lang='en'><head><meta charset='utf-8'><title>accelbench trend</title>"
       << "<style>body{font-family:sans-serif;margin:2em}table{border-collapse:collapse}"
-         "td,th{border:1px solid #ccc;padding:2px 6px;font-size:12px}</style></head><body>\n<h1>accelbench trend</h1>\n<ol>";
-  for (const auto& l : t.labels) out << "<li>" << xml_escape(l) << "</li>";
-  out << "</ol>\n<h2>Speedups over the reports (relative to the first)</h2>\n";
-  svg_lines(t.speedups, n, out);
+         "td,th{border:1px solid #ccc;padding:2px 6px;font-size:12px}</style></head><body>\n<h1>accelbench trend</h1>\n<ul style='list-style:none;padding-left:0'>";
+  for (size_t i = 0; i < t.labels.size(); ++i) out << "<li>R" << i + 1 << ": " << xml_escape(t.labels[i]) << "</li>";
+  out << "</ul>\n<h2>Speedups over the reports (relative to the first)</h2>\n";
+  svg_lines(t.speedups, n, "No speedup was measured in these reports.", out);
   out << "<h2>Median time per case over the reports (relative to the first)</h2>\n";
-  svg_lines(t.medians_ns, n, out);
+  svg_lines(t.medians_ns, n, "No case was timed in these reports.", out);
   out << "<table><tr><th>case</th>";
   for (size_t i = 0; i < n; ++i) out << "<th>R" << i + 1 << "</th>";
   out << "</tr>\n";

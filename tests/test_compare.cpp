@@ -411,6 +411,26 @@ TEST(Trend, SeriesFollowTheReportOrder) {
   EXPECT_THROW(write_trend(t, "pdf", sink), input_error);
 }
 
+// The HTML names the reports R1..Rn in its list and along each chart's x
+// axis, and says so where no report measured a speedup instead of drawing
+// an empty chart (reports from machines without a GPU).
+TEST(Trend, HtmlNamesTheReportsAlongItsAxisAndSaysWhenNoSpeedupWasMeasured) {
+  report a = machine("H100", 3000, 1000, 16, 12), b = machine("H100", 3000, 1000, 16, 13);
+  const auto html_of = [](const std::vector<report>& reports) {
+    std::ostringstream o;
+    write_trend(build_trend(reports, {"a.json", "b.json"}), "html", o);
+    return o.str();
+  };
+  std::string h = html_of({a, b});
+  EXPECT_NE(h.find("<li>R2: b.json"), std::string::npos) << h;
+  EXPECT_NE(h.find("text-anchor='middle'>R2</text>"), std::string::npos) << h;
+  EXPECT_EQ(h.find("No speedup was measured"), std::string::npos);
+  a.speedups.clear();
+  b.speedups.clear();
+  h = html_of({a, b});
+  EXPECT_NE(h.find("No speedup was measured in these reports."), std::string::npos) << h;
+}
+
 // Over a branch's history, a '!' marks where a case's code changed (tool.sources):
 // a jump there may be the code's. Reports without digests mark nothing.
 TEST(Trend, MarksWhereACasesCodeChanged) {
