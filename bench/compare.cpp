@@ -89,6 +89,19 @@ std::string compare_key(const report& r, const case_result& c) {
   return c.workload + "/" + params_label(c.params) + "/cpu/" + c.variant + "/cpu/all";
 }
 
+// A CPU case ran on as many threads as the report's CPU ceilings were
+// measured with (peaks.cpu.threads; reports without it are taken to). A
+// single-threaded std::sort is bound by one core, which a machine with more
+// cores and more bandwidth in all need not make faster. GPU cases always.
+bool on_probe_threads(const case_result& c, const json& peaks) {
+  if (c.backend != "cpu") return true;
+  const json* threads = peaks.is_object() && peaks.contains("cpu") && peaks["cpu"].is_object() &&
+                                peaks["cpu"].contains("threads")
+                            ? &peaks["cpu"]["threads"]
+                            : nullptr;
+  return !threads || !threads->is_number_integer() || threads->get<int>() == c.threads;
+}
+
 std::string cpu_side_note(const comparison& c) {
   if (c.base_cpu_side == c.cand_cpu_side) return "";
   return "the CPU side differs between the runs (base: " + c.base_cpu_side + "; candidate: " + c.cand_cpu_side +
@@ -172,10 +185,14 @@ comparison compare_reports(const report& base, const report& cand, const compare
       g.backend = x.backend;
       g.bound = x.bound == y.bound ? x.bound : "";
       g.speed_ratio = ch.base_median / ch.cand_median;
-      // End-to-end GPU cases are bound by PCIe as much as by the GPU: no ceiling ratio for them.
+      // End-to-end GPU cases are bound by PCIe as much as by the GPU, and CPU
+      // cases on fewer threads than the ceilings were measured with by what
+      // those threads reach: no ceiling ratio for either.
       const double cb = ceiling_of(base.system.peaks, x.backend, g.bound, cand.system.peaks),
                    cc = ceiling_of(cand.system.peaks, x.backend, g.bound, base.system.peaks);
-      if (!g.bound.empty() && x.timing != "end_to_end" && cb > 0 && cc > 0) g.ceiling_ratio = cc / cb;
+      if (!g.bound.empty() && x.timing != "end_to_end" && cb > 0 && cc > 0 &&
+          on_probe_threads(x, base.system.peaks) && on_probe_threads(y, cand.system.peaks))
+        g.ceiling_ratio = cc / cb;
       g.short_of_ceiling = g.ceiling_ratio > 0 && g.speed_ratio < (1 - kCeilingShortfall) * g.ceiling_ratio;
       g.code = ch.code;
       out.generation.push_back(g);

@@ -175,6 +175,36 @@ report machine(const std::string& gpu, double d2d_gb_per_s, double gpu_ns, int t
 
 }  // namespace
 
+// The CPU ceilings are measured on all threads: a 1-thread case is bound by
+// one core, so a machine with twice the bandwidth in all promises it nothing.
+// (Seen: the 16-core H100 machine against the 2-vCPU VM flagged every
+// single-threaded std scan and sort "short of the ceilings".)
+TEST(Compare, SingleThreadedCpuCasesGetNoCeilingRatio) {
+  report a = machine("H100", 3000, 1000, 16, 7), b = machine("H200", 4200, 1000, 16, 8);
+  b.system.peaks["cpu"]["triad_gb_per_s"] = 40.0;
+  for (report* r : {&a, &b}) {
+    r->system.peaks["cpu"]["threads"] = 16;
+    case_result one = r->cases[1];
+    one.variant = "std";
+    one.threads = 1;
+    r->cases.push_back(one);
+  }
+  const comparison c = compare_reports(a, b, {});
+  int seen = 0;
+  for (const auto& g : c.generation) {
+    if (g.backend != "cpu") continue;
+    ++seen;
+    if (g.id.find("/std/") != std::string::npos) {
+      EXPECT_EQ(g.ceiling_ratio, 0) << g.id;
+      EXPECT_FALSE(g.short_of_ceiling) << g.id;
+    } else {
+      EXPECT_NEAR(g.ceiling_ratio, 2.0, 1e-9) << g.id;
+      EXPECT_TRUE(g.short_of_ceiling) << g.id;
+    }
+  }
+  EXPECT_EQ(seen, 2);
+}
+
 TEST(Compare, HardwareGenerationsSetSpeedBesideTheCeilings) {
   // The candidate GPU has 1.4x the bandwidth; its kernel got only 1.1x faster.
   const report h100 = machine("H100", 3000, 1000, 16, 7), h200 = machine("H200", 4200, 1000 / 1.1, 16, 8);
