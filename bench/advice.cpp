@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <map>
 
 #include "cpu_threads.hpp"
 #include "reporters/format_util.hpp"
@@ -26,69 +27,93 @@ const json* crossover_of(const report& r, const speedup_result& s) {
 
 void case_rules(const case_result& c, std::vector<advice>& out) {
   const std::string id = case_id(c);
-  const auto add = [&](const char* rule, const std::string& msg) { out.push_back({id, rule, msg}); };
-  if (c.status == "verify_failed" && c.verification)
-    add("verify_failed", "verification failed (max abs err " + fmt("%.3g", c.verification->max_abs_err) + ", " +
-                             std::to_string(c.verification->mismatches) +
-                             " mismatches): no speedup is published; fix the kernel before tuning it");
+  const auto add = [&](const char* rule, const std::string& msg, const std::string& figure) {
+    out.push_back({id, rule, msg, figure});
+  };
+  if (c.status == "verify_failed" && c.verification) {
+    const std::string numbers = "max abs err " + fmt("%.3g", c.verification->max_abs_err) + ", " +
+                                std::to_string(c.verification->mismatches) + " mismatches";
+    add("verify_failed",
+        "verification failed (" + numbers + "): no speedup is published; fix the kernel before tuning it", numbers);
+  }
   if (c.samples_ns.empty()) return;
   if (c.transfer_share && *c.transfer_share > kTransferBoundShare)
-    add("transfer_bound", "transfer-bound: host-device copies take " + fmt("%.0f%%", 100 * *c.transfer_share) +
-                              " of the end-to-end time; keep data on the device or overlap copies with compute");
+    add("transfer_bound",
+        "transfer-bound: host-device copies take " + fmt("%.0f%%", 100 * *c.transfer_share) +
+            " of the end-to-end time; keep data on the device or overlap copies with compute",
+        "copies " + fmt("%.0f%%", 100 * *c.transfer_share) + " of the time");
   if (c.pct_of_peak && *c.pct_of_peak > 100.0 && c.bound == "memory")
     // Usually cache; but a VM's bandwidth can move by half within minutes, so
     // a case may also just have run in a faster spell than the ceiling probe.
-    add("in_cache", "at " + fmt("%.0f%%", *c.pct_of_peak) + " of the measured memory ceiling with " +
-                        format_bytes(c.bytes_per_call) +
-                        " per call: the data stays in cache, or the machine ran faster than while its ceiling was "
-                        "measured; sweep larger sizes for a bandwidth figure");
+    add("in_cache",
+        "at " + fmt("%.0f%%", *c.pct_of_peak) + " of the measured memory ceiling with " +
+            format_bytes(c.bytes_per_call) +
+            " per call: the data stays in cache, or the machine ran faster than while its ceiling was "
+            "measured; sweep larger sizes for a bandwidth figure",
+        fmt("%.0f%%", *c.pct_of_peak) + " of the ceiling, " + format_bytes(c.bytes_per_call) + " a call");
   else if (c.pct_of_peak && *c.pct_of_peak > 100.0)
     // No product outruns the FMA units: the probe ran slower than they can
     // (other load, lower clocks while it ran), which inflates every share.
-    add("above_ceiling", "at " + fmt("%.0f%%", *c.pct_of_peak) +
-                             " of the measured compute ceiling: the FMA probe ran slower than this case (other "
-                             "load or lower clocks while it ran), so shares of that ceiling read high; accelbench "
-                             "peaks on a quiet machine measures it again");
+    add("above_ceiling",
+        "at " + fmt("%.0f%%", *c.pct_of_peak) +
+            " of the measured compute ceiling: the FMA probe ran slower than this case (other "
+            "load or lower clocks while it ran), so shares of that ceiling read high; accelbench "
+            "peaks on a quiet machine measures it again",
+        fmt("%.0f%%", *c.pct_of_peak) + " of the ceiling");
   else if (c.pct_of_peak && *c.pct_of_peak > kNoHeadroomPct)
-    add("no_headroom", "at " + fmt("%.0f%%", *c.pct_of_peak) + " of the measured " + c.bound +
-                           " ceiling: little headroom left; a faster result needs less " +
-                           (c.bound == "memory" ? "data movement" : "arithmetic") + ", not a better kernel");
+    add("no_headroom",
+        "at " + fmt("%.0f%%", *c.pct_of_peak) + " of the measured " + c.bound +
+            " ceiling: little headroom left; a faster result needs less " +
+            (c.bound == "memory" ? "data movement" : "arithmetic") + ", not a better kernel",
+        fmt("%.0f%%", *c.pct_of_peak) + " of the ceiling");
   const double width = (c.stats.median_ci95.hi - c.stats.median_ci95.lo) / c.stats.median;
   if (c.stats.median > 0 && width > kNoisyCiWidth) {
     std::string text = "noisy: the median's 95% CI spans " + fmt("%.1f%%", 100 * width) + " of the median over " +
                        std::to_string(c.stats.n) + " samples";
+    std::string figure = "CI " + fmt("%.1f%%", 100 * width);
     // Most of the width from the rounds: the process, the inputs' placement
     // or a spell of the machine decides, and more samples per round cannot
     // narrow it.
-    if (c.stats.rounds > 1 && c.stats.round_spread > width / 2)
+    if (c.stats.rounds > 1 && c.stats.round_spread > width / 2) {
       text += " in " + std::to_string(c.stats.rounds) + " rounds whose medians spread " +
               fmt("%.1f%%", 100 * c.stats.round_spread) +
               ": the time depends on the process, where the inputs lie and when the round ran; more --rounds "
               "narrow the CI, more samples do not";
-    else
+      figure += ", round medians " + fmt("%.1f%%", 100 * c.stats.round_spread) + " apart";
+    } else {
       text += "; rerun on a quiet machine or raise --max-time";
-    add("noisy", text);
+    }
+    add("noisy", text, figure);
   }
-  if (c.stats.outlier_share() > kOutlierWarnShare)
-    add("outliers", fmt("%.0f%%", 100 * c.stats.outlier_share()) + " of samples are outliers (" +
-                        std::to_string(c.stats.outliers_mild) + " beyond 1.5 IQR, " +
-                        std::to_string(c.stats.outliers_severe) +
-                        " beyond 3 IQR); kept in the data, but something disturbed the run");
+  if (c.stats.outlier_share() > kOutlierWarnShare) {
+    const std::string counts = std::to_string(c.stats.outliers_mild) + " beyond 1.5 IQR, " +
+                               std::to_string(c.stats.outliers_severe) + " beyond 3 IQR";
+    add("outliers",
+        fmt("%.0f%%", 100 * c.stats.outlier_share()) + " of samples are outliers (" + counts +
+            "); kept in the data, but something disturbed the run",
+        fmt("%.0f%%", 100 * c.stats.outlier_share()) + " (" + std::to_string(c.stats.outliers_mild) + " mild, " +
+            std::to_string(c.stats.outliers_severe) + " severe)");
+  }
   if (!c.throttled.empty()) {
     std::string clocks;
     if (c.gpu_before && c.gpu_after)
       clocks = "; SM clock " + std::to_string(c.gpu_before->sm_mhz) + " -> " + std::to_string(c.gpu_after->sm_mhz) +
                " MHz, " + std::to_string(c.gpu_after->temperature_c) + " C at the end";
-    add("throttled", "GPU throttled (" + c.throttled + ")" + clocks + ": the time is not the card's best");
+    add("throttled", "GPU throttled (" + c.throttled + ")" + clocks + ": the time is not the card's best",
+        c.throttled + clocks);
   }
   if (c.host && c.host->other_busy_share > kOtherLoadWarnShare)
-    add("busy_host", "other processes used " + fmt("%.0f%%", 100 * c.host->other_busy_share) +
-                         " of the CPU time of the CPUs this process may run on during the case; its times may be inflated");
+    add("busy_host",
+        "other processes used " + fmt("%.0f%%", 100 * c.host->other_busy_share) +
+            " of the CPU time of the CPUs this process may run on during the case; its times may be inflated",
+        "others used " + fmt("%.0f%%", 100 * c.host->other_busy_share));
   if (c.host && c.host->cpu_mhz_before > 0 && c.host->cpu_mhz_after > 0) {
     const double drift = c.host->cpu_mhz_after / c.host->cpu_mhz_before - 1;
     if (std::fabs(drift) > kFrequencyDriftWarn)
-      add("cpu_frequency", "CPU frequency moved from " + fmt("%.0f", c.host->cpu_mhz_before) + " to " +
-                               fmt("%.0f MHz", c.host->cpu_mhz_after) + " during the case");
+      add("cpu_frequency",
+          "CPU frequency moved from " + fmt("%.0f", c.host->cpu_mhz_before) + " to " +
+              fmt("%.0f MHz", c.host->cpu_mhz_after) + " during the case",
+          fmt("%.0f", c.host->cpu_mhz_before) + " -> " + fmt("%.0f MHz", c.host->cpu_mhz_after));
   }
 }
 
@@ -105,11 +130,36 @@ std::vector<advice> recommendations(const report& r) {
       where = be.is_null() ? "the sweep never reaches break-even"
                            : "break-even at " + (*x)["size_param"].get<std::string>() + "=" + be.dump();
     }
+    const std::string numbers = fmt("%.2fx", s.value) + ", CI high " + fmt("%.2f", s.ci95.hi) + "; " + where;
     out.push_back({speedup_id(s), "below_break_even",
                    "below break-even: the CPU is faster here (" + fmt("%.2fx", s.value) + ", CI high " +
-                       fmt("%.2f", s.ci95.hi) + "); " + where + "; route such requests to the CPU"});
+                       fmt("%.2f", s.ci95.hi) + "); " + where + "; route such requests to the CPU",
+                   numbers});
   }
   return out;
+}
+
+std::string rule_meaning(const std::string& rule) {
+  static const std::map<std::string, std::string> meanings = {
+      {"verify_failed", "the GPU result failed verification: no speedup is published; fix the kernel first"},
+      {"transfer_bound", "host-device copies take most of the end-to-end time: keep data on the device or overlap "
+                         "copies with compute"},
+      {"below_break_even", "the CPU is faster at this size: route such requests to the CPU"},
+      {"in_cache", "above 100 % of the measured memory ceiling: the data stays in cache (or the machine ran faster "
+                   "than during the ceiling probe); sweep larger sizes for a bandwidth figure"},
+      {"above_ceiling", "above 100 % of the measured FMA rate: the probe ran slow (other load, lower clocks), so "
+                        "shares of that ceiling read high; accelbench peaks on a quiet machine measures it again"},
+      {"no_headroom", "above 85 % of the ceiling of its bound: a faster result needs less work, not a better kernel"},
+      {"noisy", "the median's 95 % CI is wider than 5 % of the median: when the rounds' medians spread, more "
+                "--rounds narrow it; else a quieter machine or a longer --max-time"},
+      {"outliers", "over 5 % of the samples lie beyond Tukey's fences (mild: 1.5 IQR past the quartiles, "
+                   "severe: 3 IQR): something disturbed the run"},
+      {"throttled", "the GPU throttled during the case: the time is not the card's best"},
+      {"busy_host", "other processes used the case's CPUs: its times may be inflated"},
+      {"cpu_frequency", "the CPU clock moved by more than 10 % during the case"},
+  };
+  const auto it = meanings.find(rule);
+  return it == meanings.end() ? std::string() : it->second;
 }
 
 std::vector<std::string> start_warnings(const system_info& s, bool gpu_used) {

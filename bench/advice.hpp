@@ -21,9 +21,12 @@ struct advice {
                         // verify_failed, outliers, busy_host, cpu_frequency, in_cache,
                         // above_ceiling
   std::string message;
+  std::string figure;   // the numbers alone, e.g. "351% of the memory ceiling, 10.3 MiB a call"
 };
 
 std::vector<advice> recommendations(const report& r);
+// What a rule means and what to do about it, in one line (Markdown's legend).
+std::string rule_meaning(const std::string& rule);
 
 // Warnings about the whole run, from the machine's state when it started.
 std::vector<std::string> start_warnings(const system_info& s, bool gpu_used);

@@ -110,6 +110,11 @@ TEST(Advice, EachRuleFiresOnItsTriggerAndNamesTheNumber) {
       if (a.rule == rule) return a.message;
     return std::string();
   };
+  for (const char* rule : {"in_cache", "above_ceiling"}) EXPECT_FALSE(rule_meaning(rule).empty()) << rule;
+  for (const auto& a : list) {  // Markdown writes the figure beside the case and the meaning once
+    EXPECT_FALSE(a.figure.empty()) << a.rule;
+    EXPECT_FALSE(rule_meaning(a.rule).empty()) << a.rule;
+  }
   EXPECT_NE(message("transfer_bound").find("63%"), std::string::npos);
   EXPECT_NE(message("no_headroom").find("91%"), std::string::npos);
   EXPECT_NE(message("noisy").find("12.0%"), std::string::npos);

@@ -145,9 +145,21 @@ void write_markdown(const report& r, std::ostream& out) {
     for (const auto& w : r.warnings) out << "- ⚠️ " << cell(w) << "\n";
     if (!advice_list.empty()) {
       if (!r.warnings.empty()) out << "\n";
-      out << "| case | rule | recommendation |\n|---|---|---|\n";
-      for (const auto& a : advice_list)
-        out << "| " << cell(a.case_id) << " | " << a.rule << " | " << cell(a.message) << " |\n";
+      // A rule's meaning once, then one row per case with its rules' numbers:
+      // with each message in full, a GPU machine's default suite came to
+      // 98 k characters, past the 65,536 a pull-request comment may hold.
+      std::vector<std::string> rules, cases;
+      std::map<std::string, std::string> found;  // case -> "rule: numbers; ..."
+      for (const auto& a : advice_list) {
+        if (std::find(rules.begin(), rules.end(), a.rule) == rules.end()) rules.push_back(a.rule);
+        std::string& row = found[a.case_id];
+        if (row.empty()) cases.push_back(a.case_id);
+        row += (row.empty() ? "" : "; ") + a.rule + ": " + a.figure;
+      }
+      out << "| rule | means |\n|---|---|\n";
+      for (const auto& rule : rules) out << "| " << rule << " | " << cell(rule_meaning(rule)) << " |\n";
+      out << "\n| case | rules (numbers) |\n|---|---|\n";
+      for (const auto& id : cases) out << "| " << cell(id) << " | " << cell(found[id]) << " |\n";
     }
   }
 }
