@@ -37,35 +37,36 @@ void case_rules(const case_result& c, std::vector<advice>& out) {
         "verification failed (" + numbers + "): no speedup is published; fix the kernel before tuning it", numbers);
   }
   if (c.samples_ns.empty()) return;
-  if (c.transfer_share && *c.transfer_share > kTransferBoundShare)
+  if (c.transfer_share && *c.transfer_share > kTransferBoundShare) {
+    const std::string share = fmt("%.0f%%", 100 * *c.transfer_share);
     add("transfer_bound",
-        "transfer-bound: host-device copies take " + fmt("%.0f%%", 100 * *c.transfer_share) +
+        "transfer-bound: host-device copies take " + share +
             " of the end-to-end time; keep data on the device or overlap copies with compute",
-        "copies " + fmt("%.0f%%", 100 * *c.transfer_share) + " of the time");
+        "copies " + share + " of the time");
+  }
+  const std::string pct = c.pct_of_peak ? fmt("%.0f%%", *c.pct_of_peak) : "";
   if (c.pct_of_peak && *c.pct_of_peak > 100.0 && c.bound == "memory")
     // Usually cache; but a VM's bandwidth can move by half within minutes, so
     // a case may also just have run in a faster spell than the ceiling probe.
     add("in_cache",
-        "at " + fmt("%.0f%%", *c.pct_of_peak) + " of the measured memory ceiling with " +
-            format_bytes(c.bytes_per_call) +
+        "at " + pct + " of the measured memory ceiling with " + format_bytes(c.bytes_per_call) +
             " per call: the data stays in cache, or the machine ran faster than while its ceiling was "
             "measured; sweep larger sizes for a bandwidth figure",
-        fmt("%.0f%%", *c.pct_of_peak) + " of the ceiling, " + format_bytes(c.bytes_per_call) + " a call");
+        pct + " of the ceiling, " + format_bytes(c.bytes_per_call) + " a call");
   else if (c.pct_of_peak && *c.pct_of_peak > 100.0)
     // No product outruns the FMA units: the probe ran slower than they can
     // (other load, lower clocks while it ran), which inflates every share.
     add("above_ceiling",
-        "at " + fmt("%.0f%%", *c.pct_of_peak) +
+        "at " + pct +
             " of the measured compute ceiling: the FMA probe ran slower than this case (other "
             "load or lower clocks while it ran), so shares of that ceiling read high; accelbench "
             "peaks on a quiet machine measures it again",
-        fmt("%.0f%%", *c.pct_of_peak) + " of the ceiling");
+        pct + " of the ceiling");
   else if (c.pct_of_peak && *c.pct_of_peak > kNoHeadroomPct)
     add("no_headroom",
-        "at " + fmt("%.0f%%", *c.pct_of_peak) + " of the measured " + c.bound +
-            " ceiling: little headroom left; a faster result needs less " +
+        "at " + pct + " of the measured " + c.bound + " ceiling: little headroom left; a faster result needs less " +
             (c.bound == "memory" ? "data movement" : "arithmetic") + ", not a better kernel",
-        fmt("%.0f%%", *c.pct_of_peak) + " of the ceiling");
+        pct + " of the ceiling");
   const double width = (c.stats.median_ci95.hi - c.stats.median_ci95.lo) / c.stats.median;
   if (c.stats.median > 0 && width > kNoisyCiWidth) {
     std::string text = "noisy: the median's 95% CI spans " + fmt("%.1f%%", 100 * width) + " of the median over " +
@@ -86,13 +87,12 @@ void case_rules(const case_result& c, std::vector<advice>& out) {
     add("noisy", text, figure);
   }
   if (c.stats.outlier_share() > kOutlierWarnShare) {
-    const std::string counts = std::to_string(c.stats.outliers_mild) + " beyond 1.5 IQR, " +
-                               std::to_string(c.stats.outliers_severe) + " beyond 3 IQR";
+    const std::string share = fmt("%.0f%%", 100 * c.stats.outlier_share()),
+                      mild = std::to_string(c.stats.outliers_mild), severe = std::to_string(c.stats.outliers_severe);
     add("outliers",
-        fmt("%.0f%%", 100 * c.stats.outlier_share()) + " of samples are outliers (" + counts +
-            "); kept in the data, but something disturbed the run",
-        fmt("%.0f%%", 100 * c.stats.outlier_share()) + " (" + std::to_string(c.stats.outliers_mild) + " mild, " +
-            std::to_string(c.stats.outliers_severe) + " severe)");
+        share + " of samples are outliers (" + mild + " beyond 1.5 IQR, " + severe +
+            " beyond 3 IQR); kept in the data, but something disturbed the run",
+        share + " (" + mild + " mild, " + severe + " severe)");
   }
   if (!c.throttled.empty()) {
     std::string clocks;
@@ -102,18 +102,19 @@ void case_rules(const case_result& c, std::vector<advice>& out) {
     add("throttled", "GPU throttled (" + c.throttled + ")" + clocks + ": the time is not the card's best",
         c.throttled + clocks);
   }
-  if (c.host && c.host->other_busy_share > kOtherLoadWarnShare)
+  if (c.host && c.host->other_busy_share > kOtherLoadWarnShare) {
+    const std::string share = fmt("%.0f%%", 100 * c.host->other_busy_share);
     add("busy_host",
-        "other processes used " + fmt("%.0f%%", 100 * c.host->other_busy_share) +
+        "other processes used " + share +
             " of the CPU time of the CPUs this process may run on during the case; its times may be inflated",
-        "others used " + fmt("%.0f%%", 100 * c.host->other_busy_share));
+        "others used " + share);
+  }
   if (c.host && c.host->cpu_mhz_before > 0 && c.host->cpu_mhz_after > 0) {
     const double drift = c.host->cpu_mhz_after / c.host->cpu_mhz_before - 1;
+    const std::string before = fmt("%.0f", c.host->cpu_mhz_before), after = fmt("%.0f MHz", c.host->cpu_mhz_after);
     if (std::fabs(drift) > kFrequencyDriftWarn)
-      add("cpu_frequency",
-          "CPU frequency moved from " + fmt("%.0f", c.host->cpu_mhz_before) + " to " +
-              fmt("%.0f MHz", c.host->cpu_mhz_after) + " during the case",
-          fmt("%.0f", c.host->cpu_mhz_before) + " -> " + fmt("%.0f MHz", c.host->cpu_mhz_after));
+      add("cpu_frequency", "CPU frequency moved from " + before + " to " + after + " during the case",
+          before + " -> " + after);
   }
 }
 
@@ -130,11 +131,11 @@ std::vector<advice> recommendations(const report& r) {
       where = be.is_null() ? "the sweep never reaches break-even"
                            : "break-even at " + (*x)["size_param"].get<std::string>() + "=" + be.dump();
     }
-    const std::string numbers = fmt("%.2fx", s.value) + ", CI high " + fmt("%.2f", s.ci95.hi) + "; " + where;
+    const std::string value = fmt("%.2fx", s.value) + ", CI high " + fmt("%.2f", s.ci95.hi);
     out.push_back({speedup_id(s), "below_break_even",
-                   "below break-even: the CPU is faster here (" + fmt("%.2fx", s.value) + ", CI high " +
-                       fmt("%.2f", s.ci95.hi) + "); " + where + "; route such requests to the CPU",
-                   numbers});
+                   "below break-even: the CPU is faster here (" + value + "); " + where +
+                       "; route such requests to the CPU",
+                   value + "; " + where});
   }
   return out;
 }
