@@ -5,6 +5,7 @@
 #include <map>
 
 #include "cpu_threads.hpp"
+#include "host_monitor.hpp"
 #include "reporters/format_util.hpp"
 
 namespace accel {
@@ -161,6 +162,13 @@ std::string rule_meaning(const std::string& rule) {
   };
   const auto it = meanings.find(rule);
   return it == meanings.end() ? std::string() : it->second;
+}
+
+std::string ceilings_load_warning(double other_busy_share) {
+  if (!(other_busy_share > kOtherLoadWarnShare)) return "";
+  return "other processes used " + fmt("%.0f%%", 100 * other_busy_share) +
+         " of this process's CPUs while the ceilings were measured: the CPU ceilings may read low and every "
+         "share of them (the roof column, pct_of_peak) high; accelbench peaks on a quiet machine measures them again";
 }
 
 std::vector<std::string> start_warnings(const system_info& s, bool gpu_used) {

@@ -30,5 +30,9 @@ std::string rule_meaning(const std::string& rule);
 
 // Warnings about the whole run, from the machine's state when it started.
 std::vector<std::string> start_warnings(const system_info& s, bool gpu_used);
+// The warning when other processes took more than kOtherLoadWarnShare of this
+// process's CPUs while the ceilings were measured (host_activity's
+// other_busy_share over the probe); "" otherwise.
+std::string ceilings_load_warning(double other_busy_share);
 
 }  // namespace accel

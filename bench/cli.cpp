@@ -345,7 +345,13 @@ int cmd_run(run_config cfg, const std::string& cmdline) {
   };
   if (rep.system.peaks.is_null()) {
     if (hooks.progress) hooks.progress("ceilings (accelbench peaks)");
+    const host_snapshot before = take_host_snapshot();
     timed("ceilings", [&] { rep.system.peaks = measure_peaks(gpu, cfg.device); });
+    if (const std::string w = ceilings_load_warning(activity_between(before, take_host_snapshot()).other_busy_share);
+        !w.empty()) {
+      std::cerr << "accelbench: warning: " << w << "\n";
+      rep.warnings.push_back(w);
+    }
   }
   std::string stopped_by;  // an error that ended the run early
   const auto stop_on_error = [&](const std::function<void()>& step) {

@@ -156,6 +156,17 @@ TEST(Advice, AboveTheComputeCeilingMeansTheProbeReadLow) {
   EXPECT_FALSE(has(rules_of(all), "above_ceiling"));
 }
 
+// Other processes on the CPUs while the ceilings were measured: the probe
+// reads low (a spinner on one of this VM's two CPUs: 36 %, and the warning).
+TEST(Advice, CeilingsMeasuredUnderLoadAreWarned) {
+  EXPECT_EQ(ceilings_load_warning(0.0), "");
+  EXPECT_EQ(ceilings_load_warning(kOtherLoadWarnShare), "");
+  const std::string w = ceilings_load_warning(0.36);
+  EXPECT_NE(w.find("other processes used 36% of this process's CPUs while the ceilings were measured"),
+            std::string::npos)
+      << w;
+}
+
 TEST(Advice, StartWarningsForGovernorLoadAndMissingNvml) {
   system_info s;
   s.cpu_cores = 4;
