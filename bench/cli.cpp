@@ -349,7 +349,7 @@ int cmd_run(run_config cfg, const std::string& cmdline) {
     timed("ceilings", [&] { rep.system.peaks = measure_peaks(gpu, cfg.device); });
     if (const std::string w = ceilings_load_warning(activity_between(before, take_host_snapshot()).other_busy_share);
         !w.empty()) {
-      std::cerr << "accelbench: warning: " << w << "\n";
+      std::cerr << (tty ? "\r\033[K" : "") << "accelbench: warning: " << w << "\n";  // over the progress line
       rep.warnings.push_back(w);
     }
   }
