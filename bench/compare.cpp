@@ -94,12 +94,9 @@ std::string compare_key(const report& r, const case_result& c) {
 // single-threaded std::sort is bound by one core, which a machine with more
 // cores and more bandwidth in all need not make faster. GPU cases always.
 bool on_probe_threads(const case_result& c, const json& peaks) {
-  if (c.backend != "cpu") return true;
-  const json* threads = peaks.is_object() && peaks.contains("cpu") && peaks["cpu"].is_object() &&
-                                peaks["cpu"].contains("threads")
-                            ? &peaks["cpu"]["threads"]
-                            : nullptr;
-  return !threads || !threads->is_number_integer() || threads->get<int>() == c.threads;
+  static const json::json_pointer threads("/cpu/threads");
+  if (c.backend != "cpu" || !peaks.contains(threads) || !peaks[threads].is_number_integer()) return true;
+  return peaks[threads].get<int>() == c.threads;
 }
 
 std::string cpu_side_note(const comparison& c) {

@@ -121,15 +121,18 @@ summary summarize(sample_set samples) {
   return out;
 }
 
+interval tukey_fences(std::span<const double> sorted, double k) {
+  const double q1 = quantile_sorted(sorted, 0.25), q3 = quantile_sorted(sorted, 0.75);
+  return {q1 - k * (q3 - q1), q3 + k * (q3 - q1)};
+}
+
 std::pair<size_t, size_t> tukey_outliers(std::span<const double> sorted) {
   if (sorted.size() < 4) return {0, 0};  // quartiles of fewer points mean nothing
-  const double q1 = quantile_sorted(sorted, 0.25), q3 = quantile_sorted(sorted, 0.75);
-  const double iqr = q3 - q1;
+  const interval inner = tukey_fences(sorted, 1.5), outer = tukey_fences(sorted, 3.0);
   size_t mild = 0, severe = 0;
   for (double x : sorted) {
-    const double beyond = x < q1 ? q1 - x : x > q3 ? x - q3 : 0.0;
-    if (beyond > 3.0 * iqr) ++severe;
-    else if (beyond > 1.5 * iqr) ++mild;
+    if (x < outer.lo || x > outer.hi) ++severe;
+    else if (x < inner.lo || x > inner.hi) ++mild;
   }
   return {mild, severe};
 }

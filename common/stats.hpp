@@ -63,6 +63,9 @@ std::vector<double> round_medians(sample_set data);
 
 summary summarize(sample_set samples);
 
+// Tukey's fences k IQR past the quartiles of sorted data: {q1 - k*IQR, q3 + k*IQR}
+// (k = 1.5 the inner fences, 3 the outer).
+interval tukey_fences(std::span<const double> sorted, double k);
 // Counts of sorted samples outside Tukey's fences: {mild, severe}.
 std::pair<size_t, size_t> tukey_outliers(std::span<const double> sorted);
 

@@ -143,9 +143,9 @@ void distributions(const report& r, std::ostream& o) {
     if (c.samples_ns.empty()) continue;
     std::vector<double> sorted = c.samples_ns;
     std::sort(sorted.begin(), sorted.end());
-    const double q1 = quantile_sorted(sorted, 0.25), q3 = quantile_sorted(sorted, 0.75), iqr = q3 - q1;
-    const double lo = std::max(sorted.front(), q1 - 3 * iqr);
-    const double hi = std::max(std::min(sorted.back(), q3 + 3 * iqr), lo * (1 + 1e-9) + 1e-9);
+    const interval outer = tukey_fences(sorted, 3.0);
+    const double lo = std::max(sorted.front(), outer.lo);
+    const double hi = std::max(std::min(sorted.back(), outer.hi), lo * (1 + 1e-9) + 1e-9);
     const auto px = [&](double v) { return 4 + 292 * (std::clamp(v, lo, hi) - lo) / (hi - lo); };
     size_t beyond = 0;
     for (double v : sorted) beyond += v < lo || v > hi;
