@@ -26,7 +26,8 @@ const json* crossover_of(const report& r, const speedup_result& s) {
   return nullptr;
 }
 
-void case_rules(const case_result& c, std::vector<advice>& out) {
+// `cold`: the run evicted the caches before each call (--cache cold).
+void case_rules(const case_result& c, bool cold, std::vector<advice>& out) {
   const std::string id = case_id(c);
   const auto add = [&](const char* rule, const std::string& msg, const std::string& figure) {
     out.push_back({id, rule, msg, figure});
@@ -50,9 +51,11 @@ void case_rules(const case_result& c, std::vector<advice>& out) {
     // Usually cache; but a VM's bandwidth can move by half within minutes, so
     // a case may also just have run in a faster spell than the ceiling probe.
     add("in_cache",
-        "at " + pct + " of the measured memory ceiling with " + format_bytes(c.bytes_per_call) +
-            " per call: the data stays in cache, or the machine ran faster than while its ceiling was "
-            "measured; sweep larger sizes for a bandwidth figure",
+        "at " + pct + " of the measured memory ceiling with " + format_bytes(c.bytes_per_call) + " per call: " +
+            (cold ? "with the caches evicted before each call, the machine ran faster than while its ceiling was "
+                    "measured, or part of the data outlived the eviction"
+                  : "the data stays in cache, or the machine ran faster than while its ceiling was measured; "
+                    "sweep larger sizes (or --cache cold) for a bandwidth figure"),
         pct + " of the ceiling, " + format_bytes(c.bytes_per_call) + " a call");
   else if (c.pct_of_peak && *c.pct_of_peak > 100.0)
     // No product outruns the FMA units: the probe ran slower than they can
@@ -123,7 +126,7 @@ void case_rules(const case_result& c, std::vector<advice>& out) {
 
 std::vector<advice> recommendations(const report& r) {
   std::vector<advice> out;
-  for (const auto& c : r.cases) case_rules(c, out);
+  for (const auto& c : r.cases) case_rules(c, cache_mode(r) == "cold", out);
   for (const auto& s : r.speedups) {
     if (s.verdict == "not_measured" || !(s.ci95.hi < 1.0)) continue;
     std::string where = "no crossover in this sweep";
@@ -148,7 +151,7 @@ std::string rule_meaning(const std::string& rule) {
                          "copies with compute"},
       {"below_break_even", "the CPU is faster at this size: route such requests to the CPU"},
       {"in_cache", "above 100 % of the measured memory ceiling: the data stays in cache (or the machine ran faster "
-                   "than during the ceiling probe); sweep larger sizes for a bandwidth figure"},
+                   "than during the ceiling probe); sweep larger sizes or run --cache cold for a bandwidth figure"},
       {"above_ceiling", "above 100 % of the measured FMA rate: the probe ran slow (other load, lower clocks), so "
                         "shares of that ceiling read high; accelbench peaks on a quiet machine measures it again"},
       {"no_headroom", "above 85 % of the ceiling of its bound: a faster result needs less work, not a better kernel"},

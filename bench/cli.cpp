@@ -647,6 +647,10 @@ int run_cli(int argc, char** argv) {
       ->capture_default_str();
   run->add_option("--backend", cfg.backend, "auto (GPU, CPU when unusable), gpu (strict) or cpu")
       ->capture_default_str();
+  std::string cache = "warm";
+  run->add_option("--cache", cache,
+                  "warm (calls back to back) or cold (one call per sample, the CPU and GPU caches evicted before each)")
+      ->capture_default_str();
 
   run->add_option("--device-memory-limit", cfg.device_memory_limit,
                   "Refuse device allocations past BYTES (KiB/MiB/GiB) or PCT% of the card");
@@ -760,6 +764,8 @@ int run_cli(int argc, char** argv) {
       cfg.layers = parse_int_list("--layers", layers);
       cfg.layers_given = true;
     }
+    if (cache != "warm" && cache != "cold") throw input_error("--cache: expected warm or cold, not '" + cache + "'");
+    cfg.rule.cold = cache == "cold";
     cfg.cpu_threads.clear();
     // "all" and the same number may meet (the machine decides), and run once.
     const std::vector<std::string> thread_tokens = split(threads, ',');

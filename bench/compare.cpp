@@ -105,6 +105,12 @@ std::string cpu_side_note(const comparison& c) {
          "): the CPU cases' ratios and the speedups measure that as well as the code";
 }
 
+std::string cache_note(const comparison& c) {
+  if (c.base_cache == c.cand_cache) return "";
+  return "the base ran with " + c.base_cache + " caches and the candidate with " + c.cand_cache +
+         " ones (--cache): every ratio measures that as well as the code";
+}
+
 std::string hardware_label(const report& r) {
   return r.system.cpu_model + " / " + (r.system.gpus.empty() ? std::string("no GPU") : r.system.gpus[0].name);
 }
@@ -116,6 +122,8 @@ comparison compare_reports(const report& base, const report& cand, const compare
   out.different_hardware = out.base_hardware != out.cand_hardware;
   out.base_cpu_side = cpu_side(base.system);
   out.cand_cpu_side = cpu_side(cand.system);
+  out.base_cache = cache_mode(base);
+  out.cand_cache = cache_mode(cand);
   const auto build = [](const report& r) { return r.tool_name + " " + r.tool_version + " " + r.git_sha; };
   out.base_build = build(base);
   out.cand_build = build(cand);
@@ -252,6 +260,8 @@ json comparison_json(const comparison& c, const compare_options& o) {
           {"different_hardware", c.different_hardware},
           {"base_cpu_side", c.base_cpu_side},
           {"candidate_cpu_side", c.cand_cpu_side},
+          {"base_cache", c.base_cache},
+          {"candidate_cache", c.cand_cache},
           {"base_build", c.base_build},
           {"candidate_build", c.cand_build},
           {"different_build", c.different_build},
@@ -330,7 +340,8 @@ void write_comparison_console(const comparison& c, const compare_options& o, std
   for (const auto& [w, g] : geomeans(c))
     out << "  geometric-mean ratio " << w << ": " << fmt("%.3f", std::exp(g.first / g.second)) << "\n";
   if (show_code) out << "\n" << code_note(c) << "\n" << unchanged_code_line(c) << "\n";
-  if (const std::string note = cpu_side_note(c); !note.empty()) out << "NOTE: " << note << "\n";
+  for (const std::string& note : {cpu_side_note(c), cache_note(c)})
+    if (!note.empty()) out << "NOTE: " << note << "\n";
   if (c.different_hardware) {
     out << "\nhardware: base " << c.base_hardware << "  ->  candidate " << c.cand_hardware << "\n";
     if (const std::string note = mixed_builds_note(c); !note.empty()) out << "NOTE: " << note << "\n";
@@ -369,7 +380,8 @@ void write_comparison_markdown(const comparison& c, const compare_options& o, st
   for (const auto& id : c.only_in_candidate) out << "\nonly in candidate: `" << id << "`";
   out << "\n";
   if (show_code) out << "\n" << code_note(c) << ".\n" << unchanged_code_line(c) << ".\n";
-  if (const std::string note = cpu_side_note(c); !note.empty()) out << "\n> ⚠️ Note: " << note << ".\n";
+  for (const std::string& note : {cpu_side_note(c), cache_note(c)})
+    if (!note.empty()) out << "\n> ⚠️ Note: " << note << ".\n";
   if (c.different_hardware) {
     out << "\n### Hardware: " << c.base_hardware << " → " << c.cand_hardware << "\n\n";
     if (const std::string note = mixed_builds_note(c); !note.empty()) out << "> ⚠️ Note: " << note << ".\n\n";
@@ -435,8 +447,8 @@ void write_comparison_html(const comparison& c, const compare_options& o, std::o
   for (const auto& id : c.only_in_base) out << "<p>only in base: " << xml_escape(id) << "</p>\n";
   for (const auto& id : c.only_in_candidate) out << "<p>only in candidate: " << xml_escape(id) << "</p>\n";
   if (show_code) out << "<p>" << xml_escape(code_note(c)) << ". " << xml_escape(unchanged_code_line(c)) << ".</p>\n";
-  if (const std::string note = cpu_side_note(c); !note.empty())
-    out << "<p class='slower'>Note: " << xml_escape(note) << ".</p>\n";
+  for (const std::string& note : {cpu_side_note(c), cache_note(c)})
+    if (!note.empty()) out << "<p class='slower'>Note: " << xml_escape(note) << ".</p>\n";
   if (c.different_hardware) {
     out << "<h2>Hardware generations</h2>\n";
     if (const std::string note = mixed_builds_note(c); !note.empty())

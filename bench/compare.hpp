@@ -71,6 +71,7 @@ struct comparison {
   // What the CPU side ran on: "16 threads", "2 threads on 2 of 64 CPUs, a
   // cgroup quota of 1.50 CPUs" (cpu_side(), reporters/format_util.hpp).
   std::string base_cpu_side, cand_cpu_side;
+  std::string base_cache, cand_cache;  // --cache of each run: "warm" or "cold"
   std::vector<generation_row> generation;    // filled when different_hardware
   std::vector<speedup_change> speedups;      // every speedup measured in both
 };
@@ -89,6 +90,9 @@ std::string mixed_builds_note(const comparison& c);
 // counts, or --cpu-threads 1 against all): a sentence saying the CPU cases'
 // ratios and the speedups measure that too; "" otherwise.
 std::string cpu_side_note(const comparison& c);
+// When one run had warm caches and the other cold (--cache): a sentence
+// saying every ratio measures that too; "" otherwise.
+std::string cache_note(const comparison& c);
 // With digests in both: which code differs and which is the same, when the
 // builds differ by name or by code; "" otherwise.
 std::string code_note(const comparison& c);

@@ -25,6 +25,7 @@ json config_json(const run_config& c) {
           {"max_time_s", c.rule.max_time_s},
           {"rounds", c.rule.rounds},
           {"rounds_in", c.rounds_in},
+          {"cache", c.rule.cold ? "cold" : "warm"},
           {"target", c.target},
           {"cpu_threads", c.cpu_threads},
           {"backend", c.backend},

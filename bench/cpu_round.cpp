@@ -7,6 +7,7 @@
 #include <iostream>
 #include <stdexcept>
 
+#include "caches.hpp"
 #include "child_process.hpp"
 #include "cpu_threads.hpp"
 #include "interrupt.hpp"
@@ -18,7 +19,7 @@ namespace {
 
 json rule_json(const stopping_rule& r) {
   return {{"min_samples", r.min_samples}, {"min_time_s", r.min_time_s}, {"max_noise", r.max_noise},
-          {"max_time_s", r.max_time_s}};
+          {"max_time_s", r.max_time_s}, {"cold", r.cold}};
 }
 
 stopping_rule rule_from(const json& j) {
@@ -27,6 +28,7 @@ stopping_rule rule_from(const json& j) {
   r.min_time_s = j.at("min_time_s").get<double>();
   r.max_noise = j.at("max_noise").get<double>();
   r.max_time_s = j.at("max_time_s").get<double>();
+  r.cold = j.at("cold").get<bool>();
   r.rounds = 1;
   return r;
 }
@@ -65,6 +67,7 @@ std::vector<round_result> sample_cpu_round(workload_point& pt, const std::vector
   for (const round_case& c : cases) {
     set_cpu_threads(c.threads);
     round_result r = sample_round(rule, [&](int iterations) {
+      if (rule.cold) evict_cpu_caches();
       const auto t0 = host_clock::now();
       for (int i = 0; i < iterations; ++i) pt.run_cpu(c.variant);
       return ns_since(t0);

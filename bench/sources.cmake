@@ -9,7 +9,8 @@ set(harness
     bench/cpu_round.cpp bench/cpu_round.hpp bench/runner.cpp bench/runner.hpp bench/speedup.cpp bench/speedup.hpp
     bench/workload.hpp bench/workloads/point_base.hpp common/device_run.hpp common/rng.hpp common/stats.cpp
     common/stats.hpp common/stopping_rule.cpp common/stopping_rule.hpp common/timer.hpp common/verify.cpp
-    common/verify.hpp cpu/cpu_threads.cpp cpu/cpu_threads.hpp cpu/random_fill.cpp cpu/random_fill.hpp)
+    common/verify.hpp cpu/caches.cpp cpu/caches.hpp cpu/cpu_threads.cpp cpu/cpu_threads.hpp cpu/random_fill.cpp
+    cpu/random_fill.hpp gpu/cache_evict.cu gpu/cache_evict.cuh)
 # What each workload's GPU path includes of ours besides its own files.
 set(gpu_mlp gpu/mlp_gpu.cu gpu/kernels/mlp.cuh gpu/cublas_util.cuh gpu/cublas_loader.cpp gpu/cuda_util.cuh)
 set(gpu_batched_gemm gpu/batched_gemm.cu gpu/kernels/batched_gemm.cuh gpu/cublas_util.cuh gpu/cublas_loader.cpp

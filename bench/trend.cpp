@@ -124,7 +124,7 @@ trend build_trend(const std::vector<report>& reports, const std::vector<std::str
   for (size_t i = 0; i < n; ++i) {
     const report& r = reports[i];
     t.labels.push_back(names[i] + " (" + r.created_utc + ", " + hardware_label(r) + ", CPU side " +
-                       cpu_side(r.system) + ")");
+                       cpu_side(r.system) + (cache_mode(r) == "warm" ? "" : ", caches " + cache_mode(r)) + ")");
     for (const auto& c : r.cases)
       if (c.status == "ok" && !c.samples_ns.empty())
         put(t.medians_ns, mi, compare_key(r, c), i, n, c.stats.median,

@@ -35,6 +35,10 @@ class device_run {
   // end_to_end: each call copies the input H2D and the output D2H (pinned host memory).
   virtual double time_kernel_ns(int iterations) = 0;
   virtual double time_end_to_end_ns(int iterations) = 0;
+  // --cache cold: from now on each timing first evicts the GPU's L2 (outside
+  // the timed span) and takes one call (iterations == 1). Throws gpu_error
+  // when the eviction's buffer cannot be had.
+  virtual void set_cold(bool cold) = 0;
 };
 
 }  // namespace accel

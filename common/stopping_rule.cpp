@@ -42,7 +42,14 @@ sampling_result sample_until_stable(const stopping_rule& rule, const timed_batch
   // Warm-up: caches, clocks, lazy initialisation. Unless given, double the
   // batch until one batch lasts kMinSampleNs; the last warm-up batch size
   // becomes the sample size. A given batch size warms up with one batch.
-  if (iterations > 0) {
+  if (rule.cold) {
+    iterations = 1;
+    double warm_ns = 0;
+    for (int i = 0; i < 64 && warm_ns < kMinSampleNs && seconds_since(t0) <= rule.max_time_s / 4; ++i) {
+      warm_ns += run(1);
+      if (interrupted()) return out;
+    }
+  } else if (iterations > 0) {
     run(iterations);
     if (interrupted()) return out;
   } else {
@@ -60,10 +67,11 @@ sampling_result sample_until_stable(const stopping_rule& rule, const timed_batch
   double sampled_ns = 0;
   size_t next_check = static_cast<size_t>(std::max(rule.min_samples, 2));
   for (;;) {
+    const auto sample_start = host_clock::now();
     const double ns = run(iterations);
     if (interrupted()) return out;  // abandon the case: its samples are incomplete
     out.samples_ns.push_back(ns / iterations);
-    sampled_ns += ns;
+    sampled_ns += rule.cold ? ns_since(sample_start) : ns;
     const size_t n = out.samples_ns.size();
     const bool enough = n >= static_cast<size_t>(rule.min_samples) && sampled_ns * 1e-9 >= rule.min_time_s;
     // The bootstrap costs O(n) per resample: check at geometrically spaced n.

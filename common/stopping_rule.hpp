@@ -13,6 +13,12 @@ struct stopping_rule {
   // --rounds: a CPU case samples in this many rounds, its inputs re-allocated
   // between them (README "Rounds"); each round gets its share of the budget.
   int rounds = 5;
+  // --cache cold: each sample is one call, and the timed_batch evicts the
+  // caches before it, outside the timing (README "Cold caches"). --min-time
+  // then counts the sampling's wall time, evictions included: with a cold
+  // call of microseconds behind an eviction of milliseconds, timed time alone
+  // would need thousands of evictions to reach it.
+  bool cold = false;
 };
 
 // One round's share of `rule`: min_time and max_time divided by the rounds,
@@ -37,7 +43,8 @@ struct sampling_result {
 inline constexpr double kMinSampleNs = 1e6;
 
 // Warms up, picks iterations per sample (or takes `iterations` when > 0, so
-// that later rounds of a case time the same batches), then samples until
+// that later rounds of a case time the same batches; always 1 when cold:
+// then the warm-up is calls until kMinSampleNs of them), then samples until
 //   n >= min_samples  and  sum(samples) >= min_time  and  CI half-width <= max_noise,
 // or until max_time of wall-clock time has passed (then converged = false).
 // On SIGINT/SIGTERM (common/interrupt.hpp) it returns at once, converged = false.

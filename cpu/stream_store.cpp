@@ -3,30 +3,14 @@
 #include <algorithm>
 #include <cstdint>
 #include <cstring>
-#include <fstream>
-#include <string>
 
 #if defined(__x86_64__) || defined(__i386__)
 #include <immintrin.h>
 #endif
 
+#include "caches.hpp"
+
 namespace accel {
-
-namespace {
-
-// "32768K" (Linux) -> bytes; 0 when unreadable.
-size_t read_cache_size(const std::string& path) {
-  std::ifstream f(path);
-  size_t v = 0;
-  std::string unit;
-  if (!(f >> v)) return 0;
-  f >> unit;
-  if (unit == "K") return v << 10;
-  if (unit == "M") return v << 20;
-  return v;
-}
-
-}  // namespace
 
 void stream_copy(float* dst_f, const float* src_f, size_t n) {
   auto* dst = reinterpret_cast<unsigned char*>(dst_f);
@@ -57,18 +41,6 @@ void stream_copy(float* dst_f, const float* src_f, size_t n) {
     }
   }
   std::memcpy(dst, src, bytes);
-}
-
-size_t last_level_cache_bytes() {
-  static const size_t bytes = [] {
-    size_t best = 0;
-    for (int i = 0; i < 8; ++i) {
-      const std::string d = "/sys/devices/system/cpu/cpu0/cache/index" + std::to_string(i) + "/size";
-      best = std::max(best, read_cache_size(d));
-    }
-    return best ? best : size_t(32) << 20;
-  }();
-  return bytes;
 }
 
 bool stream_pays(size_t bytes_touched) { return bytes_touched > last_level_cache_bytes(); }

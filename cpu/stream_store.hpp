@@ -15,9 +15,8 @@ namespace accel {
 // exceed the last-level cache (stream_pays); the others force one way (tests).
 enum class store_mode { automatic, cached, streaming };
 
-// The last-level cache of CPU 0 (Linux's /sys), else 32 MiB.
-size_t last_level_cache_bytes();
-// True when `bytes_touched` (inputs and output of one call) exceed it.
+// True when `bytes_touched` (inputs and output of one call) exceed the
+// last-level cache of CPU 0 (caches.hpp).
 bool stream_pays(size_t bytes_touched);
 bool use_streaming(store_mode mode, size_t bytes_touched);
 

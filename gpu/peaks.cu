@@ -1,6 +1,7 @@
 // This GPU's ceilings, measured: device-to-device copy and read-only
 // bandwidth, fp32 FMA rate, and host<->device bandwidth over pinned memory.
 // Timed with events.
+#include "cache_evict.cuh"
 #include "gpu.hpp"
 #include "staged_run.cuh"
 
@@ -20,24 +21,6 @@ __global__ void __launch_bounds__(256) fma_chains(float* out, int iterations, fl
 #pragma unroll
   for (int j = 0; j < kChains; ++j) s += v[j];
   if (s == 12345.678f) out[0] = s;  // never true in practice; keeps the work alive
-}
-
-// Reads x[0, n) (float4s) and nothing else: four loads in flight per thread
-// before their sums are needed, so enough bytes are in flight to cover the
-// memory latency at one wave of resident threads.
-__global__ void __launch_bounds__(256) read_stream(const float4* x, size_t n, float* out) {
-  const size_t stride = size_t(gridDim.x) * blockDim.x;
-  size_t i = size_t(blockIdx.x) * blockDim.x + threadIdx.x;
-  float s = 0.f;
-  for (; i + 3 * stride < n; i += 4 * stride) {
-    float4 v[4];
-#pragma unroll
-    for (int j = 0; j < 4; ++j) v[j] = x[i + j * stride];
-#pragma unroll
-    for (int j = 0; j < 4; ++j) s += (v[j].x + v[j].y) + (v[j].z + v[j].w);
-  }
-  for (; i < n; i += stride) s += (x[i].x + x[i].y) + (x[i].z + x[i].w);
-  if (s == 12345.678f) out[0] = s;  // never true in practice; keeps the loads alive
 }
 
 // Best of `reps` timings of `work` on `s`, in seconds.
@@ -75,9 +58,7 @@ gpu_peaks measure_gpu_peaks(int device) {
     device_buffer<float> out(1);
     const unsigned blocks = unsigned(current_sm_count()) * 8;
     const double r = best_seconds(s, 10, [&] {
-      read_stream<<<blocks, launch_threads(256), 0, s>>>(reinterpret_cast<const float4*>(a.get()), bytes / 16,
-                                                          out.get());
-      ACCEL_CUDA_LAUNCHED("read_stream");
+      read_stream_async(reinterpret_cast<const float4*>(a.get()), bytes / 16, out.get(), blocks, launch_threads(256), s);
     });
     p.read_gb_per_s = double(bytes) / r / 1e9;
   }

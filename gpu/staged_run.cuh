@@ -5,6 +5,7 @@
 #include <cstddef>
 #include <cstring>
 
+#include "cache_evict.cuh"
 #include "cuda_util.cuh"
 
 namespace accel::gpu {
@@ -22,11 +23,13 @@ class staged_run : public device_run {
   size_t output_bytes() const override { return host_out_.size(); }
 
   double time_kernel_ns(int iterations) override {
+    cold_.before_timing(iterations, stream_.get());
     timer_.start(stream_.get());
     for (int i = 0; i < iterations; ++i) compute(stream_.get());
     return timer_.stop_ns(stream_.get());
   }
   double time_end_to_end_ns(int iterations) override {
+    cold_.before_timing(iterations, stream_.get());
     timer_.start(stream_.get());
     for (int i = 0; i < iterations; ++i) {
       copy_in();
@@ -35,6 +38,7 @@ class staged_run : public device_run {
     }
     return timer_.stop_ns(stream_.get());
   }
+  void set_cold(bool cold) override { cold_.set(cold, stream_.get()); }
 
  protected:
   // Copies the input to the device now (pinned staging; pageable `input` is read once).
@@ -64,6 +68,7 @@ class staged_run : public device_run {
 
   stream stream_;
   event_timer timer_;
+  cold_caches cold_;
   device_buffer<std::byte> in_, out_;
   pinned_buffer<std::byte> host_in_, host_out_;
 };

@@ -3,7 +3,8 @@
 // path and the reports' GPU sections run on machines without a GPU. Their
 // numbers only ever reach test reports, never results/.
 //   fast:         1 ns per call      steady: 1 us per call      slow: 1 s per call
-//                 (end to end: twice that; the samples vary by 0.1-0.2 %)
+//                 (end to end: twice that; the samples vary by 0.1-0.2 %;
+//                 --cache cold: each 3 times as long, one call per timing)
 //   wrong:        the float in the middle of the answer is 1 off (verify_failed)
 //   no_memory:    set-up throws an allocation error
 //   kernel_fails: the kernel timing throws a launch error; end to end works
@@ -54,15 +55,18 @@ class fake_device_run final : public device_run {
     return made_up_ns(iterations);
   }
   double time_end_to_end_ns(int iterations) override { return 2 * made_up_ns(iterations); }
+  void set_cold(bool cold) override { cold_ = cold; }
 
  private:
   double made_up_ns(int iterations) {
-    const double per_call = variant_ == "slow" ? 1e9 : variant_ == "steady" ? 1e3 : 1.0;
+    if (cold_ && iterations != 1) throw gpu_error("fake: a cold timing takes one call");
+    const double per_call = (variant_ == "slow" ? 1e9 : variant_ == "steady" ? 1e3 : 1.0) * (cold_ ? 3 : 1);
     return iterations * per_call * (1 + 0.001 * double(calls_++ % 3));
   }
   std::string variant_;
   std::vector<char> out_;
   int calls_ = 0;
+  bool cold_ = false;
 };
 
 // A real workload's point whose GPU variants are fakes answering with its reference.

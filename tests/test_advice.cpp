@@ -137,6 +137,15 @@ TEST(Advice, AboveTheCeilingMeansCacheNotNoHeadroom) {
   EXPECT_FALSE(has(rules, "no_headroom"));
   const auto all = recommendations(r);
   EXPECT_NE(all[0].message.find("with 1000 B per call"), std::string::npos) << all[0].message;
+  EXPECT_NE(all[0].message.find("the data stays in cache"), std::string::npos) << all[0].message;
+  // With the caches evicted before each call (--cache cold) the data did not
+  // stay there from the last call: the message says what is left.
+  r.config["cache"] = "cold";
+  const auto cold = recommendations(r);
+  ASSERT_FALSE(cold.empty());
+  EXPECT_EQ(cold[0].rule, "in_cache");
+  EXPECT_EQ(cold[0].message.find("the data stays in cache"), std::string::npos) << cold[0].message;
+  EXPECT_NE(cold[0].message.find("with the caches evicted before each call"), std::string::npos) << cold[0].message;
 }
 
 // Above 100 % of the FMA rate the probe read low: no_headroom would blame the arithmetic.

@@ -2,13 +2,17 @@
 // double-precision or std:: references, on fresh random inputs, at sizes that
 // are not multiples of any vector or tile width, and at size 1.
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cmath>
+#include <filesystem>
+#include <fstream>
 #include <numeric>
 #include <vector>
 
 #include "batched_gemm_cpu.hpp"
+#include "caches.hpp"
 #include "cpu_threads.hpp"
 #include "elementwise_cpu.hpp"
 #include "random_fill.hpp"
@@ -167,6 +171,42 @@ TEST(StreamStore, StreamsOnlyPastTheLastLevelCache) {
   EXPECT_FALSE(use_streaming(store_mode::cached, llc * 4));
   EXPECT_TRUE(use_streaming(store_mode::streaming, 4));
   EXPECT_TRUE(use_streaming(store_mode::automatic, llc * 4));
+}
+
+// --cache cold reads twice the last-level caches this process can fill: the
+// highest level only, a cache shared by several CPUs once, instruction caches
+// never. A fake /sys: CPUs 0-1 share one 32 MiB L3, CPUs 2-3 another.
+TEST(Caches, SumsEachReachableLastLevelCacheOnce) {
+  namespace fs = std::filesystem;
+  const fs::path root = fs::path(testing::TempDir()) / ("accel_sysfs_" + std::to_string(::getpid()));
+  const auto cache = [&](int cpu, int index, const char* level, const char* type, const char* size,
+                         const std::string& shared) {
+    const fs::path d = root / ("cpu" + std::to_string(cpu)) / "cache" / ("index" + std::to_string(index));
+    fs::create_directories(d);
+    for (const auto& [file, text] : {std::pair<const char*, std::string>{"level", level}, {"type", type},
+                                     {"size", size}, {"shared_cpu_list", shared}})
+      std::ofstream(d / file) << text << "\n";
+  };
+  for (int cpu = 0; cpu < 4; ++cpu) {
+    cache(cpu, 0, "1", "Data", "48K", std::to_string(cpu));
+    cache(cpu, 1, "1", "Instruction", "32K", std::to_string(cpu));
+    cache(cpu, 2, "2", "Unified", "2048K", std::to_string(cpu));
+    cache(cpu, 3, "3", "Unified", "32768K", cpu < 2 ? "0-1" : "2-3");
+  }
+  cache(0, 4, "4", "Instruction", "8192K", "0-3");  // not data: never counted
+  constexpr size_t l3 = size_t(32) << 20;
+  EXPECT_EQ(reachable_llc_bytes(root.string(), {0, 1, 2, 3}), 2 * l3);
+  EXPECT_EQ(reachable_llc_bytes(root.string(), {0, 1}), l3);
+  EXPECT_EQ(reachable_llc_bytes(root.string(), {3}), l3);
+  EXPECT_EQ(reachable_llc_bytes(root.string(), {7}), 0u);  // no such CPU
+  EXPECT_EQ(reachable_llc_bytes((root / "nothing").string(), {0}), 0u);
+  fs::remove_all(root);
+
+  // This machine: twice what its /sys gives (at least one last-level
+  // cache), read without fault twice over.
+  EXPECT_GE(cpu_eviction_bytes(), 2 * std::min(last_level_cache_bytes(), size_t(1) << 20));
+  evict_cpu_caches();
+  evict_cpu_caches();
 }
 
 // Inputs filled on all threads are the draws of one rng in order: the same

@@ -116,6 +116,22 @@ TEST(BatchedGpu, ElementwiseMatchesCpu) {
   }
 }
 
+// --cache cold on the batched runs' shared timing (staged_run.cuh): one call
+// per timing behind an L2 eviction, and the answer unchanged by it.
+TEST(BatchedGpu, ColdTimingsTakeOneCallAndKeepTheAnswer) {
+  REQUIRE_GPU();
+  const size_t n = 1003;
+  const auto x = uniform(n, 7, -4, 4);
+  std::vector<float> g(n);
+  gelu_cpu(x.data(), g.data(), n);
+  auto run = gpu::make_elementwise_run("custom", 0, false, 0.f, x.data(), nullptr, n);
+  run->set_cold(true);
+  EXPECT_GT(run->time_kernel_ns(1), 0);
+  EXPECT_GT(run->time_end_to_end_ns(1), 0);
+  EXPECT_THROW(run->time_end_to_end_ns(4), gpu_error);
+  EXPECT_TRUE(verify_close(g, gpu_floats(*run), {1e-6, 1e-5}).passed);
+}
+
 TEST(BatchedGpu, EveryRunFreesItsTrackedMemory) {
   REQUIRE_GPU();
   const uint64_t before = device_memory().current_bytes();

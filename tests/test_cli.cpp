@@ -175,6 +175,7 @@ TEST(Cli, RunWritesAValidReport) {
   const auto r = run("run --batch-sizes 1,3 --out " + out + " " + kFast);
   ASSERT_EQ(r.code, 0) << r.output;
   const report rep = read_report(out);
+  EXPECT_EQ(rep.config["cache"], "warm");
   EXPECT_EQ(rep.cases.front().backend, "cpu");
   EXPECT_EQ(rep.speedups.size(), 2u * 2u * 2u);  // points x variants x timings
   const gpu_probe gpu = gpu::probe();
@@ -307,6 +308,28 @@ TEST(Cli, CpuCasesSampleInRounds) {
   }
 }
 
+// --cache cold: the report says so, and every case took one call per sample
+// (the CPU rounds in child processes too); a mode that is neither warm nor
+// cold is a usage error.
+TEST(Cli, ColdCachesTimeOneCallPerSample) {
+  const std::string out = temp_path("cold.json");
+  const auto r = run("run --batch-sizes 2 --force --no-fallback --cache cold --out " + out + " " + kFast);
+  ASSERT_EQ(r.code, 0) << r.output;
+  const report rep = read_report(out);
+  EXPECT_EQ(rep.config["cache"], "cold");
+  size_t timed = 0;
+  for (const auto& c : rep.cases)
+    if (c.status == "ok") {
+      ++timed;
+      EXPECT_EQ(c.iterations_per_sample, 1) << case_id(c);
+    }
+  EXPECT_GE(timed, 1u);
+  fs::remove(out);
+  const auto bad = run("run --out '' --cache hot " + kFast);
+  EXPECT_EQ(bad.code, 2);
+  EXPECT_NE(bad.output.find("--cache: expected warm or cold, not 'hot'"), std::string::npos) << bad.output;
+}
+
 // --resume of a partial report that was edited: an unfinished point whose
 // rounds are what this run would have made goes on from them; one whose
 // rounds cannot be (here: said to have run in this process while this run's
@@ -368,7 +391,8 @@ TEST(Cli, CpuRoundChildAnswersInJson) {
   const json request = {{"workload", "mlp"},
                         {"params", {{"batch", 2}, {"layers", "16,32,4"}}},
                         {"seed", 7},
-                        {"rule", {{"min_samples", 4}, {"min_time_s", 0}, {"max_noise", 0.5}, {"max_time_s", 1}}},
+                        {"rule", {{"min_samples", 4}, {"min_time_s", 0}, {"max_noise", 0.5}, {"max_time_s", 1},
+                                  {"cold", false}}},
                         {"cases", {{{"variant", 0}, {"threads", 1}, {"iterations", 3}}}}};
   const auto ok = run("internal cpu-round --request '" + request.dump() + "'");
   ASSERT_EQ(ok.code, 0) << ok.output;
@@ -377,6 +401,12 @@ TEST(Cli, CpuRoundChildAnswersInJson) {
   EXPECT_EQ(j["cases"][0]["iterations_per_sample"], 3) << "a later round times the first round's batches";
   EXPECT_GE(j["cases"][0]["samples_ns"].size(), 4u);
   for (const auto& t : j["cases"][0]["samples_ns"]) EXPECT_GT(t.get<double>(), 0);
+
+  json cold = request;  // --cache cold: one call per sample, whatever the first round took
+  cold["rule"]["cold"] = true;
+  const auto one = run("internal cpu-round --request '" + cold.dump() + "'");
+  ASSERT_EQ(one.code, 0) << one.output;
+  EXPECT_EQ(json::parse(one.output)["cases"][0]["iterations_per_sample"], 1);
 
   json unknown = request;
   unknown["workload"] = "nope";

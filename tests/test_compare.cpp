@@ -385,6 +385,30 @@ TEST(Compare, AllThreadsCpuCasesMatchAcrossThreadCounts) {
   EXPECT_TRUE(matched);
 }
 
+// A warm run against a cold one (--cache) says so in every format; a report
+// from before the option was warm.
+TEST(Compare, ADifferentCacheModeIsNamed) {
+  const report base = machine("H100", 3000, 1000, 16, 10);
+  report cand = machine("H100", 3000, 1000, 16, 11);
+  cand.config["cache"] = "cold";
+  const comparison c = compare_reports(base, cand, {});
+  EXPECT_EQ(c.base_cache, "warm");
+  EXPECT_EQ(c.cand_cache, "cold");
+  const std::string note = "the base ran with warm caches and the candidate with cold ones (--cache): every ratio "
+                           "measures that as well as the code";
+  EXPECT_EQ(cache_note(c), note);
+  std::ostringstream md, html, console;
+  write_comparison_markdown(c, {}, md);
+  write_comparison_html(c, {}, html);
+  write_comparison_console(c, {}, console);
+  for (const std::string& text : {md.str(), html.str(), console.str()})
+    EXPECT_NE(text.find(note), std::string::npos) << text;
+  EXPECT_EQ(comparison_json(c, {})["candidate_cache"], "cold");
+  report cold_base = base;
+  cold_base.config["cache"] = "cold";
+  EXPECT_EQ(cache_note(compare_reports(cold_base, cand, {})), "");
+}
+
 // Two runs whose CPU sides differ (threads, an affinity mask, a quota) say so
 // in every format: a CPU case's ratio then measures that too.
 TEST(Compare, ADifferentCpuSideIsNamed) {

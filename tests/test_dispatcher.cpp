@@ -44,6 +44,7 @@ class fake_run final : public device_run {
   size_t output_bytes() const override { return out_.size() * sizeof(float); }
   double time_kernel_ns(int) override { return 1; }
   double time_end_to_end_ns(int) override { return 1; }
+  void set_cold(bool) override {}
 
  private:
   fake_state& s_;

@@ -251,6 +251,21 @@ TEST(Reporters, HeadersNameTheCpuSide) {
   EXPECT_EQ(cpu_side(r.system), "1 thread");
 }
 
+// --cache cold changes what every time means: the human formats say so at
+// the top (the HTML always names the mode), Google Benchmark's context too.
+TEST(Reporters, HeadersNameAColdCacheRun) {
+  report r = sample_report();
+  const std::string cold = "cold: one call per sample, each after the CPU caches (and, on the GPU, the L2) were evicted";
+  EXPECT_EQ(render("console", r).find("caches:"), std::string::npos) << "warm, the default, goes unsaid";
+  EXPECT_NE(render("html", r).find("<th>caches</th><td>warm: calls back to back"), std::string::npos);
+  EXPECT_EQ(json::parse(render("gbench", r))["context"]["accelbench_cache"], "warm");
+  r.config["cache"] = "cold";
+  EXPECT_EQ(render("console", r).rfind("caches: " + cold + "\n", 0), 0u) << render("console", r);
+  EXPECT_NE(render("md", r).find(" · caches " + cold), std::string::npos);
+  EXPECT_NE(render("html", r).find("<th>caches</th><td>" + cold), std::string::npos);
+  EXPECT_EQ(json::parse(render("gbench", r))["context"]["accelbench_cache"], "cold");
+}
+
 TEST(Reporters, HtmlIsSelfContained) {
   const std::string h = render("html", sample_report());
   EXPECT_NE(h.find("<svg"), std::string::npos);

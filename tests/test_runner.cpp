@@ -147,6 +147,26 @@ TEST(RunnerGpuPath, VerifiedVariantsAreTimedAndJudged) {
   EXPECT_EQ(device_memory().current_bytes(), 0u) << "every fake device run was destroyed";
 }
 
+// --cache cold: every case samples one call at a time (each after its
+// eviction), and the GPU runs are told: the fakes' cold calls take 3 times as long.
+TEST(RunnerGpuPath, ColdCachesTimeOneCallPerSampleOnBothSides) {
+  const workload w = toy_workload(true, {"fast", "steady"});
+  run_config cfg = quick_config();
+  cfg.rule.cold = true;
+  // Cold, --min-time counts wall time: a fake's call costs next to none, and
+  // 0.01 s of them would be 10^5 samples to bootstrap.
+  cfg.rule.min_time_s = 0;
+  report rep;
+  run_cases(cfg, {{&w, json{{"n", 4096}}, {}}}, fake_gpu(), rep, {});
+  ASSERT_EQ(rep.cases.size(), 5u);
+  for (const auto& c : rep.cases) {
+    EXPECT_EQ(c.status, "ok") << c.error;
+    EXPECT_EQ(c.iterations_per_sample, 1) << c.variant << " " << c.timing;
+  }
+  EXPECT_NEAR(find_case(rep, "steady", "kernel").stats.median, 3e3, 10);
+  EXPECT_NEAR(find_case(rep, "steady", "end_to_end").stats.median, 6e3, 20);
+}
+
 TEST(RunnerGpuPath, AFailedVerificationKeepsTheTimesButPublishesNoSpeed) {
   const toy_run t(fake_gpu());
   for (const char* timing : {"kernel", "end_to_end"}) {

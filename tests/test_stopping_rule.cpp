@@ -61,6 +61,29 @@ TEST(StoppingRule, ConvergesOnlyOnceTheNoiseLimitHolds) {
   EXPECT_GT(r.samples_ns.size(), 100u);
 }
 
+// --cache cold: one call per sample, never batched (each call follows its own
+// eviction), and --min-time counts wall time, the evictions included. Here a
+// 1 us call behind a 1 ms "eviction": timed time alone would need 50,000
+// samples to reach 0.05 s and run into --max-time unconverged.
+TEST(StoppingRule, ColdSamplesAreSingleCallsAndMinTimeCountsWallTime) {
+  stopping_rule rule{.min_samples = 3, .min_time_s = 0.05, .max_noise = 0.5, .max_time_s = 5};
+  rule.cold = true;
+  int calls = 0, batched = 0;
+  const auto r = sample_until_stable(rule, [&](int it) {
+    ++calls;
+    batched += it != 1;
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    return 1e3 * it;
+  });
+  EXPECT_EQ(batched, 0);
+  EXPECT_EQ(r.iterations_per_sample, 1);
+  EXPECT_DOUBLE_EQ(r.samples_ns[0], 1e3);
+  EXPECT_TRUE(r.converged);
+  EXPECT_GE(r.samples_ns.size(), 20u);  // 0.05 s of 1-ms samples, less the bootstrap's share
+  EXPECT_LE(r.samples_ns.size(), 60u);
+  EXPECT_LE(calls - int(r.samples_ns.size()), 64);  // warm-up: at most 64 calls
+}
+
 // Each round gets its share of the budget; the noise limit widens by sqrt(rounds)
 // because the rounds' samples together are what the median rests on.
 TEST(StoppingRule, RoundShareSplitsTheBudget) {
@@ -81,6 +104,8 @@ TEST(StoppingRule, RoundShareSplitsTheBudget) {
   EXPECT_EQ(one.min_samples, 10);
   EXPECT_DOUBLE_EQ(one.max_noise, 0.01);
   EXPECT_DOUBLE_EQ(one.min_time_s, 0.5);
+  r.cold = true;
+  EXPECT_TRUE(round_share(r).cold);
   r.min_samples = 2;  // fewer than 3 asked: never more per round than asked in all
   r.rounds = 5;
   EXPECT_EQ(round_share(r).min_samples, 2);

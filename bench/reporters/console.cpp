@@ -171,6 +171,7 @@ void write_console(const report& r, std::ostream& out) {
   const double target = !r.speedups.empty()                      ? r.speedups[0].target
                         : configured && configured->is_number() ? configured->get<double>()
                                                                  : 0;
+  if (cache_mode(r) != "warm") out << "caches: " << cache_text(cache_mode(r)) << "\n";
   write_peaks(r, out);
   json last_params;
   int point_width = 0;

@@ -196,6 +196,17 @@ std::string cpu_side(const system_info& s) {
   return t;
 }
 
+std::string cache_mode(const report& r) {
+  const auto it = r.config.find("cache");
+  return it != r.config.end() && it->is_string() ? it->get<std::string>() : "warm";
+}
+
+std::string cache_text(const std::string& mode) {
+  if (mode == "cold")
+    return "cold: one call per sample, each after the CPU caches (and, on the GPU, the L2) were evicted";
+  return "warm: calls back to back; inputs that fit stay in cache between calls";
+}
+
 std::string case_id(const case_result& c) {
   std::string id = c.workload + "/" + params_label(c.params) + "/" + c.backend + "/" + c.variant + "/" + c.timing;
   if (c.backend == "cpu") {

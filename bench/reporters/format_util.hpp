@@ -57,6 +57,10 @@ std::string threads_text(int n);
 // CPUs, an affinity mask narrower than the machine and a cgroup CPU quota:
 // "16 threads", "2 threads on 2 of 64 CPUs, a cgroup quota of 1.50 CPUs".
 std::string cpu_side(const system_info& s);
+// The run's --cache: "warm" or "cold" (reports from before the option: "warm").
+std::string cache_mode(const report& r);
+// What that mode means for the times: "warm: calls back to back, ..." / "cold: ...".
+std::string cache_text(const std::string& mode);
 // "reduce/op=sum n=1048576/gpu/custom/kernel" (CPU cases add "/2t")
 std::string case_id(const case_result& c);
 std::string speedup_id(const speedup_result& s);

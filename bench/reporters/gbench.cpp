@@ -72,7 +72,8 @@ void write_gbench(const report& r, std::ostream& out) {
                         {"caches", json::array()},
                         {"load_avg", json::array()},
                         {"library_build_type", "release"},
-                        {"accelbench_gpu", r.system.gpus.empty() ? json(nullptr) : json(r.system.gpus[0].name)}};
+                        {"accelbench_gpu", r.system.gpus.empty() ? json(nullptr) : json(r.system.gpus[0].name)},
+                        {"accelbench_cache", cache_mode(r)}};
   out << json{{"context", context}, {"benchmarks", benchmarks}}.dump(2) << "\n";
 }
 

@@ -191,7 +191,8 @@ void write_html(const report& r, std::ostream& o) {
     << "<tr><th>GPU</th><td>";
   for (const auto& g : r.system.gpus) o << e(g.name) << " (sm_" << e(g.compute_capability) << ", " << g.sm_count << " SMs) ";
   if (!r.system.gpu_unavailable_reason.empty()) o << "none usable: " << e(r.system.gpu_unavailable_reason);
-  o << "</td></tr><tr><th>ceilings</th><td>" << e(ceilings_text(r.system.peaks)) << "</td></tr>";
+  o << "</td></tr><tr><th>caches</th><td>" << e(cache_text(cache_mode(r))) << "</td></tr>"
+    << "<tr><th>ceilings</th><td>" << e(ceilings_text(r.system.peaks)) << "</td></tr>";
   if (const std::string t = run_time_text(r.run_time_s); !t.empty())
     o << "<tr><th>run time</th><td>" << e(t) << "</td></tr>";
   o << "</table>\n";

@@ -71,8 +71,9 @@ void write_markdown(const report& r, std::ostream& out) {
   out << "CPU: " << cell(r.system.cpu_model) << " (" << cpu_side(r.system) << ") · GPU: "
       << (r.system.gpus.empty() ? "none" : cell(r.system.gpus[0].name))
       << (r.system.gpu_unavailable_reason.empty() ? "" : " (" + cell(r.system.gpu_unavailable_reason) + ")")
-      << " · accelbench " << r.tool_version << " (" << r.git_sha << ")" << (r.interrupted ? " · **interrupted**" : "")
-      << "\n\n";
+      << " · accelbench " << r.tool_version << " (" << r.git_sha << ")"
+      << (cache_mode(r) != "warm" ? " · caches " + cell(cache_text(cache_mode(r))) : "")
+      << (r.interrupted ? " · **interrupted**" : "") << "\n\n";
 
   std::map<std::string, std::pair<double, int>> geo;
   for (const auto& s : r.speedups)
