@@ -1,7 +1,11 @@
 // GitHub-flavoured Markdown for a pull-request comment or $GITHUB_STEP_SUMMARY:
-// summary first, then failures, then one table per workload.
+// summary first, then failures, then one table per workload. Shortened, and
+// says so, when it would not fit in a comment (kCommentCharacters).
+#include <algorithm>
 #include <cmath>
 #include <map>
+#include <sstream>
+#include <vector>
 
 #include "advice.hpp"
 #include "format_util.hpp"
@@ -38,6 +42,27 @@ std::string cell(std::string s) {
   return s;
 }
 
+size_t characters(const std::string& s) {
+  size_t n = 0;
+  for (const unsigned char ch : s) n += (ch & 0xC0) != 0x80;  // UTF-8 lead bytes
+  return n;
+}
+
+// The first `max` characters of `s`, cut at a line's end, with a last line
+// saying so: what is left when even the shortened text does not fit.
+std::string cut_to(const std::string& s, size_t max) {
+  const std::string note = "\n_Cut here to fit in " + std::to_string(max) +
+                           " characters: `accelbench report REPORT.json --format html` shows everything._\n";
+  const size_t room = max > characters(note) ? max - characters(note) : 0;
+  size_t keep = 0, n = 0;
+  for (size_t i = 0; i < s.size(); ++i) {
+    n += (static_cast<unsigned char>(s[i]) & 0xC0) != 0x80;
+    if (n > room) break;
+    if (s[i] == '\n') keep = i + 1;
+  }
+  return s.substr(0, keep) + note;
+}
+
 // The fallback table, cold start and capacity: what a request costs when the
 // GPU is unusable, and what the first one on a GPU costs.
 void write_fallback(const report& r, std::ostream& out) {
@@ -59,9 +84,9 @@ void write_fallback(const report& r, std::ostream& out) {
     if (!t.empty()) out << "\n" << cell(t) << "\n";
 }
 
-}  // namespace
-
-void write_markdown(const report& r, std::ostream& out) {
+// The title, the machine, what was shortened (`shortened`: "" for nothing),
+// geometric means and failures.
+void write_head(const report& r, std::ostream& out, const std::string& shortened) {
   std::map<std::string, int> n;
   for (const auto& s : r.speedups) ++n[s.verdict];
   const double target = r.speedups.empty() ? 0 : r.speedups[0].target;
@@ -74,7 +99,7 @@ void write_markdown(const report& r, std::ostream& out) {
       << " · accelbench " << r.tool_version << " (" << r.git_sha << ")"
       << (cache_mode(r) != "warm" ? " · caches " + cell(cache_text(cache_mode(r))) : "")
       << (r.interrupted ? " · **interrupted**" : "") << "\n\n";
-
+  if (!shortened.empty()) out << "_" << shortened << "; `accelbench report REPORT.json --format html` shows everything._\n\n";
   std::map<std::string, std::pair<double, int>> geo;
   for (const auto& s : r.speedups)
     if (s.verdict != "not_measured" && s.value > 0) {
@@ -105,17 +130,16 @@ void write_markdown(const report& r, std::ostream& out) {
             << cell(c.status == "error" ? c.error : c.verification ? c.verification->first_mismatch : "") << " |\n";
     out << "\n";
   }
+}
 
-  std::string workload;
+// One workload's table: a row per case.
+void write_case_table(const report& r, const std::string& workload, std::ostream& out) {
+  out << "### " << workload << "\n\n"
+      << "| point | case | median | 95% CI of median | " << items_rate_heading(workload)
+      << " | GFLOP/s | GB/s | roof | device peak | speedup [95% CI] | verdict |\n"
+      << "|---|---|---:|---:|---:|---:|---:|---|---:|---:|---|\n";
   for (const auto& c : r.cases) {
-    if (c.workload != workload) {
-      out << (workload.empty() ? "" : "\n");  // a blank line ends the previous table
-      workload = c.workload;
-      out << "### " << workload << "\n\n"
-          << "| point | case | median | 95% CI of median | " << items_rate_heading(workload)
-          << " | GFLOP/s | GB/s | roof | device peak | speedup [95% CI] | verdict |\n"
-          << "|---|---|---:|---:|---:|---:|---:|---|---:|---:|---|\n";
-    }
+    if (c.workload != workload) continue;
     const bool timed = !c.samples_ns.empty();
     const speedup_result* s = speedup_of(r, c);
     std::string roof = c.transfer_share ? "transfers " + fmt("%.0f%%", 100 * *c.transfer_share)
@@ -131,14 +155,17 @@ void write_markdown(const report& r, std::ostream& out) {
                 : "")
         << " | " << verdict_cell(c, s) << " |\n";
   }
+}
+
+// Speedups never measured, the fallback, warnings and recommendations: per
+// case with their numbers, or (`per_rule`) only counted per rule.
+void write_tail(const report& r, std::ostream& out, bool per_rule) {
   // Variants that never ran (no GPU) appear only as speedups.
   std::map<std::string, int> reasons;
   for (const auto& s : r.speedups)
     if (s.verdict == "not_measured") ++reasons[s.reason];
-  if (!reasons.empty()) {
-    out << "\n";
-    for (const auto& [why, count] : reasons) out << "➖ " << count << " speedup(s) not measured: " << cell(why) << "\n";
-  }
+  if (!reasons.empty()) out << "\n";
+  for (const auto& [why, count] : reasons) out << "➖ " << count << " speedup(s) not measured: " << cell(why) << "\n";
   write_fallback(r, out);
   const auto advice_list = recommendations(r);
   if (!r.warnings.empty() || !advice_list.empty()) {
@@ -157,12 +184,56 @@ void write_markdown(const report& r, std::ostream& out) {
         if (row.empty()) cases.push_back(a.case_id);
         row += (row.empty() ? "" : "; ") + a.rule + ": " + a.figure;
       }
+      if (per_rule) {
+        std::map<std::string, int> count;
+        for (const auto& a : advice_list) ++count[a.rule];
+        out << "| rule | cases | means |\n|---|---:|---|\n";
+        for (const auto& rule : rules)
+          out << "| " << rule << " | " << count[rule] << " | " << cell(rule_meaning(rule)) << " |\n";
+        return;
+      }
       out << "| rule | means |\n|---|---|\n";
       for (const auto& rule : rules) out << "| " << rule << " | " << cell(rule_meaning(rule)) << " |\n";
       out << "\n| case | rules (numbers) |\n|---|---|\n";
       for (const auto& id : cases) out << "| " << cell(id) << " | " << cell(found[id]) << " |\n";
     }
   }
+}
+
+}  // namespace
+
+void write_markdown(const report& r, std::ostream& out, size_t max_characters) {
+  std::vector<std::string> workloads;
+  for (const auto& c : r.cases)
+    if (std::find(workloads.begin(), workloads.end(), c.workload) == workloads.end()) workloads.push_back(c.workload);
+  std::vector<std::string> tables;
+  for (const auto& w : workloads) {
+    std::ostringstream t;
+    write_case_table(r, w, t);
+    tables.push_back(t.str());
+  }
+  const auto render = [&](const std::string& shortened, bool per_rule, size_t tables_kept) {
+    std::ostringstream o;
+    write_head(r, o, shortened);
+    for (size_t i = 0; i < tables_kept; ++i) o << (i ? "\n" : "") << tables[i];  // a blank line ends a table
+    write_tail(r, o, per_rule);
+    return o.str();
+  };
+  std::string text = render("", false, tables.size());
+  if (characters(text) > max_characters) {
+    // Shortened: the recommendations counted per rule, then as many of the
+    // workloads' tables, in order, as fit.
+    const std::string limit = "Shortened to fit in " + std::to_string(max_characters) +
+                              " characters (a pull-request comment's limit): the recommendations are counted per rule";
+    text = render(limit, true, tables.size());
+    for (size_t kept = tables.size(); characters(text) > max_characters && kept > 0;) {
+      --kept;
+      std::string left_out;
+      for (size_t i = kept; i < workloads.size(); ++i) left_out += (left_out.empty() ? "" : ", ") + workloads[i];
+      text = render(limit + ", and the tables of " + left_out + " are left out", true, kept);
+    }
+  }
+  out << (characters(text) <= max_characters ? text : cut_to(text, max_characters));
 }
 
 }  // namespace accel

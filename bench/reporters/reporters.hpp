@@ -3,6 +3,7 @@
 //   html     html.cpp        gbench, bench-speedup    gbench.cpp
 //   junit    junit.cpp       json  common/report_json.cpp (canonical)
 #pragma once
+#include <cstddef>
 #include <ostream>
 #include <string>
 #include <vector>
@@ -18,7 +19,12 @@ std::string format_extension(const std::string& format);
 void write_format(const std::string& format, const report& r, std::ostream& out);
 
 void write_csv(const report& r, std::ostream& out);
-void write_markdown(const report& r, std::ostream& out);
+// GitHub caps a pull-request comment at 65,536 characters.
+inline constexpr size_t kCommentCharacters = 65536;
+// At most `max_characters`: past them, the recommendations are counted per
+// rule, then the per-case tables are left out (the text says so), and as a
+// last resort it is cut at a line's end.
+void write_markdown(const report& r, std::ostream& out, size_t max_characters = kCommentCharacters);
 void write_html(const report& r, std::ostream& out);
 void write_gbench(const report& r, std::ostream& out);
 void write_bench_speedup(const report& r, std::ostream& out);
