@@ -483,6 +483,32 @@ TEST(Reporters, CapacityNotMeasuredSaysWhy) {
   EXPECT_THROW(report_from_json(bad), input_error);
 }
 
+// The HTML crossover chart's speedup axis spans whole decades around its own
+// points, 1x and the target: a 20-60x sweep gets 1x, 10x and 100x, not a
+// fixed 0.01x..1000x that squeezes it into a fifth of the height.
+TEST(Reporters, HtmlCrossoverAxisFitsItsSpeedups) {
+  const auto axis = [](std::initializer_list<double> values) {
+    report r;
+    int64_t n = 1024;
+    for (double v : values) {
+      r.speedups.push_back({"reduce", {{"op", "sum"}, {"n", n}}, "custom", "end_to_end", v, {v * 0.9, v * 1.1}, 4.22,
+                            v >= 4.22 ? "pass" : "fail", ""});
+      n *= 4;
+    }
+    r.crossovers = compute_crossovers(r);
+    const std::string html = render("html", r);
+    const size_t at = html.find("<h2>Speedup vs size</h2>");
+    const std::string chart = html.substr(at, html.find("</figure>", at) - at);
+    std::vector<std::string> labels;
+    for (size_t p = chart.find("fill='#666'>"); p != std::string::npos; p = chart.find("fill='#666'>", p + 1))
+      labels.push_back(chart.substr(p + 12, chart.find('<', p) - p - 12));
+    return labels;
+  };
+  EXPECT_EQ(axis({20, 35, 60}), (std::vector<std::string>{"1x", "10x", "100x"}));
+  EXPECT_EQ(axis({0.05, 0.3, 2}), (std::vector<std::string>{"0.01x", "0.1x", "1x", "10x"}));
+  EXPECT_EQ(axis({1.5, 2.5}), (std::vector<std::string>{"1x", "10x"}));
+}
+
 // The crossover chart (speedup vs size, log scale): one row per swept size,
 // the 1x (':') and target ('|') marks in the same column on every row, longer
 // bars for larger speedups, '-' for a size whose speedup was not measured.

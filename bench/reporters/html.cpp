@@ -7,6 +7,7 @@
 #include <cmath>
 #include <sstream>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "advice.hpp"
@@ -59,6 +60,22 @@ void speedup_chart(const report& r, std::ostream& o) {
 }
 
 // Speedup vs size, one small log-log chart per crossover series.
+// The whole decades a crossover chart's speedup axis spans: every measured
+// speedup's CI, 1x and the target, within 0.001x..10000x (beyond, drawn at
+// the edge), at least one decade.
+std::pair<int, int> speedup_decades(const json& c, double target) {
+  double lo = std::min(1.0, target), hi = std::max(1.0, target);
+  for (const char* k : {"ci95_lo", "ci95_hi", "speedups"})
+    for (const auto& v : c[k])
+      if (v.is_number() && v.get<double>() > 0) {
+        lo = std::min(lo, v.get<double>());
+        hi = std::max(hi, v.get<double>());
+      }
+  const int d_lo = int(std::floor(std::log10(std::max(lo, 1e-3)) + 1e-9)),
+            d_hi = int(std::ceil(std::log10(std::min(hi, 1e4)) - 1e-9));
+  return {d_lo, std::max(d_hi, d_lo + 1)};
+}
+
 void crossover_charts(const report& r, std::ostream& o) {
   if (!r.crossovers.is_array()) return;
   bool any = false;
@@ -69,25 +86,29 @@ void crossover_charts(const report& r, std::ostream& o) {
     const double lo = std::log10(std::max(1.0, sizes.front().get<double>())),
                  hi = std::log10(std::max(2.0, sizes.back().get<double>()));
     const int w = 360, h = 160, pad = 30;
+    const double target = c["target"].get<double>();
+    const std::pair<int, int> decades = speedup_decades(c, target);
+    const int d_lo = decades.first, d_hi = decades.second;  // not a structured binding: clang 14's lambdas cannot capture one
     const auto px = [&](double n) { return pad + (w - 2 * pad) * (hi > lo ? (std::log10(n) - lo) / (hi - lo) : 0.5); };
-    const auto py = [&](double v) { return h - pad - (h - 2 * pad) * (std::log10(std::clamp(v, 0.01, 1000.0)) + 2) / 5; };
+    const auto py = [&](double v) {
+      const double d = std::log10(std::clamp(v, std::pow(10.0, d_lo), std::pow(10.0, d_hi)));
+      return h - pad - (h - 2 * pad) * (d - d_lo) / (d_hi - d_lo);
+    };
     o << "<figure><figcaption>" << e(c["workload"].get<std::string>() + " " + params_label(c["series"]) + " " +
                                      c["variant"].get<std::string>() + "/" + c["timing"].get<std::string>())
       << " — break-even " << (c["break_even_size"].is_null() ? "not reached" : c["break_even_size"].dump()) << ", target "
       << (c["target_size"].is_null() ? "not reached" : c["target_size"].dump()) << "</figcaption>\n"
       << "<svg xmlns='http://www.w3.org/2000/svg' width='" << w << "' height='" << h << "'>";
     o << "<line x1='" << pad << "' x2='" << w - pad << "' y1='" << py(1) << "' y2='" << py(1) << "' stroke='#999'/>"
-      << "<line x1='" << pad << "' x2='" << w - pad << "' y1='" << py(c["target"].get<double>()) << "' y2='"
-      << py(c["target"].get<double>()) << "' stroke='#c00' stroke-dasharray='4 2'/>";
-    // The speedup axis (log, clamped to 0.01x..1000x): its ends, 1x and the target.
+      << "<line x1='" << pad << "' x2='" << w - pad << "' y1='" << py(target) << "' y2='" << py(target)
+      << "' stroke='#c00' stroke-dasharray='4 2'/>";
+    // The speedup axis (log, whole decades): each decade and the target.
     const auto y_label = [&](double v, const std::string& text, const char* colour) {
       o << "<text x='" << pad - 3 << "' y='" << fmt("%.1f", py(v) + 3) << "' font-size='9' text-anchor='end' fill='"
         << colour << "'>" << text << "</text>";
     };
-    y_label(1000, "1000x", "#666");
-    y_label(1, "1x", "#666");
-    y_label(0.01, "0.01x", "#666");
-    y_label(c["target"].get<double>(), fmt("%.3g", c["target"].get<double>()) + "x", "#c00");
+    for (int d = d_lo; d <= d_hi; ++d) y_label(std::pow(10.0, d), fmt("%gx", std::pow(10.0, d)), "#666");
+    y_label(target, fmt("%.3g", target) + "x", "#c00");
     std::string path;
     for (size_t i = 0; i < sizes.size(); ++i) {
       if (c["speedups"][i].is_null()) continue;
