@@ -189,7 +189,10 @@ void distributions(const report& r, std::ostream& o) {
     o << "<line x1='" << px(c.stats.median) << "' x2='" << px(c.stats.median) << "' y1='0' y2='16' stroke='#c00'/></svg>"
       << "<br><small>" << format_ns(sorted.front()) << " … " << format_ns(sorted.back());
     if (beyond)
-      o << "; axis " << format_ns(lo) << " … " << format_ns(hi) << ", " << beyond << " beyond 3 IQR at its edges";
+      // Fences over all the samples; the outliers rule (stats.outliers) fences
+      // each round on its own, so with rounds the two counts can differ.
+      o << "; axis " << format_ns(lo) << " … " << format_ns(hi) << ", " << beyond << " beyond 3 IQR at its edges"
+        << (c.round_sizes.size() > 1 ? " (fences over all rounds; the outliers rule fences each round)" : "");
     o << "</small></td><td>" << format_ns(c.stats.median) << "</td><td>" << n << "</td></tr>\n";
   }
   o << "</table>\n";
