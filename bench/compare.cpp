@@ -4,6 +4,7 @@
 #include <cmath>
 #include <map>
 #include <ostream>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -362,20 +363,36 @@ void write_comparison_console(const comparison& c, const compare_options& o, std
       << "\n";
 }
 
-void write_comparison_markdown(const comparison& c, const compare_options& o, std::ostream& out) {
+namespace {
+
+// How much of a comparison's Markdown is written: every row; the changes
+// without the cases classed `same`; only the changes that warn or fail (the
+// hardware table whole); and also only the hardware rows short of the ceilings.
+enum class md_rows { all, changed, flagged_changes, flagged };
+
+void write_comparison_markdown_rows(const comparison& c, const compare_options& o, std::ostream& out, md_rows rows) {
   const bool show_code = !code_note(c).empty();
   std::map<std::string, int> n;
   for (const auto& ch : c.changes) ++n[ch.cls];
   out << "## accelbench compare: " << n["faster"] << " faster, " << n["slower"] << " slower, " << n["same"]
-      << " same, " << n["ambiguous"] << " ambiguous\n\n"
-      << "ratio = candidate / base median; significant when p < " << o.alpha << " and the CI lies outside ±"
+      << " same, " << n["ambiguous"] << " ambiguous\n\n";
+  if (rows != md_rows::all)
+    out << "_Shortened to fit in " << kCommentCharacters << " characters (a pull-request comment's limit): "
+        << (rows == md_rows::changed           ? "the cases classed same are left out"
+            : rows == md_rows::flagged_changes ? "the changes table lists only the cases that warn or fail"
+                                               : "only the cases that warn or fail, and those short of the ceilings, "
+                                                 "are listed")
+        << "; `--format html` or `--format json` lists every case._\n\n";
+  out << "ratio = candidate / base median; significant when p < " << o.alpha << " and the CI lies outside ±"
       << fmt("%.0f%%", 100 * o.noise) << ".\n\n| case | base | candidate | ratio [95% CI] | p | class |"
       << (show_code ? " code |" : "") << "\n|---|---:|---:|---:|---:|---|" << (show_code ? "---|" : "") << "\n";
-  for (const auto& ch : c.changes)
+  for (const auto& ch : c.changes) {
+    if (rows == md_rows::changed ? ch.cls == "same" : rows != md_rows::all && !ch.warn && !ch.fail) continue;
     out << "| " << ch.id << " | " << format_ns(ch.base_median) << " | " << format_ns(ch.cand_median) << " | "
         << fmt("%.3f", ch.ratio) << " [" << fmt("%.3f", ch.ratio_ci95.lo) << ", " << fmt("%.3f", ch.ratio_ci95.hi)
         << "] | " << fmt("%.2g", ch.p_value) << " | " << (ch.fail ? "❌ " : ch.warn ? "⚠️ " : "") << ch.cls << " |"
         << (show_code ? " " + ch.code + " |" : "") << "\n";
+  }
   for (const auto& id : c.only_in_base) out << "\nonly in base: `" << id << "`";
   for (const auto& id : c.only_in_candidate) out << "\nonly in candidate: `" << id << "`";
   out << "\n";
@@ -388,11 +405,13 @@ void write_comparison_markdown(const comparison& c, const compare_options& o, st
     out << "speed = base / candidate median (> 1: the candidate machine is faster); ceilings = candidate / base "
            "measured ceiling of the case's bound.\n\n| case | bound | speed | ceilings | code | |\n"
            "|---|---|---:|---:|---|---|\n";
-    for (const auto& g : c.generation)
+    for (const auto& g : c.generation) {
+      if (rows == md_rows::flagged && !g.short_of_ceiling) continue;
       out << "| " << g.id << " | " << (g.bound.empty() ? "–" : g.bound) << " | " << fmt("%.2f", g.speed_ratio) << "x | "
           << (g.ceiling_ratio > 0 ? fmt("%.2f", g.ceiling_ratio) + "x" : "–") << " | "
           << (g.code.empty() ? "–" : g.code) << " | " << (g.short_of_ceiling ? "⚠️ short of the ceilings" : "")
           << " |\n";
+    }
   }
   if (!c.speedups.empty()) {
     out << "\n| speedup | base | candidate | ratio |\n|---|---:|---:|---:|\n";
@@ -400,6 +419,20 @@ void write_comparison_markdown(const comparison& c, const compare_options& o, st
       out << "| " << sp.id << " | " << fmt("%.2f", sp.base) << "x | " << fmt("%.2f", sp.cand) << "x | "
           << fmt("%.2f", sp.cand / sp.base) << " |\n";
   }
+}
+
+}  // namespace
+
+void write_comparison_markdown(const comparison& c, const compare_options& o, std::ostream& out) {
+  std::string text;
+  for (const md_rows rows : {md_rows::all, md_rows::changed, md_rows::flagged_changes, md_rows::flagged}) {
+    std::ostringstream s;
+    write_comparison_markdown_rows(c, o, s, rows);
+    text = s.str();
+    if (utf8_characters(text) <= kCommentCharacters) break;
+  }
+  out << (utf8_characters(text) <= kCommentCharacters ? text
+                                                      : cut_to_characters(text, kCommentCharacters, "`--format html`"));
 }
 
 void write_comparison_html(const comparison& c, const compare_options& o, std::ostream& out) {

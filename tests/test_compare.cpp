@@ -5,6 +5,7 @@
 #include <sstream>
 
 #include "compare.hpp"
+#include "reporters/format_util.hpp"
 #include "trend.hpp"
 #include "rng.hpp"
 
@@ -383,6 +384,54 @@ TEST(Compare, AllThreadsCpuCasesMatchAcrossThreadCounts) {
   bool matched = false;
   for (const auto& ch : c.changes) matched |= ch.id.find("/cpu/all") != std::string::npos;
   EXPECT_TRUE(matched);
+}
+
+// Past a pull-request comment's 65,536 characters the Markdown shortens
+// itself and says so: first the cases classed same go, then the changes table
+// keeps only the cases that warn or fail (the hardware table whole), then the
+// hardware table only the cases short of the ceilings. 150 points on two GPU
+// generations: the candidate faster everywhere but at one point.
+TEST(Compare, MarkdownShortensItselfToFitAComment) {
+  const auto many = [](report one, int points) {
+    report r = one;
+    r.cases.clear();
+    r.speedups.clear();
+    for (int i = 0; i < points; ++i) {
+      for (case_result c : one.cases) {
+        c.params = {{"op", "sum"}, {"rows", 1}, {"n", 1048576 + i}};
+        r.cases.push_back(c);
+      }
+      speedup_result s = one.speedups[0];
+      s.params = {{"op", "sum"}, {"rows", 1}, {"n", 1048576 + i}};
+      r.speedups.push_back(s);
+    }
+    return r;
+  };
+  const report base = many(machine("H100", 3000, 1000, 16, 10), 150);
+  report cand = many(machine("H200", 4800, 700, 16, 11), 150);
+  cand.cases[0].samples_ns = noisy(40, 1500, 12);  // one point's GPU case slower: it warns and fails
+  cand.cases[0].stats = summarize(cand.cases[0].samples_ns);
+  const comparison c = compare_reports(base, cand, {});
+  std::ostringstream md;
+  write_comparison_markdown(c, {}, md);
+  const std::string text = md.str();
+  EXPECT_LE(utf8_characters(text), kCommentCharacters);
+  EXPECT_NE(text.find("_Shortened to fit in 65536 characters (a pull-request comment's limit): the changes table "
+                      "lists only the cases that warn or fail; "),
+            std::string::npos)
+      << text.substr(0, 400);
+  EXPECT_NE(text.find("❌ slower"), std::string::npos);
+  EXPECT_EQ(text.find("| faster |"), std::string::npos) << "no faster case in the changes table";
+  size_t rows = 0;
+  for (size_t p = text.find("\n| reduce/"); p != std::string::npos; p = text.find("\n| reduce/", p + 1)) ++rows;
+  EXPECT_GE(rows, 1 + 2 * 150u) << "the slower case, then every case of the hardware table";
+  // The same two reports a tenth as large: everything, nothing said.
+  std::ostringstream small;
+  write_comparison_markdown(compare_reports(many(machine("H100", 3000, 1000, 16, 10), 15),
+                                            many(machine("H200", 4800, 700, 16, 11), 15), {}),
+                            {}, small);
+  EXPECT_EQ(small.str().find("Shortened"), std::string::npos);
+  EXPECT_NE(small.str().find("| faster |"), std::string::npos);
 }
 
 // A warm run against a cold one (--cache) says so in every format; a report

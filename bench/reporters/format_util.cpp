@@ -196,6 +196,25 @@ std::string cpu_side(const system_info& s) {
   return t;
 }
 
+size_t utf8_characters(const std::string& s) {
+  size_t n = 0;
+  for (const unsigned char ch : s) n += (ch & 0xC0) != 0x80;  // UTF-8 lead bytes
+  return n;
+}
+
+std::string cut_to_characters(const std::string& s, size_t max, const std::string& whole) {
+  const std::string note = "\n_Cut here to fit in " + std::to_string(max) + " characters: " + whole +
+                           " shows everything._\n";
+  const size_t room = max > utf8_characters(note) ? max - utf8_characters(note) : 0;
+  size_t keep = 0, n = 0;
+  for (size_t i = 0; i < s.size(); ++i) {
+    n += (static_cast<unsigned char>(s[i]) & 0xC0) != 0x80;
+    if (n > room) break;
+    if (s[i] == '\n') keep = i + 1;
+  }
+  return s.substr(0, keep) + note;
+}
+
 std::string cache_mode(const report& r) {
   const auto it = r.config.find("cache");
   return it != r.config.end() && it->is_string() ? it->get<std::string>() : "warm";

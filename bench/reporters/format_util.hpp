@@ -1,5 +1,6 @@
 // Small formatting helpers and lookups every reporter shares.
 #pragma once
+#include <cstddef>
 #include <string>
 #include <vector>
 
@@ -57,6 +58,14 @@ std::string threads_text(int n);
 // CPUs, an affinity mask narrower than the machine and a cgroup CPU quota:
 // "16 threads", "2 threads on 2 of 64 CPUs, a cgroup quota of 1.50 CPUs".
 std::string cpu_side(const system_info& s);
+// GitHub caps a pull-request comment at 65,536 characters: the Markdown of a
+// report and of a comparison shortens itself to fit.
+inline constexpr size_t kCommentCharacters = 65536;
+// Characters (code points) of UTF-8 text.
+size_t utf8_characters(const std::string& s);
+// At most `max` characters of Markdown `s`, cut at a line's end, with a last
+// line saying so and what shows everything (`whole`, e.g. "--format html").
+std::string cut_to_characters(const std::string& s, size_t max, const std::string& whole);
 // The run's --cache: "warm" or "cold" (reports from before the option: "warm").
 std::string cache_mode(const report& r);
 // What that mode means for the times: "warm: calls back to back, ..." / "cold: ...".

@@ -42,27 +42,6 @@ std::string cell(std::string s) {
   return s;
 }
 
-size_t characters(const std::string& s) {
-  size_t n = 0;
-  for (const unsigned char ch : s) n += (ch & 0xC0) != 0x80;  // UTF-8 lead bytes
-  return n;
-}
-
-// The first `max` characters of `s`, cut at a line's end, with a last line
-// saying so: what is left when even the shortened text does not fit.
-std::string cut_to(const std::string& s, size_t max) {
-  const std::string note = "\n_Cut here to fit in " + std::to_string(max) +
-                           " characters: `accelbench report REPORT.json --format html` shows everything._\n";
-  const size_t room = max > characters(note) ? max - characters(note) : 0;
-  size_t keep = 0, n = 0;
-  for (size_t i = 0; i < s.size(); ++i) {
-    n += (static_cast<unsigned char>(s[i]) & 0xC0) != 0x80;
-    if (n > room) break;
-    if (s[i] == '\n') keep = i + 1;
-  }
-  return s.substr(0, keep) + note;
-}
-
 // The fallback table, cold start and capacity: what a request costs when the
 // GPU is unusable, and what the first one on a GPU costs.
 void write_fallback(const report& r, std::ostream& out) {
@@ -220,20 +199,20 @@ void write_markdown(const report& r, std::ostream& out, size_t max_characters) {
     return o.str();
   };
   std::string text = render("", false, tables.size());
-  if (characters(text) > max_characters) {
+  if (utf8_characters(text) > max_characters) {
     // Shortened: the recommendations counted per rule, then as many of the
     // workloads' tables, in order, as fit.
     const std::string limit = "Shortened to fit in " + std::to_string(max_characters) +
                               " characters (a pull-request comment's limit): the recommendations are counted per rule";
     text = render(limit, true, tables.size());
-    for (size_t kept = tables.size(); characters(text) > max_characters && kept > 0;) {
+    for (size_t kept = tables.size(); utf8_characters(text) > max_characters && kept > 0;) {
       --kept;
       std::string left_out;
       for (size_t i = kept; i < workloads.size(); ++i) left_out += (left_out.empty() ? "" : ", ") + workloads[i];
       text = render(limit + ", and the tables of " + left_out + " are left out", true, kept);
     }
   }
-  out << (characters(text) <= max_characters ? text : cut_to(text, max_characters));
+  out << (utf8_characters(text) <= max_characters ? text : cut_to_characters(text, max_characters, "`accelbench report REPORT.json --format html`"));
 }
 
 }  // namespace accel

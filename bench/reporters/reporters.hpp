@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "format_util.hpp"
 #include "report.hpp"
 
 namespace accel {
@@ -19,8 +20,6 @@ std::string format_extension(const std::string& format);
 void write_format(const std::string& format, const report& r, std::ostream& out);
 
 void write_csv(const report& r, std::ostream& out);
-// GitHub caps a pull-request comment at 65,536 characters.
-inline constexpr size_t kCommentCharacters = 65536;
 // At most `max_characters`: past them, the recommendations are counted per
 // rule, then the per-case tables are left out (the text says so), and as a
 // last resort it is cut at a line's end.
