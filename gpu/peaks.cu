@@ -58,7 +58,8 @@ gpu_peaks measure_gpu_peaks(int device) {
     device_buffer<float> out(1);
     const unsigned blocks = unsigned(current_sm_count()) * 8;
     const double r = best_seconds(s, 10, [&] {
-      read_stream_async(reinterpret_cast<const float4*>(a.get()), bytes / 16, out.get(), blocks, launch_threads(256), s);
+      read_stream_async(reinterpret_cast<const float4*>(a.get()), bytes / 16, out.get(), blocks, launch_threads(256),
+                        s);
     });
     p.read_gb_per_s = double(bytes) / r / 1e9;
   }

@@ -255,7 +255,8 @@ TEST(Reporters, HeadersNameTheCpuSide) {
 // the top (the HTML always names the mode), Google Benchmark's context too.
 TEST(Reporters, HeadersNameAColdCacheRun) {
   report r = sample_report();
-  const std::string cold = "cold: one call per sample, each after the CPU caches (and, on the GPU, the L2) were evicted";
+  const std::string cold =
+      "cold: one call per sample, each after the CPU caches (and, on the GPU, the L2) were evicted";
   EXPECT_EQ(render("console", r).find("caches:"), std::string::npos) << "warm, the default, goes unsaid";
   EXPECT_NE(render("html", r).find("<th>caches</th><td>warm: calls back to back"), std::string::npos);
   EXPECT_EQ(json::parse(render("gbench", r))["context"]["accelbench_cache"], "warm");

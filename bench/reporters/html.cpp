@@ -88,7 +88,8 @@ void crossover_charts(const report& r, std::ostream& o) {
     const int w = 360, h = 160, pad = 30;
     const double target = c["target"].get<double>();
     const std::pair<int, int> decades = speedup_decades(c, target);
-    const int d_lo = decades.first, d_hi = decades.second;  // not a structured binding: clang 14's lambdas cannot capture one
+    // Not a structured binding: clang 14's lambdas cannot capture one.
+    const int d_lo = decades.first, d_hi = decades.second;
     const auto px = [&](double n) { return pad + (w - 2 * pad) * (hi > lo ? (std::log10(n) - lo) / (hi - lo) : 0.5); };
     const auto py = [&](double v) {
       const double d = std::log10(std::clamp(v, std::pow(10.0, d_lo), std::pow(10.0, d_hi)));

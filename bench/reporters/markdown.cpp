@@ -78,7 +78,8 @@ void write_head(const report& r, std::ostream& out, const std::string& shortened
       << " · accelbench " << r.tool_version << " (" << r.git_sha << ")"
       << (cache_mode(r) != "warm" ? " · caches " + cell(cache_text(cache_mode(r))) : "")
       << (r.interrupted ? " · **interrupted**" : "") << "\n\n";
-  if (!shortened.empty()) out << "_" << shortened << "; `accelbench report REPORT.json --format html` shows everything._\n\n";
+  if (!shortened.empty())
+    out << "_" << shortened << "; `accelbench report REPORT.json --format html` shows everything._\n\n";
   std::map<std::string, std::pair<double, int>> geo;
   for (const auto& s : r.speedups)
     if (s.verdict != "not_measured" && s.value > 0) {
@@ -212,7 +213,9 @@ void write_markdown(const report& r, std::ostream& out, size_t max_characters) {
       text = render(limit + ", and the tables of " + left_out + " are left out", true, kept);
     }
   }
-  out << (utf8_characters(text) <= max_characters ? text : cut_to_characters(text, max_characters, "`accelbench report REPORT.json --format html`"));
+  out << (utf8_characters(text) <= max_characters
+              ? text
+              : cut_to_characters(text, max_characters, "`accelbench report REPORT.json --format html`"));
 }
 
 }  // namespace accel
