@@ -21,8 +21,8 @@ void write_format(const std::string& format, const report& r, std::ostream& out)
 
 void write_csv(const report& r, std::ostream& out);
 // At most `max_characters`: past them, the recommendations are counted per
-// rule, then the per-case tables are left out (the text says so), and as a
-// last resort it is cut at a line's end.
+// rule, then the workloads' tables are left out from the last (the text says
+// which), and as a last resort it is cut at a line's end.
 void write_markdown(const report& r, std::ostream& out, size_t max_characters = kCommentCharacters);
 void write_html(const report& r, std::ostream& out);
 void write_gbench(const report& r, std::ostream& out);
