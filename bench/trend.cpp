@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <map>
+#include <sstream>
 #include <utility>
 
 #include "compare.hpp"
@@ -138,6 +139,62 @@ trend build_trend(const std::vector<report>& reports, const std::vector<std::str
   return t;
 }
 
+namespace {
+
+// The console and Markdown tables; `speedups_first`: the speedup table
+// before the (longer) time table, for a Markdown text that must be cut.
+void write_trend_text(const trend& t, bool md, bool speedups_first, std::ostream& out) {
+  const size_t n = t.labels.size();
+  out << (md ? "## accelbench trend over " : "trend over ") << n << " reports (values relative to the first)\n\n";
+  for (size_t i = 0; i < n; ++i) out << (md ? "- " : "  ") << "R" << i + 1 << ": " << t.labels[i] << "\n";
+  const auto table = [&](const char* title, const std::vector<trend_series>& list, bool is_time) {
+    if (list.empty()) return;
+    out << "\n" << (md ? "### " : "") << title << "\n\n";
+    if (md) {
+      out << "| " << (is_time ? "case" : "speedup");
+      for (size_t i = 0; i < n; ++i) out << " | R" << i + 1;
+      out << " | last |\n|---";
+      for (size_t i = 0; i <= n; ++i) out << "|---:";
+      out << "|\n";
+    }
+    for (const auto& s : list) {
+      const auto last = std::find_if(s.values.rbegin(), s.values.rend(), [](const auto& v) { return v.has_value(); });
+      const std::string shown = last == s.values.rend() ? "-" : is_time ? format_ns(**last) : fmt("%.2fx", **last);
+      if (md) {
+        out << "| " << s.id;
+        for (size_t i = 0; i < n; ++i) out << " | " << relative(s, i);
+        out << " | " << shown << " |\n";
+      } else {
+        std::string cols;
+        for (size_t i = 0; i < n; ++i) {
+          cols += ' ';
+          cols += relative(s, i);
+        }
+        out << "  [" << sparkline(s) << "] " << s.id << ":" << cols << "  (last " << shown << ")\n";
+      }
+    }
+  };
+  const auto times = [&] {
+    table(md ? "Median time per case (ratio to the first report; > 1 slower)"
+             : "median time per case (ratio to the first report; > 1 slower; [sparkline] low to high)",
+          t.medians_ns, true);
+  };
+  const auto speedups = [&] {
+    table(md ? "Speedup (ratio to the first report; > 1 better)" : "speedup (ratio to the first report; > 1 better)",
+          t.speedups, false);
+  };
+  if (speedups_first) {
+    speedups();
+    times();
+  } else {
+    times();
+    speedups();
+  }
+  if (any_code_change(t)) out << "\n" << kCodeLegend << "\n";
+}
+
+}  // namespace
+
 void write_trend(const trend& t, const std::string& format, std::ostream& out) {
   const size_t n = t.labels.size();
   if (format == "json") {
@@ -156,43 +213,19 @@ void write_trend(const trend& t, const std::string& format, std::ostream& out) {
         << "\n";
     return;
   }
-  if (format == "console" || format == "md") {
-    const bool md = format == "md";
-    out << (md ? "## accelbench trend over " : "trend over ") << n << " reports (values relative to the first)\n\n";
-    for (size_t i = 0; i < n; ++i) out << (md ? "- " : "  ") << "R" << i + 1 << ": " << t.labels[i] << "\n";
-    const auto table = [&](const char* title, const std::vector<trend_series>& list, bool is_time) {
-      if (list.empty()) return;
-      out << "\n" << (md ? "### " : "") << title << "\n\n";
-      if (md) {
-        out << "| " << (is_time ? "case" : "speedup");
-        for (size_t i = 0; i < n; ++i) out << " | R" << i + 1;
-        out << " | last |\n|---";
-        for (size_t i = 0; i <= n; ++i) out << "|---:";
-        out << "|\n";
-      }
-      for (const auto& s : list) {
-        const auto last = std::find_if(s.values.rbegin(), s.values.rend(), [](const auto& v) { return v.has_value(); });
-        const std::string shown = last == s.values.rend() ? "-" : is_time ? format_ns(**last) : fmt("%.2fx", **last);
-        if (md) {
-          out << "| " << s.id;
-          for (size_t i = 0; i < n; ++i) out << " | " << relative(s, i);
-          out << " | " << shown << " |\n";
-        } else {
-          std::string cols;
-          for (size_t i = 0; i < n; ++i) {
-            cols += ' ';
-            cols += relative(s, i);
-          }
-          out << "  [" << sparkline(s) << "] " << s.id << ":" << cols << "  (last " << shown << ")\n";
-        }
-      }
-    };
-    table(md ? "Median time per case (ratio to the first report; > 1 slower)"
-             : "median time per case (ratio to the first report; > 1 slower; [sparkline] low to high)",
-          t.medians_ns, true);
-    table(md ? "Speedup (ratio to the first report; > 1 better)" : "speedup (ratio to the first report; > 1 better)",
-          t.speedups, false);
-    if (any_code_change(t)) out << "\n" << kCodeLegend << "\n";
+  if (format == "console") return write_trend_text(t, false, false, out);
+  if (format == "md") {
+    // A pull-request comment holds kCommentCharacters: past them the speedups
+    // come first and the time table is cut at a row's end.
+    std::ostringstream full;
+    write_trend_text(t, true, false, full);
+    if (utf8_characters(full.str()) <= kCommentCharacters) {
+      out << full.str();
+      return;
+    }
+    std::ostringstream reordered;
+    write_trend_text(t, true, true, reordered);
+    out << cut_to_characters(reordered.str(), kCommentCharacters, "`--format html` or `--format json`");
     return;
   }
   if (format != "html") throw input_error("--format: compare --trend writes console, md, json or html");

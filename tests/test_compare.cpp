@@ -514,6 +514,35 @@ TEST(Trend, SeriesFollowTheReportOrder) {
   EXPECT_THROW(write_trend(t, "pdf", sink), input_error);
 }
 
+// A trend's Markdown past a pull-request comment's 65,536 characters puts
+// the speedups first and cuts the time table at a row's end, saying so; one
+// that fits keeps the time table first.
+TEST(Trend, MarkdownPastACommentPutsSpeedupsFirstAndIsCut) {
+  trend t;
+  t.labels = {"a.json", "b.json", "c.json"};
+  for (int i = 0; i < 2000; ++i)
+    t.medians_ns.push_back({"reduce/op=sum rows=1 n=" + std::to_string(1048576 + i) + "/gpu/custom/kernel",
+                            {1000.0, 900.0, 800.0}, {}, {false, false, false}});
+  for (int i = 0; i < 10; ++i)
+    t.speedups.push_back({"reduce/op=sum rows=1 n=" + std::to_string(1048576 + i) + "/custom/kernel",
+                          {10.0, 11.0, 12.0}, {}, {false, false, false}});
+  std::ostringstream md;
+  write_trend(t, "md", md);
+  const std::string text = md.str();
+  EXPECT_LE(utf8_characters(text), kCommentCharacters);
+  const size_t speedups = text.find("### Speedup"), times = text.find("### Median time per case");
+  ASSERT_NE(speedups, std::string::npos);
+  ASSERT_NE(times, std::string::npos);
+  EXPECT_LT(speedups, times);
+  EXPECT_NE(text.find("\n_Cut here to fit in 65536 characters: `--format html` or `--format json` shows everything._\n"),
+            std::string::npos);
+  t.medians_ns.resize(20);
+  std::ostringstream small;
+  write_trend(t, "md", small);
+  EXPECT_LT(small.str().find("### Median time per case"), small.str().find("### Speedup"));
+  EXPECT_EQ(small.str().find("Cut here"), std::string::npos);
+}
+
 // The HTML names the reports R1..Rn in its list and along each chart's x
 // axis, and says so where no report measured a speedup instead of drawing
 // an empty chart (reports from machines without a GPU).
