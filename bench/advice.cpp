@@ -154,14 +154,18 @@ std::string rule_meaning(const std::string& rule) {
                    "than during the ceiling probe); sweep larger sizes or run --cache cold for a bandwidth figure"},
       {"above_ceiling", "above 100 % of the measured FMA rate: the probe ran slow (other load, lower clocks), so "
                         "shares of that ceiling read high; accelbench peaks on a quiet machine measures it again"},
-      {"no_headroom", "above 85 % of the ceiling of its bound: a faster result needs less work, not a better kernel"},
-      {"noisy", "the median's 95 % CI is wider than 5 % of the median: when the rounds' medians spread, more "
-                "--rounds narrow it; else a quieter machine or a longer --max-time"},
-      {"outliers", "over 5 % of the samples lie beyond Tukey's fences (mild: 1.5 IQR past the quartiles, "
-                   "severe: 3 IQR): something disturbed the run"},
+      {"no_headroom", "above " + fmt("%.0f", kNoHeadroomPct) +
+                          " % of the ceiling of its bound: a faster result needs less work, not a better kernel"},
+      {"noisy", "the median's 95 % CI is wider than " + fmt("%.0f", 100 * kNoisyCiWidth) +
+                    " % of the median: when the rounds' medians spread, more --rounds narrow it; else a quieter "
+                    "machine or a longer --max-time"},
+      {"outliers", "over " + fmt("%.0f", 100 * kOutlierWarnShare) +
+                       " % of the samples lie beyond Tukey's fences (mild: 1.5 IQR past the quartiles, severe: 3 "
+                       "IQR): something disturbed the run"},
       {"throttled", "the GPU throttled during the case: the time is not the card's best"},
       {"busy_host", "other processes used the case's CPUs: its times may be inflated"},
-      {"cpu_frequency", "the CPU clock moved by more than 10 % during the case"},
+      {"cpu_frequency", "the CPU clock moved by more than " + fmt("%.0f", 100 * kFrequencyDriftWarn) +
+                            " % during the case"},
   };
   const auto it = meanings.find(rule);
   return it == meanings.end() ? std::string() : it->second;

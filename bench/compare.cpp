@@ -431,8 +431,7 @@ void write_comparison_markdown(const comparison& c, const compare_options& o, st
     text = s.str();
     if (utf8_characters(text) <= kCommentCharacters) break;
   }
-  out << (utf8_characters(text) <= kCommentCharacters ? text
-                                                      : cut_to_characters(text, kCommentCharacters, "`--format html`"));
+  out << fit_to_characters(text, kCommentCharacters, "`--format html`");
 }
 
 void write_comparison_html(const comparison& c, const compare_options& o, std::ostream& out) {

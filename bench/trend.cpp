@@ -225,7 +225,7 @@ void write_trend(const trend& t, const std::string& format, std::ostream& out) {
     }
     std::ostringstream reordered;
     write_trend_text(t, true, true, reordered);
-    out << cut_to_characters(reordered.str(), kCommentCharacters, "`--format html` or `--format json`");
+    out << fit_to_characters(reordered.str(), kCommentCharacters, "`--format html` or `--format json`");
     return;
   }
   if (format != "html") throw input_error("--format: compare --trend writes console, md, json or html");

@@ -30,12 +30,11 @@ void read_stream_async(const float4* x, size_t n4, float* sink, unsigned blocks,
 }
 
 l2_eviction::l2_eviction(cudaStream_t s) {
-  int dev = 0, l2 = 0, sms = 0;
+  int dev = 0, l2 = 0;
   ACCEL_CUDA(cudaGetDevice(&dev));
   ACCEL_CUDA(cudaDeviceGetAttribute(&l2, cudaDevAttrL2CacheSize, dev));
-  ACCEL_CUDA(cudaDeviceGetAttribute(&sms, cudaDevAttrMultiProcessorCount, dev));
   bytes_ = (2 * size_t(l2 > 0 ? l2 : 1 << 20) + 15) / 16 * 16;
-  blocks_ = unsigned(sms) * 8;
+  blocks_ = unsigned(current_sm_count()) * 8;
   // The buffer, then one float for the sink.
   const cudaError_t e = cudaMalloc(&buffer_, bytes_ + 16);
   if (e != cudaSuccess) {

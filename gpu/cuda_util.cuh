@@ -142,6 +142,14 @@ class stream {
   cudaStream_t s_{};
 };
 
+// Streaming multiprocessors of the current device.
+inline int current_sm_count() {
+  int dev = 0, sms = 0;
+  ACCEL_CUDA(cudaGetDevice(&dev));
+  ACCEL_CUDA(cudaDeviceGetAttribute(&sms, cudaDevAttrMultiProcessorCount, dev));
+  return sms;
+}
+
 // Two events around work on one stream; elapsed time in ns.
 class event_timer {
  public:

@@ -73,14 +73,6 @@ class staged_run : public device_run {
   pinned_buffer<std::byte> host_in_, host_out_;
 };
 
-// Streaming multiprocessors of the current device.
-inline int current_sm_count() {
-  int dev = 0, sms = 0;
-  ACCEL_CUDA(cudaGetDevice(&dev));
-  ACCEL_CUDA(cudaDeviceGetAttribute(&sms, cudaDevAttrMultiProcessorCount, dev));
-  return sms;
-}
-
 // Grid for a grid-stride loop over `work` items: enough blocks to fill every
 // SM several times over, never more than the work needs.
 inline unsigned grid_for(size_t work, unsigned threads, int sms) {

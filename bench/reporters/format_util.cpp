@@ -202,7 +202,8 @@ size_t utf8_characters(const std::string& s) {
   return n;
 }
 
-std::string cut_to_characters(const std::string& s, size_t max, const std::string& whole) {
+std::string fit_to_characters(const std::string& s, size_t max, const std::string& whole) {
+  if (utf8_characters(s) <= max) return s;
   const std::string note = "\n_Cut here to fit in " + std::to_string(max) + " characters: " + whole +
                            " shows everything._\n";
   const size_t room = max > utf8_characters(note) ? max - utf8_characters(note) : 0;

@@ -63,9 +63,10 @@ std::string cpu_side(const system_info& s);
 inline constexpr size_t kCommentCharacters = 65536;
 // Characters (code points) of UTF-8 text.
 size_t utf8_characters(const std::string& s);
-// At most `max` characters of Markdown `s`, cut at a line's end, with a last
-// line saying so and what shows everything (`whole`, e.g. "--format html").
-std::string cut_to_characters(const std::string& s, size_t max, const std::string& whole);
+// Markdown `s` when it has at most `max` characters; else cut at a line's end
+// to fit, with a last line saying so and what shows everything (`whole`, e.g.
+// "`--format html`").
+std::string fit_to_characters(const std::string& s, size_t max, const std::string& whole);
 // The run's --cache: "warm" or "cold" (reports from before the option: "warm").
 std::string cache_mode(const report& r);
 // What that mode means for the times: "warm: calls back to back, ..." / "cold: ...".

@@ -59,7 +59,6 @@ void speedup_chart(const report& r, std::ostream& o) {
   o << "</svg>\n";
 }
 
-// Speedup vs size, one small log-log chart per crossover series.
 // The whole decades a crossover chart's speedup axis spans: every measured
 // speedup's CI, 1x and the target, within 0.001x..10000x (beyond, drawn at
 // the edge), at least one decade.
@@ -76,6 +75,7 @@ std::pair<int, int> speedup_decades(const json& c, double target) {
   return {d_lo, std::max(d_hi, d_lo + 1)};
 }
 
+// Speedup vs size, one small log-log chart per crossover series.
 void crossover_charts(const report& r, std::ostream& o) {
   if (!r.crossovers.is_array()) return;
   bool any = false;

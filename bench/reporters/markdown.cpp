@@ -158,15 +158,14 @@ void write_tail(const report& r, std::ostream& out, bool per_rule) {
       // 98 k characters, past the 65,536 a pull-request comment may hold.
       std::vector<std::string> rules, cases;
       std::map<std::string, std::string> found;  // case -> "rule: numbers; ..."
+      std::map<std::string, int> count;          // rule -> cases
       for (const auto& a : advice_list) {
-        if (std::find(rules.begin(), rules.end(), a.rule) == rules.end()) rules.push_back(a.rule);
+        if (++count[a.rule] == 1) rules.push_back(a.rule);
         std::string& row = found[a.case_id];
         if (row.empty()) cases.push_back(a.case_id);
         row += (row.empty() ? "" : "; ") + a.rule + ": " + a.figure;
       }
       if (per_rule) {
-        std::map<std::string, int> count;
-        for (const auto& a : advice_list) ++count[a.rule];
         out << "| rule | cases | means |\n|---|---:|---|\n";
         for (const auto& rule : rules)
           out << "| " << rule << " | " << count[rule] << " | " << cell(rule_meaning(rule)) << " |\n";
@@ -213,9 +212,7 @@ void write_markdown(const report& r, std::ostream& out, size_t max_characters) {
       text = render(limit + ", and the tables of " + left_out + " are left out", true, kept);
     }
   }
-  out << (utf8_characters(text) <= max_characters
-              ? text
-              : cut_to_characters(text, max_characters, "`accelbench report REPORT.json --format html`"));
+  out << fit_to_characters(text, max_characters, "`accelbench report REPORT.json --format html`");
 }
 
 }  // namespace accel
