@@ -7,6 +7,7 @@
 #include "cpu_threads.hpp"
 #include "host_monitor.hpp"
 #include "reporters/format_util.hpp"
+#include "stopping_rule.hpp"
 
 namespace accel {
 
@@ -85,6 +86,10 @@ void case_rules(const case_result& c, bool cold, std::vector<advice>& out) {
               ": the time depends on the process, where the inputs lie and when the round ran; more --rounds "
               "narrow the CI, more samples do not";
       figure += ", round medians " + fmt("%.1f%%", 100 * c.stats.round_spread) + " apart";
+    } else if (c.stats.n >= kMaxSamples * c.stats.rounds) {
+      // Every round stopped at the sample cap: more time would add samples
+      // the cap refuses, and the CI narrows only as 1/sqrt(n) anyway.
+      text += "; it stopped at the " + std::to_string(kMaxSamples) + "-sample cap, so rerun on a quiet machine";
     } else {
       text += "; rerun on a quiet machine or raise --max-time";
     }

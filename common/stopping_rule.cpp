@@ -75,12 +75,10 @@ sampling_result sample_until_stable(const stopping_rule& rule, const timed_batch
     const size_t n = out.samples_ns.size();
     const bool enough = n >= static_cast<size_t>(rule.min_samples) && sampled_ns * 1e-9 >= rule.min_time_s;
     // The bootstrap costs O(n) per resample: check at geometrically spaced n.
-    if (enough && n >= next_check) {
+    if (enough && (n >= next_check || n >= kMaxSamples)) {
       out.relative_ci_half_width = relative_half_width(out.samples_ns);
-      if (out.relative_ci_half_width <= rule.max_noise) {
-        out.converged = true;
-        return out;
-      }
+      out.converged = out.relative_ci_half_width <= rule.max_noise;
+      if (out.converged || n >= kMaxSamples) return out;
       next_check = std::max(n + 1, n + n / 8);
     }
     if (seconds_since(t0) >= rule.max_time_s) {

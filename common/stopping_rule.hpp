@@ -42,11 +42,19 @@ struct sampling_result {
 // below 0.1 % (CUDA events resolve ~0.5 us, steady_clock ~20-50 ns).
 inline constexpr double kMinSampleNs = 1e6;
 
+// Most samples one sampling takes in pursuit of --max-noise: past it a case
+// that has met --min-samples and --min-time stops, `noisy` unless its CI
+// holds. Warm samples of >= 1 ms rarely get near it within --max-time; cold
+// GPU samples (one call of microseconds behind an L2 eviction) could reach
+// ~200,000 in 10 s, and the CI only narrows as 1/sqrt(n) by then.
+inline constexpr size_t kMaxSamples = 10'000;
+
 // Warms up, picks iterations per sample (or takes `iterations` when > 0, so
 // that later rounds of a case time the same batches; always 1 when cold:
 // then the warm-up is calls until kMinSampleNs of them), then samples until
 //   n >= min_samples  and  sum(samples) >= min_time  and  CI half-width <= max_noise,
-// or until max_time of wall-clock time has passed (then converged = false).
+// or until max_time of wall-clock time has passed, or the first two hold at
+// kMaxSamples samples (then converged = false unless the CI holds).
 // On SIGINT/SIGTERM (common/interrupt.hpp) it returns at once, converged = false.
 sampling_result sample_until_stable(const stopping_rule& rule, const timed_batch& run, int iterations = 0);
 

@@ -9,6 +9,7 @@
 #include "cpu_threads.hpp"
 #include "host_monitor.hpp"
 #include "nvml.hpp"
+#include "stopping_rule.hpp"
 
 using namespace accel;
 
@@ -68,6 +69,23 @@ TEST(Advice, NoisyStartsAboveAFivePercentWideCi) {
   EXPECT_FALSE(has(rules_of(recommendations(r)), "noisy"));
   r.cases[0].stats.median_ci95 = {965, 1035};  // 7 %
   EXPECT_TRUE(has(rules_of(recommendations(r)), "noisy"));
+}
+
+// A noisy case that stopped at the sample cap in every round is not told to
+// raise --max-time: the cap, not the time, ended it.
+TEST(Advice, NoisyAtTheSampleCapDoesNotAskForMoreTime) {
+  report r;
+  r.cases = {timed_case("gpu", "kernel", 1000)};
+  r.cases[0].stats.median_ci95 = {950, 1070};
+  r.cases[0].stats.n = kMaxSamples - 1;
+  const auto text = [&] { return recommendations(r).at(0).message; };
+  EXPECT_NE(text().find("raise --max-time"), std::string::npos);
+  r.cases[0].stats.n = kMaxSamples;
+  EXPECT_EQ(text().find("raise --max-time"), std::string::npos);
+  EXPECT_NE(text().find("sample cap"), std::string::npos);
+  r.cases[0].stats.rounds = 5;  // a CPU case: only when all five rounds hit it
+  r.cases[0].stats.round_spread = 0;
+  EXPECT_NE(text().find("raise --max-time"), std::string::npos);
 }
 
 TEST(Advice, EachRuleFiresOnItsTriggerAndNamesTheNumber) {

@@ -50,6 +50,31 @@ TEST(StoppingRule, NoisyCaseStopsAtMaxTimeUnconverged) {
   EXPECT_LT(s, 2.0);
 }
 
+// A case that never meets --max-noise stops at kMaxSamples once --min-samples
+// and --min-time hold, rather than sampling on until --max-time; cold calls
+// make it reachable (one sample each), so the test runs cold.
+TEST(StoppingRule, NoisyCaseStopsAtTheSampleCap) {
+  rng g(2);
+  stopping_rule rule{.min_samples = 10, .min_time_s = 0.0, .max_noise = 1e-4, .max_time_s = 60};
+  rule.cold = true;
+  const auto t0 = std::chrono::steady_clock::now();
+  const auto r = sample_until_stable(rule, [&](int it) { return it * 2e6 * (0.5 + g.uniform()); });
+  const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  EXPECT_FALSE(r.converged);
+  EXPECT_EQ(r.samples_ns.size(), kMaxSamples);
+  EXPECT_GT(r.relative_ci_half_width, 1e-4);
+  EXPECT_LT(s, 30.0);
+}
+
+// The cap never cuts --min-samples short: a user asking for more gets them.
+TEST(StoppingRule, MinSamplesAboveTheCapAreTaken) {
+  stopping_rule rule{.min_samples = int(kMaxSamples) + 5, .min_time_s = 0.0, .max_noise = 0.5, .max_time_s = 60};
+  rule.cold = true;
+  const auto r = sample_until_stable(rule, [](int it) { return 1e3 * it; });
+  EXPECT_TRUE(r.converged);
+  EXPECT_EQ(r.samples_ns.size(), kMaxSamples + 5);
+}
+
 // Converged means the CI half-width reached --max-noise, not roughly: with
 // +-50 % uniform noise (this seed) 5 % took 229 samples, 10 % took 72.
 TEST(StoppingRule, ConvergesOnlyOnceTheNoiseLimitHolds) {
