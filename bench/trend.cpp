@@ -53,6 +53,17 @@ std::string relative(const trend_series& s, size_t i) {
   return fmt("%.2f", *s.values[i] / **first) + (s.code_changed[i] ? "!" : "");
 }
 
+// How far the series moved from its first present value at most, as a
+// factor either way (|log| of the ratio); 0 for a series with one value.
+double largest_change(const trend_series& s) {
+  const auto first = std::find_if(s.values.begin(), s.values.end(), [](const auto& v) { return v.has_value(); });
+  double most = 0;
+  if (first == s.values.end() || **first <= 0) return most;
+  for (const auto& v : s.values)
+    if (v && *v > 0) most = std::max(most, std::abs(std::log(*v / **first)));
+  return most;
+}
+
 constexpr const char* kCodeLegend =
     "! the case's code (its workload's path or the harness, tool.sources) differs from the report before";
 
@@ -147,7 +158,7 @@ void write_trend_text(const trend& t, bool md, bool speedups_first, std::ostream
   const size_t n = t.labels.size();
   out << (md ? "## accelbench trend over " : "trend over ") << n << " reports (values relative to the first)\n\n";
   for (size_t i = 0; i < n; ++i) out << (md ? "- " : "  ") << "R" << i + 1 << ": " << t.labels[i] << "\n";
-  const auto table = [&](const char* title, const std::vector<trend_series>& list, bool is_time) {
+  const auto table = [&](const std::string& title, const std::vector<trend_series>& list, bool is_time) {
     if (list.empty()) return;
     out << "\n" << (md ? "### " : "") << title << "\n\n";
     if (md) {
@@ -174,14 +185,26 @@ void write_trend_text(const trend& t, bool md, bool speedups_first, std::ostream
       }
     }
   };
+  // A text that will be cut keeps the rows that moved most: largest change first.
+  const auto ordered = [&](const std::vector<trend_series>& list) {
+    if (!speedups_first) return list;
+    std::vector<trend_series> sorted = list;
+    std::stable_sort(sorted.begin(), sorted.end(),
+                     [](const trend_series& a, const trend_series& b) { return largest_change(a) > largest_change(b); });
+    return sorted;
+  };
+  const char* order = speedups_first ? "; largest change first" : "";
   const auto times = [&] {
-    table(md ? "Median time per case (ratio to the first report; > 1 slower)"
-             : "median time per case (ratio to the first report; > 1 slower; [sparkline] low to high)",
-          t.medians_ns, true);
+    table(std::string(md ? "Median time per case (ratio to the first report; > 1 slower"
+                          : "median time per case (ratio to the first report; > 1 slower; [sparkline] low to high") +
+              order + ")",
+          ordered(t.medians_ns), true);
   };
   const auto speedups = [&] {
-    table(md ? "Speedup (ratio to the first report; > 1 better)" : "speedup (ratio to the first report; > 1 better)",
-          t.speedups, false);
+    table(std::string(md ? "Speedup (ratio to the first report; > 1 better"
+                          : "speedup (ratio to the first report; > 1 better") +
+              order + ")",
+          ordered(t.speedups), false);
   };
   if (speedups_first) {
     speedups();

@@ -515,20 +515,34 @@ TEST(Trend, SeriesFollowTheReportOrder) {
 }
 
 // A trend's Markdown past a pull-request comment's 65,536 characters puts
-// the speedups first and cuts the time table at a row's end, saying so; one
-// that fits keeps the time table first.
+// the speedups first, the rows that moved most first, and cuts the time
+// table at a row's end, saying so; one that fits keeps the time table first
+// and the rows in order.
 TEST(Trend, MarkdownPastACommentPutsSpeedupsFirstAndIsCut) {
   trend t;
   t.labels = {"a.json", "b.json", "c.json"};
   for (int i = 0; i < 2000; ++i)
     t.medians_ns.push_back({"reduce/op=sum rows=1 n=" + std::to_string(1048576 + i) + "/gpu/custom/kernel",
                             {1000.0, 900.0, 800.0}, {}, {false, false, false}});
+  // The last row, which a cut in order would drop, moved most (2x slower,
+  // then back); the one before it got 3x faster, which is a larger change.
+  t.medians_ns[1998].values = {1000.0, 1000.0, 333.0};
+  t.medians_ns[1999].values = {1000.0, 2000.0, 1000.0};
   for (int i = 0; i < 10; ++i)
     t.speedups.push_back({"reduce/op=sum rows=1 n=" + std::to_string(1048576 + i) + "/custom/kernel",
                           {10.0, 11.0, 12.0}, {}, {false, false, false}});
   std::ostringstream md;
   write_trend(t, "md", md);
   const std::string text = md.str();
+  const size_t faster = text.find("| reduce/op=sum rows=1 n=" + std::to_string(1048576 + 1998) + "/"),
+               slower = text.find("| reduce/op=sum rows=1 n=" + std::to_string(1048576 + 1999) + "/"),
+               unmoved = text.find("| reduce/op=sum rows=1 n=1048576/gpu");
+  ASSERT_NE(faster, std::string::npos);
+  ASSERT_NE(slower, std::string::npos);
+  EXPECT_LT(faster, slower);
+  EXPECT_LT(slower, unmoved);  // 1048576's row (0.90, 0.80) moved less than 2x
+  EXPECT_EQ(text.find("| reduce/op=sum rows=1 n=" + std::to_string(1048576 + 1997) + "/"), std::string::npos);
+  EXPECT_NE(text.find("largest change first"), std::string::npos);
   EXPECT_LE(utf8_characters(text), kCommentCharacters);
   const size_t speedups = text.find("### Speedup"), times = text.find("### Median time per case");
   ASSERT_NE(speedups, std::string::npos);
@@ -537,10 +551,14 @@ TEST(Trend, MarkdownPastACommentPutsSpeedupsFirstAndIsCut) {
   EXPECT_NE(text.find("\n_Cut here to fit in 65536 characters: `--format html` or `--format json` shows everything._\n"),
             std::string::npos);
   t.medians_ns.resize(20);
+  t.medians_ns[19].values = {1000.0, 5000.0, 1000.0};
   std::ostringstream small;
   write_trend(t, "md", small);
   EXPECT_LT(small.str().find("### Median time per case"), small.str().find("### Speedup"));
   EXPECT_EQ(small.str().find("Cut here"), std::string::npos);
+  EXPECT_EQ(small.str().find("largest change first"), std::string::npos);
+  EXPECT_LT(small.str().find("| reduce/op=sum rows=1 n=1048576/gpu"),
+            small.str().find("| reduce/op=sum rows=1 n=" + std::to_string(1048576 + 19) + "/"));
 }
 
 // The HTML names the reports R1..Rn in its list and along each chart's x
