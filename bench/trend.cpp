@@ -189,20 +189,21 @@ void write_trend_text(const trend& t, bool md, bool speedups_first, std::ostream
   const auto ordered = [&](const std::vector<trend_series>& list) {
     if (!speedups_first) return list;
     std::vector<trend_series> sorted = list;
-    std::stable_sort(sorted.begin(), sorted.end(),
-                     [](const trend_series& a, const trend_series& b) { return largest_change(a) > largest_change(b); });
+    std::stable_sort(sorted.begin(), sorted.end(), [](const trend_series& a, const trend_series& b) {
+      return largest_change(a) > largest_change(b);
+    });
     return sorted;
   };
   const char* order = speedups_first ? "; largest change first" : "";
   const auto times = [&] {
     table(std::string(md ? "Median time per case (ratio to the first report; > 1 slower"
-                          : "median time per case (ratio to the first report; > 1 slower; [sparkline] low to high") +
+                         : "median time per case (ratio to the first report; > 1 slower; [sparkline] low to high") +
               order + ")",
           ordered(t.medians_ns), true);
   };
   const auto speedups = [&] {
     table(std::string(md ? "Speedup (ratio to the first report; > 1 better"
-                          : "speedup (ratio to the first report; > 1 better") +
+                         : "speedup (ratio to the first report; > 1 better") +
               order + ")",
           ordered(t.speedups), false);
   };
