@@ -267,6 +267,32 @@ TEST(Reporters, HeadersNameAColdCacheRun) {
   EXPECT_EQ(json::parse(render("gbench", r))["context"]["accelbench_cache"], "cold");
 }
 
+// The fallback requests run back to back whatever --cache says: a cold run's
+// console, Markdown and HTML say so under that table; a warm run's do not.
+TEST(Reporters, AColdRunsFallbackTableSaysItWasTimedWarm) {
+  report r = sample_report();
+  r.fallback = {{"requests_min", 20},
+                {"entries",
+                 {{{"trigger", "no_device"},
+                   {"injected", false},
+                   {"batch", 1},
+                   {"answered_by", "cpu"},
+                   {"reason", "no GPU"},
+                   {"answer_matches_direct_cpu", true},
+                   {"steady_ns", {{"n", 20}, {"p50", 2050.0}, {"p99", 3000.0}}},
+                   {"direct_cpu_ns", {{"n", 20}, {"p50", 2000.0}, {"p99", 2900.0}}},
+                   {"overhead_ns", 50.0},
+                   {"overhead_pct", 2.5},
+                   {"first_request_ns", {{"n", 5}, {"p50", 1.6e8}, {"p99", 1.7e8}}}}}}};
+  const std::string note = "timed with warm caches, requests back to back: --cache cold applies to the cases above";
+  for (const char* f : {"console", "md", "html"}) {
+    EXPECT_NE(render(f, r).find("fallback latency"), std::string::npos) << f;
+    EXPECT_EQ(render(f, r).find("timed with warm caches"), std::string::npos) << f;
+  }
+  r.config["cache"] = "cold";
+  for (const char* f : {"console", "md", "html"}) EXPECT_NE(render(f, r).find(note), std::string::npos) << f;
+}
+
 TEST(Reporters, HtmlIsSelfContained) {
   const std::string h = render("html", sample_report());
   EXPECT_NE(h.find("<svg"), std::string::npos);

@@ -16,6 +16,7 @@ namespace {
 void write_fallback(const report& r, std::ostream& out) {
   if (r.fallback.is_object() && r.fallback.contains("entries")) {
     out << "\nCPU fallback latency (request answered by the CPU because the GPU is unusable)\n";
+    if (const std::string note = fallback_cache_note(r); !note.empty()) out << "  " << note << "\n";
     out << printf_string("  %-12s %6s %-6s %12s %12s %12s %12s %40s %10s  %s\n", "trigger", "batch", "by", "first p50",
                          "steady p50", "steady p99", "direct p50", "overhead [95% CI]", "same ans.", "after fault");
     for (const auto& e : r.fallback["entries"]) {

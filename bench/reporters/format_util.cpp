@@ -221,6 +221,12 @@ std::string cache_mode(const report& r) {
   return it != r.config.end() && it->is_string() ? it->get<std::string>() : "warm";
 }
 
+std::string fallback_cache_note(const report& r) {
+  return cache_mode(r) == "warm" ? ""
+                                 : "timed with warm caches, requests back to back: --cache " + cache_mode(r) +
+                                       " applies to the cases above, not to this table";
+}
+
 std::string cache_text(const std::string& mode) {
   if (mode == "cold")
     return "cold: one call per sample, each after the CPU caches (and, on the GPU, the L2) were evicted";

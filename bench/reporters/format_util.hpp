@@ -71,6 +71,9 @@ std::string fit_to_characters(const std::string& s, size_t max, const std::strin
 std::string cache_mode(const report& r);
 // What that mode means for the times: "warm: calls back to back, ..." / "cold: ...".
 std::string cache_text(const std::string& mode);
+// Under the fallback table of a cold run: its requests are timed warm, back
+// to back (bench/fallback_latency.cpp), whatever --cache says. "" when warm.
+std::string fallback_cache_note(const report& r);
 // "reduce/op=sum n=1048576/gpu/custom/kernel" (CPU cases add "/2t")
 std::string case_id(const case_result& c);
 std::string speedup_id(const speedup_result& s);

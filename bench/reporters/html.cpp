@@ -229,6 +229,7 @@ void write_html(const report& r, std::ostream& o) {
   memory_chart(r, o);
   o << "<h2>CPU fallback latency</h2>\n";
   if (r.fallback.is_object() && r.fallback.contains("entries")) {
+    if (const std::string note = fallback_cache_note(r); !note.empty()) o << "<p>" << e(note) << ".</p>\n";
     o << "<table><tr><th>trigger</th><th>batch</th><th>first p50</th><th>steady p50</th><th>steady p99</th>"
          "<th>direct CPU p50</th><th>overhead</th><th>after fault</th></tr>\n";
     for (const auto& x : r.fallback["entries"]) {

@@ -46,8 +46,9 @@ std::string cell(std::string s) {
 // GPU is unusable, and what the first one on a GPU costs.
 void write_fallback(const report& r, std::ostream& out) {
   if (r.fallback.is_object() && r.fallback.contains("entries")) {
-    out << "\n### CPU fallback latency\n\n"
-        << "| trigger | batch | answered by | first p50 | steady p50 | steady p99 | direct CPU p50 | overhead | "
+    out << "\n### CPU fallback latency\n\n";
+    if (const std::string note = fallback_cache_note(r); !note.empty()) out << "_" << note << "._\n\n";
+    out << "| trigger | batch | answered by | first p50 | steady p50 | steady p99 | direct CPU p50 | overhead | "
            "same answer | after fault |\n|---|---:|---|---:|---:|---:|---:|---:|---|---|\n";
     for (const auto& e : r.fallback["entries"]) {
       const auto p = [](const json& v, const char* k) { return latency_of(v, k, "–"); };
