@@ -632,7 +632,9 @@ int run_cli(int argc, char** argv) {
   run->add_option("--max-noise", cfg.rule.max_noise, "Stopping rule: relative CI half-width of the median")
       ->check(kReal)
       ->capture_default_str();
-  run->add_option("--max-time", cfg.rule.max_time_s, "Stopping rule: wall-clock limit per case, seconds; then 'noisy' (a suite may set its own default)")
+  run->add_option("--max-time", cfg.rule.max_time_s,
+                  "Stopping rule: wall-clock limit per case, seconds; then 'noisy' (a suite may set its own default; "
+                  "sampling also stops at " + std::to_string(kMaxSamples) + " samples)")
       ->check(kReal)
       ->capture_default_str();
   run->add_option("--rounds", cfg.rule.rounds,
