@@ -9,14 +9,16 @@
 #   scripts/gpu_session.sh suite     the default suite -> results/<gpu>/report.{json,csv,md,html} + console.log
 #   scripts/gpu_session.sh tune      short runs for tuning -> results/<gpu>/tune/<name>.{json,md}:
 #                                    gemm and mlp_layers (scripts/<name>_suite.json, the kernel aims;
-#                                    gpu/TUNING.md reads them) and mlp_threads (the CPU MLP at small
-#                                    batches on 1, 4 and all threads)
+#                                    gpu/TUNING.md reads them), mlp_threads (the MLP at small batches,
+#                                    the CPU on 1, 4 and all threads) and mlp_cold (the same with
+#                                    --cache cold); with $OUT set, packed into $OUT/tune.tar.gz
 #   scripts/gpu_session.sh sanitize  scripts/compute_sanitizer.sh (memcheck, racecheck, initcheck, synccheck)
 #   scripts/gpu_session.sh all       test, suite, tune and sanitize in order (more than one call's ten minutes)
 # When $OUT is set (the lent machine's output folder) each step logs straight
 # into $OUT/logs, so a call cut off at its limit still returns what ran, and
-# the files a step wrote under results/<gpu>/ are copied to $OUT/results (at most
-# eight files come back from a call). A one-line summary per step comes last.
+# the files a step wrote under results/<gpu>/ are copied to $OUT/results, the tune
+# runs as $OUT/tune.tar.gz (at most eight files come back from a call, none more than
+# two folders down). A one-line summary per step comes last.
 #   ACCEL_STEP_TIMEOUT=S   stop a step after S seconds (SIGTERM: the suite saves
 #                          every finished case first); default: no limit
 #   ACCEL_RESULTS_DIR=D    where results/<gpu>/ goes (default: the repository's results/)
@@ -170,7 +172,8 @@ run_step() {
       mkdir -p "$results/tune"
       tune_run gemm --suite "$root/scripts/gemm_suite.json" &&
         tune_run mlp_layers --suite "$root/scripts/mlp_layers_suite.json" &&
-        tune_run mlp_threads --workloads mlp --batch-sizes 1,16,64,256 --cpu-threads 1,4,all
+        tune_run mlp_threads --workloads mlp --batch-sizes 1,16,64,256 --cpu-threads 1,4,all &&
+        tune_run mlp_cold --workloads mlp --batch-sizes 1,16,64,256 --cpu-threads 1,4,all --cache cold
       ;;
     sanitize) "${limit[@]}" "$root/scripts/compute_sanitizer.sh" ;;
   esac >"$log" 2>&1
@@ -186,9 +189,11 @@ run_step() {
       mkdir -p "$OUT/results/$slug" &&
         cp "$results"/{report.{json,csv,md,html},console.log} "$OUT/results/$slug/" 2>/dev/null
     fi
+    # The tune runs as one tarball laid out as the checkout's results/: a file
+    # three folders down ($OUT/results/<gpu>/tune/x) would not come back.
     if [ "$step" = tune ]; then
-      mkdir -p "$OUT/results/$slug/tune" &&
-        cp "$results/tune"/{gemm,mlp_layers,mlp_threads}.{json,md} "$OUT/results/$slug/tune/" 2>/dev/null
+      (cd "$(dirname "$results")/.." &&
+        tar czf "$OUT/tune.tar.gz" "$(basename "$(dirname "$results")")/$slug/tune" 2>/dev/null)
     fi
   fi
 }

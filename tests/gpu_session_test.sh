@@ -12,7 +12,8 @@
 # report, everything comes back as one tarball under $OUT, and a second
 # lease resumes that report, or the copy it keeps under build/ when the
 # checkout has none; a lease killed outright mid-suite leaves its checkpoint
-# under $OUT, which a later lease resumes. The tools' real verdicts
+# under $OUT, which a later lease resumes; `tune`'s runs come back as
+# one tarball. The tools' real verdicts
 # need a GPU; this checks the script.
 # Usage: gpu_session_test.sh REPO_ROOT   (exit 77, skipped, without build/release's test binaries)
 set -uo pipefail
@@ -190,4 +191,15 @@ out=$(PATH="$tmp/bin:$PATH" OUT="$tmp/out" ACCEL_RESULTS_DIR="$tmp/results-cut" 
 echo "$out"
 echo "$out" | grep -qE '^tests +rc=124 .*stopped at its time limit; 1 passed, 1 failed, of 9 before the stop$' ||
   fail "lease: a stopped test step's summary"
+
+# tune: its runs come back as one tarball laid out as results/, since a file three
+# folders down ($OUT/results/<gpu>/tune/x) does not come back from a lent machine.
+# Stopped after 5 s, so only the first run's (interrupted) report is in it.
+rm -rf "$tmp/out" && mkdir -p "$tmp/out"
+PATH="$tmp/bin:$PATH" OUT="$tmp/out" ACCEL_RESULTS_DIR="$tmp/tune/results" ACCEL_STEP_TIMEOUT=5 \
+  "$root/scripts/gpu_session.sh" tune >/dev/null 2>&1
+[ -f "$tmp/out/tune.tar.gz" ] || fail "tune: no \$OUT/tune.tar.gz"
+[ -z "$(find "$tmp/out" -mindepth 3 -type f)" ] || fail "tune: files three folders down under \$OUT"
+tar tzf "$tmp/out/tune.tar.gz" | grep -qx 'results/nvidia-h100-80gb-hbm3/tune/gemm.json' ||
+  fail "tune: the tarball must hold results/<gpu>/tune/gemm.json: $(tar tzf "$tmp/out/tune.tar.gz")"
 echo "ok"
