@@ -61,6 +61,21 @@ report sample_report() {
   return r;
 }
 
+// One fallback.entries[] row as the runner writes it: the CPU answered `trigger`.
+json fallback_entry(const std::string& trigger, bool injected, const std::string& reason) {
+  return {{"trigger", trigger},
+          {"injected", injected},
+          {"batch", 1},
+          {"answered_by", "cpu"},
+          {"reason", reason},
+          {"answer_matches_direct_cpu", true},
+          {"steady_ns", {{"n", 20}, {"p50", 2050.0}, {"p99", 3000.0}}},
+          {"direct_cpu_ns", {{"n", 20}, {"p50", 2000.0}, {"p99", 2900.0}}},
+          {"overhead_ns", 50.0},
+          {"overhead_pct", 2.5},
+          {"first_request_ns", {{"n", 5}, {"p50", 1.6e8}, {"p99", 1.7e8}}}};
+}
+
 std::string render(const std::string& f, const report& r) {
   std::ostringstream o;
   write_format(f, r, o);
@@ -271,19 +286,7 @@ TEST(Reporters, HeadersNameAColdCacheRun) {
 // console, Markdown and HTML say so under that table; a warm run's do not.
 TEST(Reporters, AColdRunsFallbackTableSaysItWasTimedWarm) {
   report r = sample_report();
-  r.fallback = {{"requests_min", 20},
-                {"entries",
-                 {{{"trigger", "no_device"},
-                   {"injected", false},
-                   {"batch", 1},
-                   {"answered_by", "cpu"},
-                   {"reason", "no GPU"},
-                   {"answer_matches_direct_cpu", true},
-                   {"steady_ns", {{"n", 20}, {"p50", 2050.0}, {"p99", 3000.0}}},
-                   {"direct_cpu_ns", {{"n", 20}, {"p50", 2000.0}, {"p99", 2900.0}}},
-                   {"overhead_ns", 50.0},
-                   {"overhead_pct", 2.5},
-                   {"first_request_ns", {{"n", 5}, {"p50", 1.6e8}, {"p99", 1.7e8}}}}}}};
+  r.fallback = {{"requests_min", 20}, {"entries", {fallback_entry("no_device", false, "no GPU")}}};
   const std::string note = "timed with warm caches, requests back to back: --cache cold applies to the cases above";
   for (const char* f : {"console", "md", "html"}) {
     EXPECT_NE(render(f, r).find("fallback latency"), std::string::npos) << f;
@@ -609,19 +612,9 @@ TEST(Reporters, AGpuMachinesReportReadsBackAndRendersInEveryFormat) {
                   {"timed_samples", 8.0},
                   {"total", 12.0}};
   r.cases[1].memory = case_memory{123456, uint64_t(600) << 20, uint64_t(700) << 20, uint64_t(1) << 30};
-  const json back_to_gpu = {{"trigger", "alloc"},
-                            {"injected", true},
-                            {"batch", 1},
-                            {"answered_by", "cpu"},
-                            {"reason", "injected fault: device allocation refused"},
-                            {"answer_matches_direct_cpu", true},
-                            {"steady_ns", {{"n", 20}, {"p50", 2050.0}, {"p99", 3000.0}}},
-                            {"direct_cpu_ns", {{"n", 20}, {"p50", 2000.0}, {"p99", 2900.0}}},
-                            {"overhead_ns", 50.0},
-                            {"overhead_pct", 2.5},
-                            {"recovered_after_fault", true},
-                            {"leaked_device_bytes", 0},
-                            {"first_request_ns", {{"n", 5}, {"p50", 1.6e8}, {"p99", 1.7e8}}}};
+  json back_to_gpu = fallback_entry("alloc", true, "injected fault: device allocation refused");
+  back_to_gpu["recovered_after_fault"] = true;
+  back_to_gpu["leaked_device_bytes"] = 0;
   json stuck = back_to_gpu;
   stuck["trigger"] = "sync";
   stuck["recovered_after_fault"] = false;
