@@ -46,7 +46,8 @@ inline constexpr double kMinSampleNs = 1e6;
 // that has met --min-samples and --min-time stops, `noisy` unless its CI
 // holds. Warm samples of >= 1 ms rarely get near it within --max-time; cold
 // GPU samples (one call of microseconds behind an L2 eviction) could reach
-// ~200,000 in 10 s, and the CI only narrows as 1/sqrt(n) by then.
+// ~200,000 in 10 s (estimated at ~45 us a sample, not measured), and the
+// CI only narrows as 1/sqrt(n) by then.
 inline constexpr size_t kMaxSamples = 10'000;
 
 // Warms up, picks iterations per sample (or takes `iterations` when > 0, so
