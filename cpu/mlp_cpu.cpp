@@ -23,8 +23,11 @@ using row_vector = Eigen::Matrix<float, 1, Eigen::Dynamic>;
 // anew on every call, as much traffic as the product itself at small batches.
 constexpr int kPacket = Eigen::internal::packet_traits<float>::size;
 constexpr int kCols = 2 * kPacket;
-constexpr int kRows = kPacket >= 16 ? 8 : 4;  // 16 accumulators of 32 registers (AVX-512), else 8 of 16
-constexpr int kRowChunk = 64;                 // rows per task: their x rows stay in cache across W's blocks
+// 16 accumulators of 32 registers (AVX-512), else 12 of 16 (AVX2, SSE): with
+// 8 there (4 rows, before), the two FMA pipes of 4 cycles' latency waited on
+// their chains. Rows past the last full block go in blocks of 4, 2, then 1.
+constexpr int kRows = kPacket >= 16 ? 8 : 6;
+constexpr int kRowChunk = 64;  // rows per task: their x rows stay in cache across W's blocks
 
 struct mlp_cpu_workspace::buffers {
   row_matrix a, b;                         // ping-pong activations
@@ -65,7 +68,7 @@ void block_product(const float* x, int k_dim, const float* w_block, float* y, in
 template <int R = kRows>
 void rows_product(const float* x, int r, int r_end, int k_dim, const float* w_block, float* y, int n) {
   for (; r + R <= r_end; r += R) block_product<R>(x + size_t(r) * k_dim, k_dim, w_block, y + size_t(r) * n, n);
-  if constexpr (R > 1) rows_product<R / 2>(x, r, r_end, k_dim, w_block, y, n);
+  if constexpr (R > 1) rows_product<(R > 4 ? 4 : R / 2)>(x, r, r_end, k_dim, w_block, y, n);
 }
 
 void layer_product(const float* x, int rows, int k_dim, const float* w, const float* packed, int n, float* y,
