@@ -34,38 +34,49 @@ class next_matrix_prefetch {
   int line_ = 0;
 };
 
-// One n x n product, C = A * B (column-major), as MR x NR blocks of C held in
+// The columns [j, N) of C's rows [r, r + MR), as MR x NR blocks held in
 // registers over the whole k loop: each step loads a column slice of A (MR/P
-// packets) and broadcasts NR elements of B, MR/P x NR FMAs. Eigen's general
-// product, used before, packs A and B for every call, which at these sizes
-// costs more than it saves (README, "The batched workloads"). `next` holds
-// the next product's A, B and C (nullptr: none).
+// packets) and broadcasts NR elements of B, MR/P x NR FMAs. Columns that no
+// longer fill an NR block go to narrower ones: 4, 2, then 1 wide.
 template <int N, int MR, int NR>
-void gemm_registers(const float* a, const float* b, float* c, next_matrix_prefetch<N> next) {
+void row_block(const float* a, const float* b, float* c, next_matrix_prefetch<N>& next, int r, int j) {
   constexpr bool prefetch = N >= 64;
   using block = Eigen::Matrix<float, MR, NR>;
-  for (int r = 0; r < N; r += MR)
-    for (int j = 0; j < N; j += NR) {
-      block acc = block::Zero();
-      for (int k = 0; k < N; ++k) {
-        if constexpr (prefetch) next.step();
-        const Eigen::Map<const Eigen::Matrix<float, MR, 1>> a_col(a + k * N + r);
-        for (int q = 0; q < NR; ++q) acc.col(q).noalias() += a_col * b[(j + q) * N + k];
-      }
-      Eigen::Map<Eigen::Matrix<float, N, N>>(c).template block<MR, NR>(r, j) = acc;
+  for (; j + NR <= N; j += NR) {
+    block acc = block::Zero();
+    for (int k = 0; k < N; ++k) {
+      if constexpr (prefetch) next.step();
+      const Eigen::Map<const Eigen::Matrix<float, MR, 1>> a_col(a + k * N + r);
+      for (int q = 0; q < NR; ++q) acc.col(q).noalias() += a_col * b[(j + q) * N + k];
     }
+    Eigen::Map<Eigen::Matrix<float, N, N>>(c).template block<MR, NR>(r, j) = acc;
+  }
+  if constexpr (NR > 1)
+    if (j < N) row_block<N, MR, (NR > 4 ? 4 : NR / 2)>(a, b, c, next, r, j);
+}
+
+// One n x n product, C = A * B (column-major), a row block at a time. Eigen's
+// general product, used before, packs A and B for every call, which at these
+// sizes costs more than it saves (README, "The batched workloads"). `next`
+// holds the next product's A, B and C (nullptr: none).
+template <int N, int MR, int NR>
+void gemm_registers(const float* a, const float* b, float* c, next_matrix_prefetch<N> next) {
+  for (int r = 0; r < N; r += MR) row_block<N, MR, NR>(a, b, c, next, r, 0);
 }
 
 template <int N>
 void gemm_fixed(int64_t batch, const float* a, const float* b, float* c) {
   // P floats per vector register. Blocks two registers tall, 8 wide where
-  // there are 32 registers (AVX-512: 16 accumulators), else 4 wide (8 of
-  // 16). In trials on the AVX-512 VM these beat blocks of whole columns at
-  // n = 64 and 128, and 16 wide at n = 16 (16 broadcasts per load of A);
-  // packing A and B first made every size slower.
+  // there are 32 registers (AVX-512: 16 accumulators), else 6 wide (12 of
+  // 16, with 2 for A's slice and 1 for a broadcast; n = 16 ends in a block 4
+  // wide, 32 and 128 in one 2 wide). In trials on the AVX-512 VM 8 wide beat
+  // blocks of whole columns at n = 64 and 128, and 16 wide at n = 16 (16
+  // broadcasts per load of A); packing A and B first made every size slower.
+  // With AVX2, 4 wide (8 accumulators, before) left the two FMA pipes of 4
+  // cycles' latency waiting on their chains (README, "The batched workloads").
   constexpr int P = Eigen::internal::packet_traits<float>::size;
-  constexpr int MR = std::min(N, 2 * P), NR = P >= 16 ? 8 : 4;
-  static_assert(N % MR == 0 && N % NR == 0, "blocks must tile the matrix");
+  constexpr int MR = std::min(N, 2 * P), NR = P >= 16 ? 8 : 6;
+  static_assert(N % MR == 0, "row blocks must tile the matrix");
   constexpr int64_t stride = int64_t(N) * N;
 #pragma omp parallel for schedule(static)
   for (int64_t i = 0; i < batch; ++i) {
