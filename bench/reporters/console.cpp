@@ -68,6 +68,13 @@ namespace {
 // A workload's table; the first column (%-*s) as wide as its longest point.
 const char* kHeader = "  %-*s %-24s %10s %13s %9s %8s %-12s %-9s  %-22s %s\n";
 
+// A table row without the padding of its empty last columns (CPU rows have no speedup).
+std::string trim_row(std::string row) {
+  const size_t end = row.find_last_not_of(" \n");
+  row.erase(end == std::string::npos ? 0 : end + 1);
+  return row + "\n";
+}
+
 std::string case_label(const case_result& c) {
   if (c.backend == "cpu") return "cpu " + c.variant + " " + std::to_string(c.threads) + "t";
   return "gpu " + c.variant + " " + (c.timing == "kernel" ? "kernel" : "e2e");
@@ -180,7 +187,8 @@ void write_console(const report& r, std::ostream& out) {
     if (c.workload != current_workload) {
       current_workload = c.workload;
       constant = constant_params(r, c.workload);
-      out << "\n" << c.workload << "  " << params_label(constant) << "\n";
+      const std::string shared = params_label(constant);
+      out << "\n" << c.workload << (shared.empty() ? "" : "  " + shared) << "\n";
       point_width = 30;
       for (const auto& other : r.cases)
         if (other.workload == c.workload)
@@ -211,11 +219,12 @@ void write_console(const report& r, std::ostream& out) {
     if (c.status == "error") verdict = "error: " + c.error.substr(0, 60);
     if (timed && !c.converged) verdict += " (noisy)";
     if (!c.throttled.empty()) verdict += " (throttled: " + c.throttled + ")";
-    out << printf_string(kHeader, point_width, point.c_str(), case_label(c).c_str(),
-                         timed ? format_ns(c.stats.median).c_str() : "-",
-                         timed ? format_rate(c.items_per_s).c_str() : "-", timed ? fmt("%.1f", c.gflops).c_str() : "-",
-                         timed ? fmt("%.1f", c.gb_per_s).c_str() : "-", roof_label(c).c_str(), extra.c_str(),
-                         sp.c_str(), verdict.c_str());
+    out << trim_row(printf_string(kHeader, point_width, point.c_str(), case_label(c).c_str(),
+                                  timed ? format_ns(c.stats.median).c_str() : "-",
+                                  timed ? format_rate(c.items_per_s).c_str() : "-",
+                                  timed ? fmt("%.1f", c.gflops).c_str() : "-",
+                                  timed ? fmt("%.1f", c.gb_per_s).c_str() : "-", roof_label(c).c_str(), extra.c_str(),
+                                  sp.c_str(), verdict.c_str()));
   }
   // Speedups of GPU variants that never ran (no GPU) have no case rows: count them here.
   for (const auto& s : r.speedups) {
@@ -227,7 +236,9 @@ void write_console(const report& r, std::ostream& out) {
     ++verdicts[s.verdict];
     if (s.verdict == "not_measured") reasons.insert(s.reason);
   }
-  for (const auto& reason : reasons) out << "  not measured: " << reason << "\n";
+  // Below the tables, not inside the last one: the reasons hold for every workload's speedups.
+  if (!reasons.empty()) out << "\n";
+  for (const auto& reason : reasons) out << "speedups not measured: " << reason << "\n";
   write_bars(r, out);
   write_chart(r, out);
   write_fallback(r, out);
