@@ -37,6 +37,12 @@ namespace {
 #define ACCEL_SCAN_IN_VECTORS 1
 #endif
 #endif
+// Without AVX (the portable build) GCC notes that functions returning these
+// 32-byte vectors would pass them differently than with it (-Wpsabi); the
+// lambdas below that do are local to this file and inlined, so no ABI is crossed.
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic ignored "-Wpsabi"
+#endif
 typedef int32_t i32x8 __attribute__((vector_size(32)));
 typedef float f32x8 __attribute__((vector_size(32)));
 template <typename T>
