@@ -68,8 +68,8 @@ template <int N>
 void gemm_fixed(int64_t batch, const float* a, const float* b, float* c) {
   // P floats per vector register. Blocks two registers tall, 8 wide where
   // there are 32 registers (AVX-512: 16 accumulators), else 6 wide (12 of
-  // 16, with 2 for A's slice and 1 for a broadcast; n = 16 ends in a block 4
-  // wide, 32 and 128 in one 2 wide). In trials on the AVX-512 VM 8 wide beat
+  // 16, with 2 for A's slice and 1 for a broadcast; n = 16 and 64 end in a
+  // block 4 wide, 32 and 128 in one 2 wide). In trials on the AVX-512 VM 8 wide beat
   // blocks of whole columns at n = 64 and 128, and 16 wide at n = 16 (16
   // broadcasts per load of A); packing A and B first made every size slower.
   // With AVX2, 4 wide (8 accumulators, before) left the two FMA pipes of 4
